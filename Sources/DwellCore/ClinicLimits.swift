@@ -1,0 +1,15 @@
+/// What the clinic, not a protocol file, decides: the allowed session length and the alarm timing.
+public struct ClinicLimits: Equatable, Sendable {
+    /// The sum of a protocol's steps must lie within this range, inclusive.
+    public var sessionLength: ClosedRange<Duration>
+    /// How long an overrun may go unacknowledged before the alarm escalates.
+    public var escalateAfter: Duration
+
+    public init(sessionLength: ClosedRange<Duration> = .seconds(600)...Duration.seconds(900),
+                escalateAfter: Duration = .seconds(60)) {
+        self.sessionLength = sessionLength
+        self.escalateAfter = escalateAfter
+    }
+
+    public static let standard = ClinicLimits()
+}

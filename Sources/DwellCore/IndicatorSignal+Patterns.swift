@@ -1,0 +1,61 @@
+/// How each signal is rendered on a bed's green, amber and red lamps and its buzzer.
+/// The conventions follow IEC 60601-1-8 / IEC 60073 practice:
+/// - information is steady light and at most a short pulse;
+/// - medium priority flashes at 0.5 Hz (band 0.4–0.8 Hz) with 3-pulse buzzer bursts;
+/// - high priority flashes red at 2 Hz, 50 % duty (band 1.4–2.8 Hz, 20–60 %) with 10-pulse
+///   bursts (3 + 2, pause, 3 + 2).
+extension IndicatorSignal {
+    /// Medium-priority flash: 0.5 Hz, 50 % duty.
+    public static let slowFlash = Pattern.flash(period: .seconds(2), dutyPercent: 50)
+    /// High-priority flash: 2 Hz, 50 % duty.
+    public static let fastFlash = Pattern.flash(period: .milliseconds(500), dutyPercent: 50)
+    /// A short blip every 2 s: "resting, nothing to do".
+    public static let restBlip = Pattern.flash(period: .seconds(2), dutyPercent: 10)
+    /// One 200 ms chirp when the signal starts (information).
+    public static let chirp = Pattern.bursts(groups: [1], pulse: .milliseconds(200), gap: .zero, groupGap: .zero, every: nil)
+    /// Medium-priority audible: 3 pulses, repeated every 15 s.
+    public static let mediumBursts = Pattern.bursts(
+        groups: [3], pulse: .milliseconds(150), gap: .milliseconds(100), groupGap: .zero, every: .seconds(15))
+    /// High-priority audible: 3 + 2 pulses, a pause, 3 + 2 again, repeated every 5 s.
+    public static let highBursts = Pattern.bursts(
+        groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: .milliseconds(125),
+        groupGap: .milliseconds(375), every: .seconds(5))
+    /// The indicator a fault shows on top of whatever the session signals.
+    public static let faultLamp: Lamp = .red
+
+    /// The patterns for each lamp of a bed. A fault lights red steadily unless the session
+    /// already uses red for a higher-priority alarm.
+    public func patterns(fault: Bool = false) -> [Lamp: Pattern] {
+        var lamps: [Lamp: Pattern] = [.green: .off, .amber: .off, .red: .off, .buzzer: .off]
+        switch self {
+        case .idle:
+            break
+        case .running(let cadence?):
+            let beat = Pattern.flash(period: cadence.period, dutyPercent: 50)
+            lamps[.green] = beat
+            lamps[.buzzer] = Pattern(
+                segments: [.init(on: true, length: .milliseconds(30)), .init(on: false, length: cadence.period - .milliseconds(30))],
+                repeats: true)
+        case .running(nil):
+            lamps[.green] = .steady
+        case .warning:
+            lamps[.green] = .steady
+            lamps[.amber] = .steady
+            lamps[.buzzer] = Self.chirp
+        case .rest:
+            lamps[.green] = Self.restBlip
+        case .paused:
+            lamps[.amber] = .steady
+        case .observation:
+            lamps[.green] = Self.slowFlash
+        case .attention:
+            lamps[.amber] = Self.slowFlash
+            lamps[.buzzer] = Self.mediumBursts
+        case .attentionEscalated:
+            lamps[.red] = Self.fastFlash
+            lamps[.buzzer] = Self.highBursts
+        }
+        if fault && lamps[Self.faultLamp] == .off { lamps[Self.faultLamp] = .steady }
+        return lamps
+    }
+}

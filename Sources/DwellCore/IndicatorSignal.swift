@@ -1,0 +1,56 @@
+/// What a bed's indicators mean, independent of how they are wired.
+public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// No session, or it has ended: every output off.
+    case idle
+    /// Needles in, timing runs; pistoning sites pulse at their cadence.
+    case running(cadence: Cadence?)
+    /// The site step ends soon (`warn_before`).
+    case warning
+    /// A rest between sites.
+    case rest
+    /// Timing is held by the therapist.
+    case paused
+    /// Post-session rest before the patient gets up.
+    case observation
+    /// The last step has ended and nobody has acknowledged yet (medium priority).
+    case attention
+    /// Still unacknowledged after the clinic's interval (high priority).
+    case attentionEscalated
+
+    public var name: String {
+        switch self {
+        case .idle: return "idle"
+        case .running: return "running"
+        case .warning: return "warning"
+        case .rest: return "rest"
+        case .paused: return "paused"
+        case .observation: return "observation"
+        case .attention: return "attention"
+        case .attentionEscalated: return "attention-escalated"
+        }
+    }
+
+    public var description: String {
+        if case .running(let cadence?) = self { return "running @\(cadence)" }
+        return name
+    }
+}
+
+/// The physical indicators of one bed. A board maps each to a line (or the simulator's lamp).
+public enum Lamp: String, CaseIterable, Sendable, Comparable {
+    case green
+    case amber
+    case red
+    case buzzer
+
+    private var rank: Int {
+        switch self {
+        case .green: return 0
+        case .amber: return 1
+        case .red: return 2
+        case .buzzer: return 3
+        }
+    }
+
+    public static func < (lhs: Lamp, rhs: Lamp) -> Bool { lhs.rank < rhs.rank }
+}

@@ -1,0 +1,196 @@
+/// One bed's session as a pure state machine: events in (a command, or the time the runner woke
+/// it at), actions out (record an event, show a signal, wake me at). It holds no clock: every
+/// time is an offset from session start that the caller passes in, and every deadline it asks
+/// for is an offset too, so the runner schedules wake-ups as `start + offset`.
+public struct SessionStateMachine: Sendable {
+    public let treatment: TreatmentProtocol
+    public let limits: ClinicLimits
+    public internal(set) var state: State
+    /// The latest time the machine was told about; times never go backwards.
+    public internal(set) var now: Duration = .zero
+    private var signal: IndicatorSignal = .idle
+    private var requestedWake: Duration?
+
+    public struct StepProgress: Equatable, Sendable {
+        public var index: Int
+        public var startedAt: Duration
+        public var end: Duration
+        public var warning: Warning
+    }
+
+    /// The cue before a site step ends: still to come, given, or not due (rests, short sites).
+    public enum Warning: Equatable, Sendable {
+        case pending
+        case given
+        case none
+    }
+
+    public enum State: Equatable, Sendable {
+        case prepare
+        case step(StepProgress)
+        case paused(StepProgress, since: Duration)
+        case overrun(since: Duration, escalated: Bool)
+        case observation(startedAt: Duration, end: Duration)
+        case completed(at: Duration)
+        case aborted(at: Duration)
+    }
+
+    public init(treatment: TreatmentProtocol, limits: ClinicLimits = .standard) {
+        self.treatment = treatment
+        self.limits = limits
+        self.state = .prepare
+    }
+
+    public var phase: SessionPhase {
+        switch state {
+        case .prepare: return .prepare
+        case .step(let progress): return treatment.steps[progress.index].kind == .rest ? .rest : .running
+        case .paused: return .paused
+        case .overrun: return .overrun
+        case .observation: return .observation
+        case .completed: return .completed
+        case .aborted: return .aborted
+        }
+    }
+
+    public var isFinished: Bool {
+        switch state {
+        case .completed, .aborted: return true
+        default: return false
+        }
+    }
+
+    /// The next offset at which time alone changes the session, if any.
+    public var nextDeadline: Duration? {
+        switch state {
+        case .step(let progress):
+            if let warning = warningDeadline(progress) { return warning }
+            return progress.end
+        case .overrun(let since, escalated: false): return since + limits.escalateAfter
+        case .observation(_, let end): return end
+        case .prepare, .paused, .overrun, .completed, .aborted: return nil
+        }
+    }
+
+    /// The signal the indicators should show now.
+    public var currentSignal: IndicatorSignal { signal }
+
+    /// Time left in the current step or observation (negative: overrun time, counting up).
+    public func remaining(at time: Duration) -> Duration? {
+        switch state {
+        case .step(let progress): return progress.end - time
+        case .paused(let progress, let since): return progress.end - since
+        case .overrun(let since, _): return since - time
+        case .observation(_, let end): return end - time
+        case .prepare, .completed, .aborted: return nil
+        }
+    }
+
+    /// The step in progress (also while paused).
+    public var currentStepIndex: Int? {
+        switch state {
+        case .step(let progress), .paused(let progress, _): return progress.index
+        default: return nil
+        }
+    }
+
+    // MARK: Time
+
+    /// Fires, in order, every deadline at or before `time`; each cue carries its own deadline.
+    public mutating func advance(to time: Duration) -> [SessionAction] {
+        var actions: [SessionAction] = []
+        now = max(now, time)
+        var anchor = now
+        while let deadline = nextDeadline, deadline <= now {
+            fire(deadline, into: &actions)
+            anchor = deadline
+        }
+        finish(&actions, signalSince: anchor)
+        return actions
+    }
+
+    private mutating func fire(_ deadline: Duration, into actions: inout [SessionAction]) {
+        switch state {
+        case .step(var progress):
+            if warningDeadline(progress) == deadline {
+                progress.warning = .given
+                state = .step(progress)
+                actions.append(.record(event(.stepWarning, at: deadline, step: progress.index)))
+            } else {
+                endStep(progress, at: deadline, into: &actions)
+            }
+        case .overrun(let since, escalated: false):
+            state = .overrun(since: since, escalated: true)
+            actions.append(.record(SessionEvent(.sessionEscalated, at: deadline)))
+        case .observation:
+            actions.append(.record(SessionEvent(.observationEnded, at: deadline, stepKind: .observation)))
+            complete(at: deadline, into: &actions)
+        case .prepare, .paused, .overrun, .completed, .aborted:
+            break
+        }
+    }
+
+    func warningDeadline(_ progress: StepProgress) -> Duration? {
+        progress.warning == .pending ? progress.end - treatment.warnBefore : nil
+    }
+
+    // MARK: Transitions shared by time and commands
+
+    mutating func begin(step index: Int, at time: Duration, into actions: inout [SessionAction]) {
+        let step = treatment.steps[index]
+        let end = time + step.duration
+        // A rest has no warning; neither has a site too short for one.
+        let warning: Warning = step.kind == .rest || step.duration <= treatment.warnBefore ? .none : .pending
+        state = .step(StepProgress(index: index, startedAt: time, end: end, warning: warning))
+        actions.append(.record(event(.stepStarted, at: time, step: index)))
+    }
+
+    mutating func endStep(_ progress: StepProgress, at time: Duration, into actions: inout [SessionAction]) {
+        actions.append(.record(event(.stepEnded, at: time, step: progress.index)))
+        if progress.index + 1 < treatment.steps.count {
+            begin(step: progress.index + 1, at: time, into: &actions)
+        } else {
+            state = .overrun(since: time, escalated: false)
+            actions.append(.record(SessionEvent(.sessionOverrun, at: time)))
+        }
+    }
+
+    mutating func complete(at time: Duration, into actions: inout [SessionAction]) {
+        state = .completed(at: time)
+        actions.append(.record(SessionEvent(.sessionCompleted, at: time)))
+    }
+
+    func event(_ kind: SessionEvent.Kind, at time: Duration, step index: Int) -> SessionEvent {
+        let step = treatment.steps[index]
+        return SessionEvent(kind, at: time, step: index, stepKind: step.kind, site: step.site?.site)
+    }
+
+    /// Appends the signal and wake-up changes the transitions caused; a new signal's pattern
+    /// starts at `signalSince`, the time of the transition that caused it.
+    mutating func finish(_ actions: inout [SessionAction], signalSince: Duration) {
+        let newSignal = derivedSignal
+        if newSignal != signal {
+            signal = newSignal
+            actions.append(.show(newSignal, since: signalSince))
+        }
+        let wake = nextDeadline
+        if wake != requestedWake {
+            requestedWake = wake
+            actions.append(.wake(at: wake))
+        }
+    }
+
+    private var derivedSignal: IndicatorSignal {
+        switch state {
+        case .prepare, .completed, .aborted: return .idle
+        case .step(let progress):
+            guard let site = treatment.steps[progress.index].site else { return .rest }
+            if progress.warning == .given { return .warning }
+            let technique = site.technique ?? treatment.technique
+            return .running(cadence: technique == .pistoning ? site.cadence : nil)
+        case .paused: return .paused
+        case .overrun(_, let escalated): return escalated ? .attentionEscalated : .attention
+        case .observation: return .observation
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import DwellCore
+import Yams
+
+/// Turns the text of a protocol file into a ``TreatmentProtocol``, reporting every problem with
+/// its line, column and field path: shape and type problems while reading, then the semantic
+/// rules of ``TreatmentProtocol/violations(limits:)`` placed at the field they are about.
+public enum ProtocolDecoder {
+    static let topLevelKeys = ["id", "title", "version", "technique", "length", "warn_before", "observation", "notes", "steps"]
+    static let siteKeys = ["site", "label", "needles", "dwell", "technique", "cadence"]
+    static let restKeys = ["rest", "label"]
+
+    public struct Decoded: Sendable {
+        public var treatment: TreatmentProtocol
+        /// Where the `id` value stands, for reporting duplicate ids across a folder.
+        public var idLine: Int
+        public var idColumn: Int
+    }
+
+    public static func decode(_ text: String, path: String, limits: ClinicLimits) -> Result<Decoded, ProtocolFailure> {
+        let sink = DiagnosticSink(path: path)
+        guard !text.allSatisfy(\.isWhitespace) else {
+            return .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: "the file is empty; a protocol needs `id`, `title`, `version`, `technique` and `steps`")]))
+        }
+        let root: Node
+        do {
+            var sequence = try Yams.compose_all(yaml: text)
+            var documents: [Node] = []
+            while documents.count < 2, let document = sequence.next() { documents.append(document) }
+            if let error = sequence.error { throw error }
+            guard documents.count <= 1 else {
+                sink.add(at: documents[1].mark, .root, "the file holds more than one YAML document (`---`); put one protocol in each file")
+                return .failure(ProtocolFailure(sink.diagnostics))
+            }
+            guard let first = documents.first else {
+                return .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: "the file holds only comments; a protocol needs `id`, `title`, `version`, `technique` and `steps`")]))
+            }
+            root = first
+        } catch {
+            return .failure(ProtocolFailure([syntaxDiagnostic(error, path: path)]))
+        }
+        guard let mapping = root.mapping else {
+            sink.add(at: root.mark, .root, "a protocol is a mapping of fields (`id: …`, `title: …`), not a \(root.sequence != nil ? "list" : "single value")")
+            return .failure(ProtocolFailure(sink.diagnostics))
+        }
+        let fields = FieldReader(mapping, at: .root, known: topLevelKeys, sink: sink)
+        let id = fields.string("id", required: "a short name such as `neck-shoulder`")
+        let title = fields.string("title", required: "the name therapists see")
+        let version = fields.integer("version", required: "1 for a new protocol")
+        let technique = fields.technique("technique", required: Technique.allCases.map(\.rawValue).joined(separator: ", "))
+        let length = fields.duration("length")
+        let warnBefore = fields.duration("warn_before")
+        let observation = fields.duration("observation")
+        let notes = fields.string("notes")
+        let steps = decodeSteps(fields, protocolTechnique: technique, sink: sink)
+
+        let treatment = TreatmentProtocol(
+            id: id ?? "", title: title ?? "-", version: version ?? 1, technique: technique ?? .superficial,
+            length: length, warnBefore: warnBefore ?? TreatmentProtocol.defaultWarnBefore,
+            observation: observation ?? .zero, notes: notes, steps: steps.steps)
+        let stepsIncomplete = steps.incomplete
+        for violation in treatment.violations(limits: limits) {
+            // A field that failed to decode holds a stand-in value: judge only what was read.
+            if sink.hasProblem(atOrAbove: violation.field) { continue }
+            if stepsIncomplete && (violation.field == .key("length") || violation.field == .key("steps")) { continue }
+            if id == nil && violation.field == .key("id") { continue }
+            sink.add(at: sink.location(of: violation.field), violation.field, violation.message)
+        }
+        guard sink.diagnostics.isEmpty else {
+            return .failure(ProtocolFailure(sink.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }))
+        }
+        let idMark = sink.location(of: .key("id"))
+        return .success(Decoded(treatment: treatment, idLine: idMark?.line ?? 1, idColumn: idMark?.column ?? 1))
+    }
+
+    private static func syntaxDiagnostic(_ error: Error, path: String) -> ProtocolDiagnostic {
+        switch error {
+        case YamlError.scanner(_, let problem, let mark, _), YamlError.parser(_, let problem, let mark, _),
+             YamlError.composer(_, let problem, let mark, _):
+            return ProtocolDiagnostic(path: path, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
+        case YamlError.duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
+            return ProtocolDiagnostic(path: path, line: context.mark.line, column: context.mark.column,
+                                      message: "\(keys) appears more than once in the same mapping; keep one")
+        case YamlError.reader(let problem, _, _, _):
+            return ProtocolDiagnostic(path: path, message: "YAML reader: \(problem)")
+        default:
+            return ProtocolDiagnostic(path: path, message: "YAML: \(error)")
+        }
+    }
+}
+
+/// Every problem found in one file.
+public struct ProtocolFailure: Error, Sendable {
+    public var diagnostics: [ProtocolDiagnostic]
+
+    public init(_ diagnostics: [ProtocolDiagnostic]) { self.diagnostics = diagnostics }
+}

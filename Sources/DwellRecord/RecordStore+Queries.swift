@@ -1,0 +1,75 @@
+import GRDB
+
+/// One session as the record shows it.
+public struct SessionSummary: Equatable, Sendable {
+    public enum Status: String, Sendable {
+        case completed
+        case stopped
+        case inProgress = "in-progress"
+    }
+
+    public var sessionID: String
+    public var bed: String
+    public var protocolID: String
+    public var protocolVersion: Int
+    public var protocolTitle: String
+    public var therapist: String?
+    public var patient: String?
+    public var start: String
+    public var end: String?
+    public var status: Status
+    public var events: Int
+    /// Site labels (or ids) in the order the sites were started.
+    public var sites: [String]
+    public var notes: [String]
+}
+
+extension RecordStore {
+    /// Every event, optionally only those at or after a wall time (`2026-11-23` or a full
+    /// RFC 3339 time) and of one session, in sequence order.
+    public func entries(since: String? = nil, session: String? = nil) throws(RecordError) -> [RecordEntry] {
+        do {
+            return try database.read { db in
+                var request = RecordEntry.order(Column("seq"))
+                if let since { request = request.filter(Column("wall_time") >= since) }
+                if let session { request = request.filter(Column("session_id") == session) }
+                return try request.fetchAll(db)
+            }
+        } catch {
+            throw RecordError.cannotOpen(path, String(describing: error))
+        }
+    }
+
+    /// Sessions in the order they started.
+    public func sessions(since: String? = nil, session: String? = nil) throws(RecordError) -> [SessionSummary] {
+        let entries = try entries(since: since, session: session)
+        if let session, entries.isEmpty { throw RecordError.unknownSession(session) }
+        var order: [String] = []
+        var grouped: [String: [RecordEntry]] = [:]
+        for entry in entries {
+            if grouped[entry.sessionID] == nil { order.append(entry.sessionID) }
+            grouped[entry.sessionID, default: []].append(entry)
+        }
+        return order.compactMap { id in grouped[id].flatMap(Self.summary) }
+    }
+
+    static func summary(of entries: [RecordEntry]) -> SessionSummary? {
+        guard let first = entries.first, let last = entries.last else { return nil }
+        let status: SessionSummary.Status
+        let end: String?
+        switch last.type {
+        case "session.completed": (status, end) = (.completed, last.wallTime)
+        case "session.aborted": (status, end) = (.stopped, last.wallTime)
+        default: (status, end) = (.inProgress, nil)
+        }
+        var sites: [String] = []
+        for entry in entries where entry.type == "step.started" {
+            if let name = entry.siteLabel ?? entry.site, !sites.contains(name) { sites.append(name) }
+        }
+        return SessionSummary(
+            sessionID: first.sessionID, bed: first.bed, protocolID: first.protocolID,
+            protocolVersion: first.protocolVersion, protocolTitle: first.protocolTitle, therapist: first.therapist,
+            patient: first.patient, start: first.wallTime, end: end, status: status, events: entries.count,
+            sites: sites, notes: entries.compactMap(\.note))
+    }
+}

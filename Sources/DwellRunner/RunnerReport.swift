@@ -1,0 +1,31 @@
+import DwellCore
+import DwellIndicators
+
+/// What a runner tells its listeners (the CLI, the record, the API), in the order it happened.
+public enum RunnerReport: Equatable, Sendable {
+    /// A session event; `lateness` is actual − planned on the runner's clock for events the
+    /// timer fired, and nil for commands (which happen when they arrive).
+    case event(SessionEvent, lateness: Duration?)
+    /// The bed's signal changed.
+    case signal(IndicatorSignal, at: Duration)
+    /// Lamp or buzzer lines changed level.
+    case lamps([LampChange])
+    /// A command was refused; nothing changed.
+    case rejected(CommandRejection)
+    /// The indicator output failed; timing goes on and the fault lamp is requested.
+    case fault(String, at: Duration)
+}
+
+/// A command a simulated therapist gives, `delay` after the first event of a kind
+/// (e.g. acknowledge 90 s after `session.overrun`).
+public struct ScriptedCommand: Equatable, Sendable {
+    public var after: SessionEvent.Kind
+    public var delay: Duration
+    public var command: SessionCommand
+
+    public init(after: SessionEvent.Kind, delay: Duration, command: SessionCommand) {
+        self.after = after
+        self.delay = delay
+        self.command = command
+    }
+}

@@ -1,0 +1,126 @@
+import DwellCore
+import DwellIndicators
+
+extension SessionRunner {
+    /// Carries out the machine's actions. `wokeAt` is when the timer fired (nil for commands,
+    /// which happen when they arrive); each cue's lateness is measured against its own deadline.
+    func perform(_ actions: [SessionAction], lateness wokeAt: C.Instant?) {
+        for action in actions {
+            switch action {
+            case .record(let event):
+                let lateness = wokeAt.map { max(.zero, instant(at: event.at).duration(to: $0)) }
+                report(.event(event, lateness: lateness))
+                if let index = script.firstIndex(where: { $0.after == event.kind }) {
+                    let scripted = script.remove(at: index)
+                    pendingCommands.append((event.at + scripted.delay, scripted.command))
+                }
+            case .show(let signal, let since):
+                lamps.show(signal.patterns(fault: fault), since: since)
+                report(.signal(signal, at: since))
+            case .wake(let offset):
+                machineWake = offset
+            }
+        }
+    }
+
+    /// The timer fired: run every deadline, scripted command and lamp edge due at its target.
+    func fire(generation fired: Int) {
+        guard fired == generation, let target = timer?.target else { return }
+        let wokeAt = clock.now
+        timer = nil
+        perform(machine.advance(to: target), lateness: wokeAt)
+        while let index = pendingCommands.firstIndex(where: { $0.at <= target }) {
+            let (_, command) = pendingCommands.remove(at: index)
+            do throws(CommandRejection) {
+                perform(try machine.handle(command, at: target), lateness: nil)
+            } catch {
+                report(.rejected(error))
+            }
+        }
+        driveLamps(at: target, lateness: max(.zero, instant(at: target).duration(to: wokeAt)))
+        rearm()
+    }
+
+    func report(_ report: RunnerReport) {
+        reportCount += 1
+        continuation.yield(report)
+    }
+
+    /// Sets the lamps to their levels at `offset` and reports what changed.
+    func driveLamps(at offset: Duration, lateness: Duration) {
+        let changes = lamps.changes(at: offset, lateness: lateness)
+        guard !changes.isEmpty else { return }
+        do {
+            try output.apply(changes)
+        } catch {
+            raiseFault(error.message, at: offset)
+        }
+        report(.lamps(changes))
+    }
+
+    func raiseFault(_ message: String, at offset: Duration) {
+        report(.fault(message, at: offset))
+        guard !fault else { return }
+        fault = true
+        lamps.show(machine.currentSignal.patterns(fault: true), since: lamps.anchor)
+    }
+
+    /// Points the single timer at the earliest of: the machine's deadline, the next lamp edge,
+    /// the next scripted command. Ends the report stream once the session is over.
+    func rearm() {
+        let now = origin == nil ? .zero : sessionOffset(of: clock.now)
+        driveLamps(at: max(now, lamps.lastDriven), lateness: .zero)
+        let candidates = [machineWake, lamps.nextEdge(after: lamps.lastDriven), pendingCommands.map(\.at).min()]
+        guard let next = candidates.compactMap({ $0 }).min() else {
+            timer?.task.cancel()
+            timer = nil
+            if machine.isFinished { continuation.finish() }
+            return
+        }
+        if let timer, timer.target == next { return }
+        timer?.task.cancel()
+        generation += 1
+        let fired = generation
+        let deadline = instant(at: next)
+        let clock = self.clock
+        let task = Task {
+            do {
+                try await clock.sleep(until: deadline, tolerance: nil)
+            } catch {
+                return
+            }
+            self.fire(generation: fired)
+        }
+        timer = (task, next)
+    }
+}
+
+/// The patterns a bed shows and the level each line was last driven to.
+struct LampTimeline {
+    private(set) var patterns: [Lamp: Pattern] = [:]
+    private(set) var anchor: Duration = .zero
+    private(set) var levels: [Lamp: Bool] = [:]
+    private(set) var lastDriven: Duration = .zero
+
+    mutating func show(_ patterns: [Lamp: Pattern], since: Duration) {
+        self.patterns = patterns
+        anchor = since
+    }
+
+    mutating func changes(at offset: Duration, lateness: Duration) -> [LampChange] {
+        lastDriven = max(lastDriven, offset)
+        var changes: [LampChange] = []
+        for lamp in Lamp.allCases {
+            let level = patterns[lamp]?.level(at: offset - anchor) ?? false
+            if level != (levels[lamp] ?? false) {
+                levels[lamp] = level
+                changes.append(LampChange(lamp: lamp, on: level, at: offset, lateness: lateness))
+            }
+        }
+        return changes
+    }
+
+    func nextEdge(after offset: Duration) -> Duration? {
+        patterns.values.compactMap { $0.nextChange(after: offset - anchor) }.min().map { anchor + $0 }
+    }
+}

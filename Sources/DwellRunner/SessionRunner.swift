@@ -1,0 +1,89 @@
+import DwellCore
+import DwellIndicators
+
+/// Drives one bed's ``SessionStateMachine`` on a clock. Every wake-up is scheduled as
+/// `origin + offset / speed` from the session's start instant — never a sum of sleeps — so
+/// lateness never accumulates, and pauses or extensions only move the offsets still to come.
+/// Lamp patterns are rendered by the same single timer, at their exact edge offsets.
+public actor SessionRunner<C: Clock> where C.Duration == Duration {
+    let clock: C
+    /// Session time runs this many times faster than the clock (`--speed 60`: a minute per second).
+    let speed: Int
+    let output: any IndicatorOutput
+    var machine: SessionStateMachine
+    var origin: C.Instant?
+    var script: [ScriptedCommand]
+    var pendingCommands: [(at: Duration, command: SessionCommand)] = []
+    var machineWake: Duration?
+    var lamps = LampTimeline()
+    var fault = false
+    var timer: (task: Task<Void, Never>, target: Duration)?
+    var generation = 0
+    let continuation: AsyncStream<RunnerReport>.Continuation
+    /// How many reports have been sent on ``reports`` so far.
+    public internal(set) var reportCount = 0
+    /// Everything the runner does, in order; finishes when the session has ended.
+    public nonisolated let reports: AsyncStream<RunnerReport>
+
+    public init(machine: SessionStateMachine, clock: C, output: any IndicatorOutput, speed: Int = 1, script: [ScriptedCommand] = []) {
+        self.machine = machine
+        self.clock = clock
+        self.output = output
+        self.speed = max(1, speed)
+        self.script = script
+        (reports, continuation) = AsyncStream.makeStream(of: RunnerReport.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Starts the session now; the start instant is the origin of every later offset.
+    public func start() throws(CommandRejection) {
+        let now = clock.now
+        if origin == nil { origin = now }
+        try send(.start)
+    }
+
+    /// Applies a command at the current time, after every deadline before it has fired.
+    public func send(_ command: SessionCommand) throws(CommandRejection) {
+        guard origin != nil else {
+            let rejection = CommandRejection(command: command, phase: machine.phase, reason: "the session has not started yet")
+            report(.rejected(rejection))
+            throw rejection
+        }
+        let now = sessionOffset(of: clock.now)
+        perform(machine.advance(to: now), lateness: nil)
+        do throws(CommandRejection) {
+            perform(try machine.handle(command, at: now), lateness: nil)
+        } catch {
+            report(.rejected(error))
+            rearm()
+            throw error
+        }
+        rearm()
+    }
+
+    /// Shows the fault signal (e.g. the record cannot be written); timing goes on unchanged.
+    public func reportFault(_ message: String) {
+        let now = origin == nil ? .zero : sessionOffset(of: clock.now)
+        raiseFault(message, at: now)
+        rearm()
+    }
+
+    /// Where the session stands, for panels and status pages.
+    public func snapshot() -> SessionSnapshot {
+        let now = origin == nil ? .zero : sessionOffset(of: clock.now)
+        return SessionSnapshot(machine: machine, at: now, lamps: lamps.levels, fault: fault)
+    }
+
+    public var isFinished: Bool { machine.isFinished }
+
+    /// The session offset the runner's single timer is set for, if any.
+    public var nextWake: Duration? { timer?.target }
+
+    func sessionOffset(of instant: C.Instant) -> Duration {
+        guard let origin else { return .zero }
+        return origin.duration(to: instant) * speed
+    }
+
+    func instant(at offset: Duration) -> C.Instant {
+        (origin ?? clock.now).advanced(by: offset / speed)
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import DwellCore
+import DwellRecord
+import Foundation
+
+struct RecordCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Inspect, verify and export the clinic record.",
+        discussion: """
+            The record is an append-only SQLite file in which every row is chained to the one \
+            before by SHA-256. Default location: $STATE_DIRECTORY/record.sqlite under systemd, \
+            otherwise ~/.local/state/dwell/record.sqlite.
+            """,
+        subcommands: [Verify.self, List.self, Show.self, Export.self]
+    )
+
+    struct Location: ParsableArguments {
+        @Option(help: ArgumentHelp("The record file.", valueName: "path"))
+        var record: String?
+
+        func open() throws -> RecordStore {
+            let path = record ?? RecordStore.defaultPath()
+            do {
+                return try RecordStore(path: path, options: .init(readOnly: true))
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(66)
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk the hash chain; exit 0 when intact, 1 with the first bad sequence number otherwise.")
+
+        @OptionGroup var location: Location
+
+        func run() throws {
+            let store = try location.open()
+            let report = try store.verify()
+            if let bad = report.firstBad {
+                printError("\(store.path): BROKEN at seq \(bad): \(report.problem ?? "")")
+                printError("\(report.count) rows verified before it; last good hash \(report.headHash)")
+                throw ExitCode(1)
+            }
+            print("\(store.path): intact, \(report.count) events, head \(report.headHash)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the recorded sessions.")
+
+        @OptionGroup var location: Location
+
+        @Option(help: ArgumentHelp("Only sessions with events at or after this UTC date or time (e.g. 2026-11-23).", valueName: "date"))
+        var since: String?
+
+        func run() throws {
+            let sessions = try location.open().sessions(since: since)
+            print(["session", "bed", "protocol", "status", "start", "end", "events", "therapist", "patient"].joined(separator: "\t"))
+            for session in sessions {
+                print([session.sessionID, session.bed, "\(session.protocolID) v\(session.protocolVersion)", session.status.rawValue,
+                       session.start, session.end ?? "-", String(session.events), session.therapist ?? "-", session.patient ?? "-"]
+                    .joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show every event of one session.")
+
+        @OptionGroup var location: Location
+
+        @Argument(help: ArgumentHelp("The session id (as `dwell record list` prints it).", valueName: "session"))
+        var session: String
+
+        func run() throws {
+            let store = try location.open()
+            guard let summary = try store.sessions(session: session).first else { throw ExitCode(1) }
+            print("\(summary.protocolTitle) (\(summary.protocolID) v\(summary.protocolVersion)) · bed \(summary.bed) · \(summary.status.rawValue)")
+            print("therapist \(summary.therapist ?? "-") · patient \(summary.patient ?? "-") · \(summary.start) → \(summary.end ?? "…")")
+            for entry in try store.entries(session: session) {
+                var line = "\(entry.seq)\t\(entry.wallTime)\t\(entry.type)"
+                if let planned = entry.plannedMs { line += "\t+\(Duration.milliseconds(planned).clockDisplay)" }
+                if let name = entry.siteLabel ?? entry.site { line += "\t\(name)" }
+                if let needles = entry.needles { line += "\t\(needles) needles" }
+                if let note = entry.note { line += "\t\(note)" }
+                print(line)
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export events as CSV, JSON lines or a FHIR R4 Bundle.")
+
+        @OptionGroup var location: Location
+
+        @Option(help: ArgumentHelp("csv, jsonl or fhir.", valueName: "format"))
+        var format: RecordExportFormat
+
+        @Option(help: ArgumentHelp("Only events at or after this UTC date or time (e.g. 2026-11-23).", valueName: "date"))
+        var since: String?
+
+        @Option(help: ArgumentHelp("Only this session.", valueName: "id"))
+        var session: String?
+
+        func run() throws {
+            let store = try location.open()
+            switch format {
+            case .csv: print(RecordExport.csv(try store.entries(since: since, session: session)), terminator: "")
+            case .jsonl: print(try RecordExport.jsonLines(try store.entries(since: since, session: session)), terminator: "")
+            case .fhir:
+                let sessions = try store.sessions(since: since, session: session)
+                print(try RecordExport.fhirBundle(sessions, generatedAt: RecordTime.string(from: Date())), terminator: "")
+            }
+        }
+    }
+}
+
+extension RecordExportFormat: ExpressibleByArgument {}

@@ -1,0 +1,91 @@
+import DwellBed
+import DwellCore
+import DwellIndicators
+import DwellRecord
+import DwellRunner
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+
+struct RecordedReportsTests {
+    static let treatment = TreatmentProtocol(
+        id: "short", title: "Short", version: 1, technique: .deep, warnBefore: .seconds(30), observation: .seconds(60),
+        steps: [
+            .site(SiteStep(site: "a", label: "Site A", needles: 2, dwell: .seconds(300))),
+            .rest(RestStep(duration: .seconds(60))),
+            .site(SiteStep(site: "b", needles: 1, dwell: .seconds(300))),
+        ])
+
+    static let expectedTimeline = [
+        "session.started@0", "step.started@0", "step.warning@270000", "step.ended@300000", "step.started@300000",
+        "step.ended@360000", "step.started@360000", "step.warning@630000", "step.ended@660000", "session.overrun@660000",
+        "session.acknowledged@660000", "observation.started@660000", "observation.ended@720000", "session.completed@720000",
+    ]
+
+    final class Collected: Sendable {
+        let outcomes = Mutex<[RecordedReports<VirtualClock>.Outcome]>([])
+        var delivered: [RunnerReport] {
+            outcomes.withLock { $0.compactMap { if case .delivered(let report, _) = $0 { return report } else { return nil } } }
+        }
+        var unrecorded: [RunnerReport] {
+            outcomes.withLock { $0.compactMap { if case .unrecorded(let report, _) = $0 { return report } else { return nil } } }
+        }
+    }
+
+    func play(store: RecordStore, therapist: String? = nil) async throws -> (runner: SessionRunner<VirtualClock>, collected: Collected, left: Int) {
+        let runner = SessionRunner(machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
+                                   output: SimulatedBoard(), script: [.init(after: .sessionOverrun, delay: .zero, command: .acknowledge)])
+        let context = SessionContext(sessionID: UUID().uuidString, bed: "1", protocolID: "short", protocolVersion: 1,
+                                     protocolTitle: "Short", protocolSHA256: "00", therapist: therapist, patient: nil)
+        let recorder = SessionRecorder(writer: try RecordWriter(store: store), context: context, treatment: Self.treatment)
+        let collected = Collected()
+        try await runner.start()
+        let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
+            collected.outcomes.withLock { $0.append(outcome) }
+        }
+        return (runner, collected, left)
+    }
+
+    @Test func everyEventIsCommittedBeforeItIsPassedOn() async throws {
+        let store = try RecordStore(path: NSTemporaryDirectory() + UUID().uuidString + "/record.sqlite")
+        let (_, collected, left) = try await play(store: store)
+        #expect(left == 0 && collected.unrecorded.isEmpty)
+        let recorded = try store.entries().map { "\($0.type)@\($0.plannedMs ?? -1)" }
+        #expect(recorded == Self.expectedTimeline)
+        let entries = collected.outcomes.withLock { $0.compactMap { if case .delivered(_, let entry?) = $0 { return entry } else { return nil } } }
+        #expect(entries.map(\.seq) == Array(1...Int64(Self.expectedTimeline.count)))
+        #expect(try store.entries().first { $0.type == "step.started" }?.siteLabel == "Site A")
+    }
+
+    @Test func aReadOnlyRecordFaultsButTheSessionKeepsItsTiming() async throws {
+        let path = NSTemporaryDirectory() + UUID().uuidString + "/record.sqlite"
+        _ = try RecordStore(path: path)
+        let (runner, collected, left) = try await play(store: try RecordStore(path: path, options: .init(readOnly: true)))
+        let timeline = collected.unrecorded.compactMap { report -> String? in
+            if case .event(let event, _) = report { return "\(event.kind.rawValue)@\(event.at.wholeMilliseconds)" }
+            return nil
+        }
+        #expect(timeline == Self.expectedTimeline, "every cue still came, on time")
+        #expect(await runner.snapshot().fault)
+        #expect(collected.unrecorded.contains { if case .fault(let message, _) = $0 { return message.contains("read-only") } else { return false } })
+        #expect(left > 0, "the events wait in the writer; they are not thrown away")
+    }
+
+    @Test func aDiskFillingUpMidSessionFaultsAfterTheLastCommittedEvent() async throws {
+        let path = NSTemporaryDirectory() + UUID().uuidString + "/record.sqlite"
+        _ = try RecordStore(path: path)
+        let pages = try DatabaseQueue(path: path).inDatabase { try Int.fetchOne($0, sql: "PRAGMA page_count") } ?? 0
+        // Room for the migration check and one more page of events, then the "disk" is full.
+        let store = try RecordStore(path: path, options: .init(maximumPageCount: pages + 2))
+        // Rows of about 1 KiB: a page holds a few, so the session outgrows the room it has.
+        let (runner, collected, left) = try await play(store: store, therapist: String(repeating: "t", count: 1_000))
+        let committed = try store.entries().count
+        #expect(committed > 0 && committed < Self.expectedTimeline.count, "\(committed)")
+        #expect(try store.verify().isIntact)
+        #expect(await runner.isFinished)
+        #expect(await runner.snapshot().fault)
+        #expect(left > 0)
+        #expect(collected.delivered.count + collected.unrecorded.count == collected.outcomes.withLock { $0.count })
+    }
+}

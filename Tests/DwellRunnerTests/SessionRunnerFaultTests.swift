@@ -1,0 +1,56 @@
+import DwellCore
+import DwellIndicators
+import DwellRunner
+import Synchronization
+import Testing
+
+/// An output whose writes start failing, as a GPIO chip that vanished would.
+final class FailingOutput: IndicatorOutput {
+    private let writes = Mutex(0)
+    let failAfter: Int
+
+    init(failAfter: Int) { self.failAfter = failAfter }
+
+    func apply(_ changes: [LampChange]) throws(IndicatorError) {
+        let count = writes.withLock { count in
+            count += 1
+            return count
+        }
+        if count > failAfter { throw IndicatorError("line write failed: No such device") }
+    }
+}
+
+struct SessionRunnerFaultTests {
+    @Test func anOutputFailureShowsAFaultAndTimingGoesOn() async throws {
+        var harness = Harness(neckShoulder(), output: FailingOutput(failAfter: 1),
+                              script: [.init(after: .sessionOverrun, delay: .zero, command: .acknowledge)])
+        try await harness.runner.start()
+        await harness.run(until: .seconds(170))
+        #expect(await harness.runner.snapshot().fault)
+        let reports = await harness.runToEnd()
+        #expect(reports.events.map(\.kind).last == .sessionCompleted)
+        #expect(reports.timeline.prefix(SessionRunnerTests.plan.count) == SessionRunnerTests.plan[...])
+        let faults = reports.compactMap { if case .fault(let message, _) = $0 { return message } else { return nil } }
+        #expect(faults.first == "line write failed: No such device")
+        #expect(reports.lampChanges.contains { $0.lamp == .red && $0.on }, "the fault lamp is requested")
+    }
+}
+
+struct VirtualClockTests {
+    @Test func instantRunsMatchTheTestClockTimelineAndPulseExactly() async throws {
+        let board = SimulatedBoard()
+        let runner = SessionRunner(machine: SessionStateMachine(treatment: neckShoulder()), clock: VirtualClock(),
+                                   output: board, script: [.init(after: .sessionOverrun, delay: .seconds(30), command: .acknowledge)])
+        try await runner.start()
+        var reports: [RunnerReport] = []
+        for await report in runner.reports { reports.append(report) }
+        #expect(reports.timeline.prefix(SessionRunnerTests.plan.count) == SessionRunnerTests.plan[...])
+        #expect(reports.latenesses.allSatisfy { $0 == .zero })
+        // The pistoning site (420 s to 540 s, 1 Hz) pulses green on every whole second, 500 ms on.
+        let pulses = board.transitions.map(\.change).filter { $0.lamp == .green && $0.at >= .seconds(420) && $0.at < .seconds(520) }
+        #expect(pulses.count == 200)
+        #expect(pulses.enumerated().allSatisfy { index, change in
+            change.on == (index % 2 == 0) && change.at == .seconds(420) + .milliseconds(500) * index
+        })
+    }
+}
