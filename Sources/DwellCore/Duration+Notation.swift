@@ -74,10 +74,11 @@ extension Duration {
         return text
     }
 
-    /// A countdown display: `12:05`, `1:02:05`; negative values get a leading `+` (overrun counts up).
+    /// A countdown display: `12:05`, `1:02:05`. Time left rounds up (the last second shows
+    /// `0:01`, not `0:00`); negative values count up with a leading `+` (overrun), rounding down.
     public var clockDisplay: String {
         let milliseconds = wholeMilliseconds
-        let totalSeconds = Int64(milliseconds.magnitude / 1_000)
+        let totalSeconds = milliseconds > 0 ? (milliseconds + 999) / 1_000 : Int64(milliseconds.magnitude / 1_000)
         let (hours, minutes, seconds) = (totalSeconds / 3_600, (totalSeconds / 60) % 60, totalSeconds % 60)
         let sign = milliseconds < 0 ? "+" : ""
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }

@@ -12,14 +12,15 @@ extension IndicatorSignal {
     /// A short blip every 2 s: "resting, nothing to do".
     public static let restBlip = Pattern.flash(period: .seconds(2), dutyPercent: 10)
     /// One 200 ms chirp when the signal starts (information).
-    public static let chirp = Pattern.bursts(groups: [1], pulse: .milliseconds(200), gap: .zero, groupGap: .zero, every: nil)
-    /// Medium-priority audible: 3 pulses, repeated every 15 s.
+    public static let chirp = Pattern.bursts(groups: [1], pulse: .milliseconds(200), gap: .zero, every: nil)
+    /// Medium-priority audible: 3 pulses 150 ms apart, repeated every 15 s.
     public static let mediumBursts = Pattern.bursts(
-        groups: [3], pulse: .milliseconds(150), gap: .milliseconds(100), groupGap: .zero, every: .seconds(15))
-    /// High-priority audible: 3 + 2 pulses, a pause, 3 + 2 again, repeated every 5 s.
+        groups: [3], pulse: .milliseconds(150), gap: .milliseconds(150), every: .seconds(15))
+    /// High-priority audible: 3 + 2 pulses, a 1 s pause, 3 + 2 again (a 3.75 s burst),
+    /// repeated every 8 s, so the silence between bursts is 4.25 s (IEC band 2.5–15 s).
     public static let highBursts = Pattern.bursts(
         groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: .milliseconds(125),
-        groupGap: .milliseconds(375), every: .seconds(5))
+        groupGaps: [.milliseconds(375), .seconds(1), .milliseconds(375)], every: .seconds(8))
     /// The indicator a fault shows on top of whatever the session signals.
     public static let faultLamp: Lamp = .red
 

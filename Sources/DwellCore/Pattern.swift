@@ -30,16 +30,18 @@ public struct Pattern: Equatable, Hashable, Sendable {
         return Pattern(segments: [Segment(on: true, length: on), Segment(on: false, length: period - on)], repeats: true)
     }
 
-    /// Bursts of pulses, e.g. `[3, 2]` with a gap between groups, the whole repeated every
-    /// `every` (or once when `every` is nil).
-    public static func bursts(groups: [Int], pulse: Duration, gap: Duration, groupGap: Duration, every: Duration?) -> Pattern {
+    /// Bursts of pulses: `groups` of pulses `gap` apart, `groupGaps[i]` of silence after group i,
+    /// the whole repeated every `every` (or played once when `every` is nil).
+    public static func bursts(groups: [Int], pulse: Duration, gap: Duration, groupGaps: [Duration] = [], every: Duration?) -> Pattern {
         var segments: [Segment] = []
         for (groupIndex, count) in groups.enumerated() {
             for pulseIndex in 0..<count {
                 segments.append(Segment(on: true, length: pulse))
-                let last = pulseIndex == count - 1
-                let lastGroup = groupIndex == groups.count - 1
-                if !(last && lastGroup) { segments.append(Segment(on: false, length: last ? groupGap : gap)) }
+                if pulseIndex < count - 1 {
+                    segments.append(Segment(on: false, length: gap))
+                } else if groupIndex < groups.count - 1 {
+                    segments.append(Segment(on: false, length: groupIndex < groupGaps.count ? groupGaps[groupIndex] : gap))
+                }
             }
         }
         let used = segments.reduce(Duration.zero) { $0 + $1.length }

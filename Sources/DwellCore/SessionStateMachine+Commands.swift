@@ -32,6 +32,7 @@ extension SessionStateMachine {
             try extend(by: amount, at: time, into: &actions)
 
         case (.skip, .step(let progress)), (.skip, .paused(let progress, _)):
+            if case .paused = state { actions.append(.record(event(.sessionResumed, at: time, step: progress.index))) }
             actions.append(.record(event(.stepSkipped, at: time, step: progress.index)))
             endStep(progress, at: time, into: &actions)
 

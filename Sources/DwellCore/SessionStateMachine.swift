@@ -9,6 +9,9 @@ public struct SessionStateMachine: Sendable {
     /// The latest time the machine was told about; times never go backwards.
     public internal(set) var now: Duration = .zero
     private var signal: IndicatorSignal = .idle
+    /// The step the shown signal belongs to: a new step re-anchors its pattern even when the
+    /// signal is the same (two pistoning sites in a row pulse from their own starts).
+    private var signalStep: Int?
     private var requestedWake: Duration?
 
     public struct StepProgress: Equatable, Sendable {
@@ -169,8 +172,9 @@ public struct SessionStateMachine: Sendable {
     /// starts at `signalSince`, the time of the transition that caused it.
     mutating func finish(_ actions: inout [SessionAction], signalSince: Duration) {
         let newSignal = derivedSignal
-        if newSignal != signal {
+        if newSignal != signal || currentStepIndex != signalStep {
             signal = newSignal
+            signalStep = currentStepIndex
             actions.append(.show(newSignal, since: signalSince))
         }
         let wake = nextDeadline

@@ -32,11 +32,28 @@ struct DwellProcess {
         process.standardOutput = out
         process.standardError = errorFile
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = readAll(out.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
         try errorFile.close()
         let errData = FileManager.default.contents(atPath: errorPath) ?? Data()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Reads until end of file, retrying reads a signal interrupts (Foundation's own readers trap on EINTR).
+    static func readAll(_ descriptor: Int32) -> Data {
+        var data = Data()
+        while let chunk = readSome(descriptor), !chunk.isEmpty { data += chunk }
+        return data
+    }
+
+    /// One read of up to 64 KiB; empty at end of file, nil on an error other than EINTR.
+    static func readSome(_ descriptor: Int32) -> Data? {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count >= 0 { return Data(buffer[0..<count]) }
+            if errno != EINTR { return nil }
+        }
     }
 }

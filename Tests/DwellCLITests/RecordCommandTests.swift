@@ -28,8 +28,7 @@ struct RecordCommandTests {
             var buffer = Data()
             var lines: [String] = []
             while lines.count < killAfter {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
+                guard let chunk = DwellProcess.readSome(out.fileHandleForReading.fileDescriptor), !chunk.isEmpty else { break }
                 buffer += chunk
                 while let newline = buffer.firstIndex(of: 0x0A) {
                     lines.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))

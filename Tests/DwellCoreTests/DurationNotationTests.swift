@@ -117,7 +117,7 @@ struct DurationNotationTests {
 
     // MARK: Clock display
 
-    @Test("clockDisplay counts down as m:ss or h:mm:ss, with + for overrun", arguments: [
+    @Test("clockDisplay counts down as m:ss or h:mm:ss (time left rounds up), with + for overrun", arguments: [
         (Duration.seconds(725), "12:05"),
         (.seconds(3_725), "1:02:05"),
         (.seconds(-42), "+0:42"),
@@ -126,7 +126,10 @@ struct DurationNotationTests {
         (.seconds(60), "1:00"),
         (.seconds(3_600), "1:00:00"),
         (.seconds(-3_725), "+1:02:05"),
-        (.milliseconds(5_999), "0:05"),
+        (.milliseconds(5_999), "0:06"),
+        (.milliseconds(1), "0:01"),
+        (.milliseconds(-999), "+0:00"),
+        (.milliseconds(-1_000), "+0:01"),
     ])
     func clockDisplay(duration: Duration, expected: String) {
         #expect(duration.clockDisplay == expected)

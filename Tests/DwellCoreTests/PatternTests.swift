@@ -70,7 +70,7 @@ struct PatternTests {
 
     @Test("a single non-repeating pulse goes off for good")
     func singlePulse() {
-        let chirp = Pattern.bursts(groups: [1], pulse: ms(200), gap: .zero, groupGap: .zero, every: nil)
+        let chirp = Pattern.bursts(groups: [1], pulse: ms(200), gap: .zero, every: nil)
         #expect(!chirp.repeats)
         #expect(!chirp.isConstant)
         #expect(chirp.level(at: .zero))
@@ -84,7 +84,7 @@ struct PatternTests {
 
     @Test("non-repeating bursts play their pulses once")
     func onceBursts() {
-        let bursts = Pattern.bursts(groups: [2, 1], pulse: ms(100), gap: ms(50), groupGap: ms(300), every: nil)
+        let bursts = Pattern.bursts(groups: [2, 1], pulse: ms(100), gap: ms(50), groupGaps: [ms(300)], every: nil)
         #expect(bursts.segments.map(\.on) == [true, false, true, false, true])
         #expect(bursts.cycle == ms(650))
         var edges: [Duration] = []
@@ -97,7 +97,7 @@ struct PatternTests {
 
     @Test("repeating bursts are padded to their interval and repeat")
     func repeatingBursts() {
-        let bursts = Pattern.bursts(groups: [2], pulse: ms(100), gap: ms(100), groupGap: .zero, every: .seconds(1))
+        let bursts = Pattern.bursts(groups: [2], pulse: ms(100), gap: ms(100), every: .seconds(1))
         #expect(bursts.repeats)
         #expect(bursts.cycle == .seconds(1))
         #expect(bursts.nextChange(after: ms(300)) == ms(1_000))

@@ -75,7 +75,7 @@ struct SessionStateMachineAcknowledgeAbortTests {
         #expect(paused.events.map(\.at) == [s(100)])
         #expect(machine.state == .paused(try #require(machine.progress), since: s(100)))
         let skipped = try machine.handle(.skip, at: s(10))
-        #expect(skipped.events.map(\.at) == [s(100), s(100), s(100)])
+        #expect(skipped.events.map(\.at) == [s(100), s(100), s(100), s(100)])
         #expect(machine.nextDeadline == s(160))
         #expect(machine.now == s(100))
     }
