@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "dwell", targets: ["dwell"]),
+        .executable(name: "dwelld", targets: ["dwelld"]),
         .library(name: "DwellCore", targets: ["DwellCore"]),
     ],
     dependencies: [
@@ -14,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure core: protocol model, rules, schedule, session state machine, signal patterns.
@@ -41,12 +45,51 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // libgpiod from the system (1.6 with the v1 API, or 2.x), found through pkg-config.
+        .systemLibrary(name: "Clibgpiod", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
+        // A small neutral C facade over libgpiod that compiles against both the v1 and v2 APIs.
+        .target(name: "CGpiod", dependencies: ["Clibgpiod"], linkerSettings: [.linkedLibrary("gpiod")]),
+        // GPIO boards: board files, lamp and buzzer outputs, debounced buttons, safe states.
+        .target(
+            name: "DwellGPIO",
+            dependencies: ["CGpiod", "DwellCore", "DwellIndicators", "DwellRunner", "DwellProtocolFiles",
+                           .product(name: "Yams", package: "Yams")]
+        ),
         // A bed: its runner's reports, recorded before anyone is told of them.
         .target(name: "DwellBed", dependencies: ["DwellCore", "DwellRunner", "DwellRecord"]),
+        // The daemon: config, beds, HTTP API and kiosk page, sd_notify, lifecycle.
+        .target(
+            name: "DwellDaemon",
+            dependencies: [
+                "DwellCore", "DwellProtocolFiles", "DwellIndicators", "DwellRunner", "DwellRecord", "DwellBed",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Kiosk")]
+        ),
+        .executableTarget(
+            name: "dwelld",
+            dependencies: [
+                "DwellDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks: the C floor loops and the runnable measurement.
+        .target(name: "CDwellBench"),
+        .executableTarget(
+            name: "dwell-bench",
+            dependencies: [
+                "CDwellBench", "DwellCore", "DwellIndicators", "DwellRunner", "DwellRecord",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "dwell",
             dependencies: [
-                "DwellCore", "DwellProtocolFiles", "DwellIndicators", "DwellRunner", "DwellRecord", "DwellBed",
+                "DwellCore", "DwellProtocolFiles", "DwellIndicators", "DwellRunner", "DwellRecord", "DwellBed", "DwellGPIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +114,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .testTarget(name: "DwellGPIOTests", dependencies: ["DwellGPIO", "DwellCore", "DwellProtocolFiles"]),
         .testTarget(name: "DwellCLITests", dependencies: ["dwell", "DwellRecord"]),
+        .testTarget(
+            name: "DwellDaemonTests",
+            dependencies: [
+                "DwellDaemon", "dwelld",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )

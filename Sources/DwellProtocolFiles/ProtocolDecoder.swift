@@ -18,29 +18,10 @@ public enum ProtocolDecoder {
 
     public static func decode(_ text: String, path: String, limits: ClinicLimits) -> Result<Decoded, ProtocolFailure> {
         let sink = DiagnosticSink(path: path)
-        guard !text.allSatisfy(\.isWhitespace) else {
-            return .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: "the file is empty; a protocol needs `id`, `title`, `version`, `technique` and `steps`")]))
-        }
-        let root: Node
-        do {
-            var sequence = try Yams.compose_all(yaml: text)
-            var documents: [Node] = []
-            while documents.count < 2, let document = sequence.next() { documents.append(document) }
-            if let error = sequence.error { throw error }
-            guard documents.count <= 1 else {
-                sink.add(at: documents[1].mark, .root, "the file holds more than one YAML document (`---`); put one protocol in each file")
-                return .failure(ProtocolFailure(sink.diagnostics))
-            }
-            guard let first = documents.first else {
-                return .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: "the file holds only comments; a protocol needs `id`, `title`, `version`, `technique` and `steps`")]))
-            }
-            root = first
-        } catch {
-            return .failure(ProtocolFailure([syntaxDiagnostic(error, path: path)]))
-        }
-        guard let mapping = root.mapping else {
-            sink.add(at: root.mark, .root, "a protocol is a mapping of fields (`id: …`, `title: …`), not a \(root.sequence != nil ? "list" : "single value")")
-            return .failure(ProtocolFailure(sink.diagnostics))
+        let mapping: Node.Mapping
+        switch document(text, path: path, needs: "a protocol needs `id`, `title`, `version`, `technique` and `steps`") {
+        case .success(let root): mapping = root
+        case .failure(let failure): return .failure(failure)
         }
         let fields = FieldReader(mapping, at: .root, known: topLevelKeys, sink: sink)
         let id = fields.string("id", required: "a short name such as `neck-shoulder`")
@@ -70,6 +51,37 @@ public enum ProtocolDecoder {
         }
         let idMark = sink.location(of: .key("id"))
         return .success(Decoded(treatment: treatment, idLine: idMark?.line ?? 1, idColumn: idMark?.column ?? 1))
+    }
+
+    /// The single YAML document of a file, as a mapping; empty files, several documents, syntax
+    /// errors and non-mappings are diagnosed. `needs` tells what the file should hold.
+    package static func document(_ text: String, path: String, needs: String) -> Result<Node.Mapping, ProtocolFailure> {
+        let sink = DiagnosticSink(path: path)
+        guard !text.allSatisfy(\.isWhitespace) else {
+            return .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: "the file is empty; \(needs)")]))
+        }
+        let root: Node
+        do {
+            var sequence = try Yams.compose_all(yaml: text)
+            var documents: [Node] = []
+            while documents.count < 2, let document = sequence.next() { documents.append(document) }
+            if let error = sequence.error { throw error }
+            guard documents.count <= 1 else {
+                sink.add(at: documents[1].mark, .root, "the file holds more than one YAML document (`---`); keep one")
+                return .failure(ProtocolFailure(sink.diagnostics))
+            }
+            guard let first = documents.first else {
+                return .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: "the file holds only comments; \(needs)")]))
+            }
+            root = first
+        } catch {
+            return .failure(ProtocolFailure([syntaxDiagnostic(error, path: path)]))
+        }
+        guard let mapping = root.mapping else {
+            sink.add(at: root.mark, .root, "expected a mapping of fields (`key: value`), not a \(root.sequence != nil ? "list" : "single value")")
+            return .failure(ProtocolFailure(sink.diagnostics))
+        }
+        return .success(mapping)
     }
 
     private static func syntaxDiagnostic(_ error: Error, path: String) -> ProtocolDiagnostic {

@@ -3,12 +3,12 @@ import Yams
 
 /// Reads the fields of one YAML mapping, recording where each value stood and every problem
 /// (unknown keys with a hint, missing required keys, wrong types) instead of stopping at the first.
-struct FieldReader {
-    let mapping: Node.Mapping
-    let path: FieldPath
-    let diagnostics: DiagnosticSink
+package struct FieldReader {
+    package let mapping: Node.Mapping
+    package let path: FieldPath
+    package let diagnostics: DiagnosticSink
 
-    init(_ mapping: Node.Mapping, at path: FieldPath, known: [String], sink: DiagnosticSink, context: String? = nil) {
+    package init(_ mapping: Node.Mapping, at path: FieldPath, known: [String], sink: DiagnosticSink, context: String? = nil) {
         self.mapping = mapping
         self.path = path
         self.diagnostics = sink
@@ -25,12 +25,12 @@ struct FieldReader {
         }
     }
 
-    func node(_ key: String) -> Node? { mapping[key] }
+    package func node(_ key: String) -> Node? { mapping[key] }
 
-    func has(_ key: String) -> Bool { mapping[key] != nil }
+    package func has(_ key: String) -> Bool { mapping[key] != nil }
 
     /// The raw scalar text of a field, or nil (with a diagnostic when it is required or not a scalar).
-    func scalar(_ key: String, required: String? = nil) -> (text: String, mark: Mark?)? {
+    package func scalar(_ key: String, required: String? = nil) -> (text: String, mark: Mark?)? {
         let field = path.appending(key)
         guard let node = mapping[key] else {
             if let required { diagnostics.add(at: mapping.mark, field, "is required (\(required))") }
@@ -47,9 +47,9 @@ struct FieldReader {
         return (scalar.string, node.mark)
     }
 
-    func string(_ key: String, required: String? = nil) -> String? { scalar(key, required: required)?.text }
+    package func string(_ key: String, required: String? = nil) -> String? { scalar(key, required: required)?.text }
 
-    func integer(_ key: String, required: String? = nil) -> Int? {
+    package func integer(_ key: String, required: String? = nil) -> Int? {
         guard let (text, mark) = scalar(key, required: required) else { return nil }
         guard text.count <= 9, let value = Int(text) else {
             diagnostics.add(at: mark, path.appending(key), "`\(text)` is not a whole number")
@@ -58,7 +58,7 @@ struct FieldReader {
         return value
     }
 
-    func duration(_ key: String, required: String? = nil) -> Duration? {
+    package func duration(_ key: String, required: String? = nil) -> Duration? {
         guard let (text, mark) = scalar(key, required: required) else { return nil }
         do {
             return try Duration.parse(notation: text)
@@ -68,7 +68,7 @@ struct FieldReader {
         }
     }
 
-    func technique(_ key: String, required: String? = nil) -> Technique? {
+    package func technique(_ key: String, required: String? = nil) -> Technique? {
         guard let (text, mark) = scalar(key, required: required) else { return nil }
         guard let technique = Technique(rawValue: text) else {
             let names = Technique.allCases.map(\.rawValue)
@@ -78,7 +78,7 @@ struct FieldReader {
         return technique
     }
 
-    func cadence(_ key: String) -> Cadence? {
+    package func cadence(_ key: String) -> Cadence? {
         guard let (text, mark) = scalar(key) else { return nil }
         do {
             return try Cadence.parse(notation: text)
@@ -90,24 +90,24 @@ struct FieldReader {
 }
 
 /// Collects diagnostics and where each field's value stood, shared by the readers of one file.
-final class DiagnosticSink {
-    let path: String
-    private(set) var diagnostics: [ProtocolDiagnostic] = []
+package final class DiagnosticSink {
+    package let path: String
+    package private(set) var diagnostics: [ProtocolDiagnostic] = []
     private(set) var locations: [FieldPath: Mark] = [:]
 
-    init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
-    func add(at mark: Mark?, _ field: FieldPath, _ message: String) {
+    package func add(at mark: Mark?, _ field: FieldPath, _ message: String) {
         diagnostics.append(ProtocolDiagnostic(
             path: path, line: mark?.line ?? 1, column: mark?.column ?? 1, field: field, message: message))
     }
 
-    func locate(_ field: FieldPath, at mark: Mark?) {
+    package func locate(_ field: FieldPath, at mark: Mark?) {
         if let mark { locations[field] = mark }
     }
 
     /// The closest recorded location for a field: its own, or its nearest ancestor's.
-    func location(of field: FieldPath) -> Mark? {
+    package func location(of field: FieldPath) -> Mark? {
         var current = field
         while true {
             if let mark = locations[current] { return mark }
@@ -117,7 +117,7 @@ final class DiagnosticSink {
     }
 
     /// Whether a field, or a mapping or list holding it, already has a decoding problem.
-    func hasProblem(atOrAbove field: FieldPath) -> Bool {
+    package func hasProblem(atOrAbove field: FieldPath) -> Bool {
         diagnostics.contains { !$0.field.components.isEmpty && field.components.starts(with: $0.field.components) }
     }
 }

@@ -28,6 +28,7 @@ extension SessionRunner {
         guard fired == generation, let target = timer?.target else { return }
         let wokeAt = clock.now
         timer = nil
+        wakeCount += 1
         perform(machine.advance(to: target), lateness: wokeAt)
         while let index = pendingCommands.firstIndex(where: { $0.at <= target }) {
             let (_, command) = pendingCommands.remove(at: index)
@@ -48,6 +49,7 @@ extension SessionRunner {
 
     /// Sets the lamps to their levels at `offset` and reports what changed.
     func driveLamps(at offset: Duration, lateness: Duration) {
+        guard !halted else { return }
         let changes = lamps.changes(at: offset, lateness: lateness)
         guard !changes.isEmpty else { return }
         do {
@@ -68,6 +70,7 @@ extension SessionRunner {
     /// Points the single timer at the earliest of: the machine's deadline, the next lamp edge,
     /// the next scripted command. Ends the report stream once the session is over.
     func rearm() {
+        guard !halted else { return }
         let now = origin == nil ? .zero : sessionOffset(of: clock.now)
         driveLamps(at: max(now, lamps.lastDriven), lateness: .zero)
         let candidates = [machineWake, lamps.nextEdge(after: lamps.lastDriven), pendingCommands.map(\.at).min()]

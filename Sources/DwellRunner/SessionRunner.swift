@@ -17,9 +17,12 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     var machineWake: Duration?
     var lamps = LampTimeline()
     var fault = false
+    var halted = false
     var timer: (task: Task<Void, Never>, target: Duration)?
     var generation = 0
     let continuation: AsyncStream<RunnerReport>.Continuation
+    /// How many times the timer has woken the runner (for footprint measurements).
+    public internal(set) var wakeCount = 0
     /// How many reports have been sent on ``reports`` so far.
     public internal(set) var reportCount = 0
     /// Everything the runner does, in order; finishes when the session has ended.
@@ -65,6 +68,17 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         let now = origin == nil ? .zero : sessionOffset(of: clock.now)
         raiseFault(message, at: now)
         rearm()
+    }
+
+    /// Stops driving outputs and firing cues (daemon shutdown); the session is left as it is, so
+    /// a later start can see from the record that it never ended. Ends the report stream.
+    public func halt() {
+        timer?.task.cancel()
+        timer = nil
+        machineWake = nil
+        pendingCommands = []
+        halted = true
+        continuation.finish()
     }
 
     /// Where the session stands, for panels and status pages.

@@ -6,11 +6,15 @@ struct Dwell: AsyncParsableCommand {
         commandName: "dwell",
         abstract: "Session timing for dry-needling treatment rooms.",
         discussion: """
-            Validate and inspect treatment protocols, and run a session on the simulated \
-            indicator board. Protocol files are described in Protocols/README.md.
+            Validate and inspect treatment protocols, run a session on the simulated indicator \
+            board, inspect the clinic record, and control a running dwelld (start, pause, \
+            resume, extend, skip, abort, ack, status, protocols). Protocol files are described \
+            in Protocols/README.md.
             """,
         version: "0.1.0",
-        subcommands: [ProtocolCommand.self, SimulateCommand.self, RecordCommand.self]
+        subcommands: [ProtocolCommand.self, SimulateCommand.self, RecordCommand.self, GPIOCommand.self,
+            StartCommand.self, PauseCommand.self, ResumeCommand.self, ExtendCommand.self, SkipCommand.self,
+            AbortCommand.self, AckCommand.self, StatusCommand.self, ProtocolsCommand.self,]
     )
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DwellBed
 import DwellCore
+import DwellGPIO
 import DwellIndicators
 import DwellProtocolFiles
 import DwellRecord
@@ -49,11 +50,15 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Patient pseudonym for the record (never a name).", valueName: "pseudonym"))
     var patient: String?
 
+    @Option(name: .customLong("board"), help: ArgumentHelp("Drive the GPIO lines this board file gives --bed, instead of the simulated board.", valueName: "file"))
+    var boardFile: String?
+
     @OptionGroup var clinic: ClinicOptions
 
     func validate() throws {
         if instant && speed != nil { throw ValidationError("--speed and --instant exclude each other") }
         if let speed, !(1...3_600).contains(speed) { throw ValidationError("--speed must be 1 to 3600, not \(speed)") }
+        if instant && boardFile != nil { throw ValidationError("--board drives real lamps in real time; it cannot be used with --instant") }
     }
 
     func run() async throws {
@@ -63,13 +68,18 @@ struct SimulateCommand: AsyncParsableCommand {
         let writer = ReportWriter(json: json, lines: lines, board: board)
         let script = [ScriptedCommand(after: .sessionOverrun, delay: ackAfter.value, command: .acknowledge)]
         let recorder = try record.map { try openRecorder(at: $0, for: loaded) }
+        var gpio: GPIOBedSession?
+        if let boardFile { gpio = try await startBoard(boardFile, bed: bed) }
+        defer { gpio?.finish { printError($0) } }
+        let output: any IndicatorOutput = gpio?.output ?? board
         var unrecorded = 0
         if instant {
             let runner = SessionRunner(machine: machine, clock: VirtualClock(), output: board, script: script)
             unrecorded = try await play(runner, writer: writer, recorder: recorder, panel: nil)
         } else {
             let speed = self.speed ?? 1
-            let runner = SessionRunner(machine: machine, clock: ContinuousClock(), output: board, speed: speed, script: script)
+            let runner = SessionRunner(machine: machine, clock: ContinuousClock(), output: output, speed: speed, script: script)
+            try gpio?.attach(runner)
             let panel = !json && isatty(STDOUT_FILENO) == 1
                 ? PanelView(bed: bed, speed: speed == 1 ? "real time" : "\(speed)× speed", color: true) : nil
             unrecorded = try await play(runner, writer: writer, recorder: recorder, panel: panel)

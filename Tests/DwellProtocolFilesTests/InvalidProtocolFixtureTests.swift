@@ -17,7 +17,7 @@ struct InvalidProtocolFixtureTests {
         .init(file: "comments-only", diagnostics: [(1, 1, "(document)", "only comments")]),
         .init(file: "syntax-error", diagnostics: [(9, 9, "(document)", "YAML syntax")]),
         .init(file: "not-utf8", diagnostics: [(2, 11, "(document)", "not valid UTF-8")]),
-        .init(file: "not-a-mapping", diagnostics: [(1, 1, "(document)", "a protocol is a mapping")]),
+        .init(file: "not-a-mapping", diagnostics: [(1, 1, "(document)", "expected a mapping of fields")]),
         .init(file: "two-documents", diagnostics: [(14, 1, "(document)", "more than one YAML document")]),
         .init(file: "duplicate-key", diagnostics: [(3, 1, "(document)", "`version` appears more than once")]),
         .init(file: "unknown-key", diagnostics: [(3, 1, "titel", "did you mean `title`?")]),

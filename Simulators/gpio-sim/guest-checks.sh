@@ -1,0 +1,91 @@
+# Assertions of the gpio-sim test, sourced by guest-init.sh (busybox sh + awk in the guest).
+# A line log has one "<ms> <lamp> <0|1>" per change, as written by `linewatch watch`.
+
+PASSED=0
+FAILED=0
+
+pass() { PASSED=$((PASSED + 1)); echo "gpio-sim: PASS $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "gpio-sim: FAIL $*"; }
+
+# check "what" command...: one assertion; the command's own output explains a failure.
+check() {
+    what=$1
+    shift
+    if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# edge LOG LAMP VALUE AT TOL: LAMP changed to VALUE within TOL ms of AT (absolute ms).
+edge() {
+    awk -v lamp="$2" -v value="$3" -v at="$4" -v tol="$5" -v t0="$T0" '
+        $2 == lamp && $3 == value {
+            d = $1 - at; a = d < 0 ? -d : d
+            if (a <= tol && (best == "" || a < best)) { best = a; off = d }
+        }
+        END {
+            if (best != "") { printf "    %s -> %s at %+d ms of plan (t0%+d)\n", lamp, value, off, at - t0; exit 0 }
+            printf "    %s -> %s: no such change within %d ms of t0%+d\n", lamp, value, tol, at - t0; exit 1
+        }' "$1"
+}
+
+# rises LOG LAMP FROM TO: how many times LAMP went to 1 in [FROM, TO).
+rises() {
+    awk -v lamp="$2" -v from="$3" -v to="$4" '$2 == lamp && $3 == 1 && $1 >= from && $1 < to { n++ } END { print n + 0 }' "$1"
+}
+
+# between MIN MAX VALUE: MIN <= VALUE <= MAX.
+between() {
+    if [ "$3" -ge "$1" ] && [ "$3" -le "$2" ]; then echo "    $3 in [$1, $2]"; return 0; fi
+    echo "    $3 not in [$1, $2]"
+    return 1
+}
+
+# lamp_test LOG EACH TOL: the first 8 changes are each lamp on then off, in order (green,
+# amber, red, buzzer), each lit EACH ms (the buzzer EACH/2) within TOL.
+lamp_test() {
+    awk -v each="$2" -v tol="$3" '
+        NR <= 4 { next }                     # the initial levels
+        n < 8 {
+            seq = seq " " $2 "=" $3
+            if ($3 == 1) { on[$2] = $1 } else if ($2 in on) {
+                want = $2 == "buzzer" ? each / 2 : each; d = $1 - on[$2] - want
+                lit = lit sprintf(" %s %d ms", $2, $1 - on[$2])
+                if (d > tol || d < -tol) bad = 1
+            }
+            n++
+        }
+        END {
+            printf "    sequence:%s\n    lit:%s\n", seq, lit
+            if (seq != " green=1 green=0 amber=1 amber=0 red=1 red=0 buzzer=1 buzzer=0" || bad) exit 1
+        }' "$1"
+}
+
+# wait_change LOG LAMP VALUE NTH TIMEOUT_MS: waits until LAMP has gone to VALUE NTH times;
+# prints when it last did.
+wait_change() {
+    deadline=$(($(/linewatch now) + $5))
+    while [ "$(/linewatch now)" -lt "$deadline" ]; do
+        at=$(awk -v lamp="$2" -v value="$3" -v nth="$4" '$2 == lamp && $3 == value { n++; if (n == nth) { print $1; exit } }' "$1")
+        if [ -n "$at" ]; then echo "$at"; return 0; fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# alive PID: the process runs (a zombie that has exited but is not reaped yet does not count).
+alive() {
+    state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# wait_exit PID MS: waits up to MS for PID (a child of this shell) to end and sets RC to its
+# exit status, or to "running" (call it in this shell, not in $(...): only the parent can wait).
+wait_exit() {
+    deadline=$(($(/linewatch now) + $2))
+    while alive "$1" && [ "$(/linewatch now)" -lt "$deadline" ]; do sleep 0.05; done
+    if alive "$1"; then RC=running; return; fi
+    wait "$1"
+    RC=$?
+}
+
+# value FILE: a sysfs value.
+value() { cat "$1" 2>/dev/null || echo gone; }

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The real-kernel GPIO test: Dwell drives lamps and reads buttons on the kernel's gpio-sim chip
+# inside a qemu VM (TCG), and the guest checks the lines. See README.md here.
+# Prints "gpio-sim: N passed, N failed"; exits 0 only when every check passed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+HERE=Simulators/gpio-sim
+WORK=${GPIO_SIM_WORK:-$ROOT/.build-gpio-sim}
+# Kernel image, headers and source are pinned together: gpiolib.h must match the headers, and
+# a security update changes the ABI name. When the pinned release has left the mirror, the
+# newest 6.1 release with all three is used instead.
+KERNEL_ABI=${GPIO_SIM_KERNEL_ABI:-6.1.0-56}
+KERNEL_VERSION=${GPIO_SIM_KERNEL_VERSION:-6.1.192-2}
+mkdir -p "$WORK"
+START=$(date +%s)
+step() { echo "gpio-sim: [$(($(date +%s) - START))s] $*"; }
+
+available() { apt-cache madison "$1" 2>/dev/null | awk -v v="$2" '$3 == v { found = 1 } END { exit !found }'; }
+
+export DEBIAN_FRONTEND=noninteractive
+apt_install() {
+    local missing=() package name want have
+    for package in "$@"; do
+        name=${package%%=*}
+        want=${package#"$name"}
+        have=$(dpkg-query -W -f='${Status}=${Version}' "$name" 2>/dev/null | sed -n 's/^install ok installed//p')
+        [ -n "$have" ] && { [ -z "$want" ] || [ "$have" = "$want" ]; } || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return
+    step "apt-get install ${missing[*]}"
+    apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}" > "$WORK/apt.log" 2>&1 \
+        || { cat "$WORK/apt.log"; return 1; }
+}
+
+step "packages"
+apt-get update -qq -o DPkg::Lock::Timeout=300 > /dev/null 2>&1 || true
+if ! available "linux-image-$KERNEL_ABI-amd64-unsigned" "$KERNEL_VERSION" || ! available linux-source-6.1 "$KERNEL_VERSION"; then
+    KERNEL_VERSION=$(apt-cache madison linux-source-6.1 | awk '{ print $3 }' | sort -V | tail -1)
+    KERNEL_ABI=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' | awk '{ print $1 }' \
+        | while read -r image; do available "$image" "$KERNEL_VERSION" && echo "$image"; done \
+        | sed 's/^linux-image-//; s/-amd64-unsigned$//' | sort -V | tail -1)
+    [ -n "$KERNEL_ABI" ] || { echo "gpio-sim: no linux-image-6.1 of release $KERNEL_VERSION"; echo "gpio-sim: 0 passed, 1 failed"; exit 1; }
+    step "pinned kernel gone from the mirror; using $KERNEL_ABI ($KERNEL_VERSION)"
+fi
+apt_install qemu-system-x86 busybox-static cpio gcc make libc6-dev binutils libgpiod-dev gpiod libcurl4-openssl-dev \
+    "linux-headers-$KERNEL_ABI-amd64=$KERNEL_VERSION" "linux-source-6.1=$KERNEL_VERSION"
+
+KERNEL=$WORK/kernel-$KERNEL_ABI
+if [ ! -f "$KERNEL/vmlinuz" ]; then
+    step "kernel image $KERNEL_ABI ($KERNEL_VERSION)"
+    rm -rf "$KERNEL" && mkdir -p "$KERNEL/deb"
+    (cd "$KERNEL/deb" && apt-get download -qq "linux-image-$KERNEL_ABI-amd64-unsigned=$KERNEL_VERSION" 2>/dev/null)
+    dpkg-deb --fsys-tarfile "$KERNEL"/deb/*.deb | tar -x -C "$KERNEL" --wildcards './boot/vmlinuz-*' './lib/modules/*/kernel/fs/configfs/configfs.ko'
+    cp "$KERNEL"/lib/modules/*/kernel/fs/configfs/configfs.ko "$KERNEL/configfs.ko"
+    mv "$KERNEL"/boot/vmlinuz-* "$KERNEL/vmlinuz"
+    rm -rf "$KERNEL/deb" "$KERNEL/boot" "$KERNEL/lib"
+fi
+
+MODULE=$WORK/module-$KERNEL_ABI
+if [ ! -f "$MODULE/gpio-sim.ko" ]; then
+    step "gpio-sim.ko, out of tree"
+    rm -rf "$MODULE" && mkdir -p "$MODULE/src"
+    tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$MODULE/src" \
+        linux-source-6.1/drivers/gpio/gpio-sim.c linux-source-6.1/drivers/gpio/gpiolib.h linux-source-6.1/kernel/irq/irq_sim.c
+    cp "$MODULE/src/linux-source-6.1/drivers/gpio/gpio-sim.c" "$MODULE/gpio-sim-main.c"
+    cp "$MODULE/src/linux-source-6.1/drivers/gpio/gpiolib.h" "$MODULE/src/linux-source-6.1/kernel/irq/irq_sim.c" "$MODULE/"
+    # irq_to_desc() is not exported to modules; generic_handle_irq() does the same here.
+    sed -i 's/handle_simple_irq(irq_to_desc(irqnum));/generic_handle_irq(irqnum);/' "$MODULE/irq_sim.c"
+    grep -q 'generic_handle_irq(irqnum);' "$MODULE/irq_sim.c" || { echo "gpio-sim: the irq_sim.c patch no longer applies"; exit 1; }
+    printf 'obj-m := gpio-sim.o\ngpio-sim-y := gpio-sim-main.o irq_sim.o\n' > "$MODULE/Kbuild"
+    make -s -C "/usr/src/linux-headers-$KERNEL_ABI-amd64" M="$MODULE" modules 2>&1 | grep -v 'Skipping BTF' || true
+    [ -f "$MODULE/gpio-sim.ko" ] || { echo "gpio-sim: module build failed"; exit 1; }
+fi
+
+step "dwell, release, Swift runtime linked statically"
+swift build -c release --static-swift-stdlib --product dwell --scratch-path "$ROOT/.build-gpio-static" 2>&1 | tail -1
+DWELL_BIN=$ROOT/.build-gpio-static/release/dwell
+gcc -static -O2 -Wall -o "$WORK/linewatch" "$HERE/linewatch.c"
+
+step "initramfs"
+INITRD=$WORK/initramfs
+rm -rf "$INITRD" && mkdir -p "$INITRD"/{bin,modules,proc,sys,dev,tmp}
+cp /bin/busybox "$INITRD/bin/busybox"
+ln -s busybox "$INITRD/bin/sh"
+cp "$KERNEL/configfs.ko" "$MODULE/gpio-sim.ko" "$INITRD/modules/"
+strip -o "$INITRD/dwell" "$DWELL_BIN"
+cp "$WORK/linewatch" "$INITRD/linewatch"
+cp "$(command -v gpioinfo)" "$(command -v gpiodetect)" "$INITRD/bin/"
+# The shared libraries the dynamic parts need (glibc, libstdc++, libgpiod, sqlite, curl...).
+for binary in "$INITRD/dwell" "$INITRD/bin/gpioinfo" "$INITRD/bin/gpiodetect"; do
+    ldd "$binary" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+done | sort -u | while read -r library; do
+    mkdir -p "$INITRD$(dirname "$library")"
+    cp -L "$library" "$INITRD$library"
+done
+cp "$HERE/guest-init.sh" "$INITRD/init"
+cp "$HERE/guest-checks.sh" "$INITRD/guest-checks.sh"
+cp "$HERE/test-protocol.yaml" "$INITRD/test-protocol.yaml"
+cp Simulators/boards/gpio-sim.yaml "$INITRD/board.yaml"
+chmod +x "$INITRD/init"
+(cd "$INITRD" && find . | cpio -o -H newc --quiet > "$WORK/initrd.cpio")
+
+step "boot qemu (TCG) and run the checks in the guest"
+set +e
+timeout 240 qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 -nodefaults -no-user-config \
+    -display none -serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -kernel "$KERNEL/vmlinuz" -initrd "$WORK/initrd.cpio" \
+    -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init" < /dev/null > "$WORK/serial.log" 2>&1
+QEMU=$?
+set -e
+tr -d '\r' < "$WORK/serial.log" | grep -v '^gpio-sim: result ' || true
+RESULT=$(tr -d '\r' < "$WORK/serial.log" | sed -n 's/^gpio-sim: result \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -1)
+PASSED=${RESULT% *}
+FAILED=${RESULT#* }
+[ -n "$RESULT" ] || { PASSED=0; FAILED=0; }
+# isa-debug-exit: qemu exits with (byte << 1) | 1, so 1 is "passed" and 3 "failed"; 0 is a
+# kernel panic (panic=-1 reboots, -no-reboot exits), 124 the timeout.
+if [ "$QEMU" -ne 1 ] || [ -z "$RESULT" ]; then
+    [ "$QEMU" -eq 3 ] && [ -n "$RESULT" ] || { echo "gpio-sim: FAIL the VM ended badly (qemu exit $QEMU)"; FAILED=$((FAILED + 1)); }
+fi
+step "done (qemu exit $QEMU)"
+echo "gpio-sim: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]

@@ -1,0 +1,97 @@
+import DwellBed
+import DwellCore
+import DwellIndicators
+import DwellProtocolFiles
+import DwellRecord
+import DwellRunner
+import Foundation
+import Logging
+
+/// One bed: its indicator output, its current (or last) session, and the task that records the
+/// session's events and publishes the bed's state after each of them.
+actor BedController {
+    let id: String
+    let output: any IndicatorOutput
+    let writer: RecordWriter
+    let hub: StateHub
+    let limits: ClinicLimits
+    let logger: Logger
+    private var session: ActiveSession?
+    private var consumer: Task<Void, Never>?
+    private var idleLamps: [Lamp: Bool] = [:]
+
+    init(id: String, output: any IndicatorOutput, writer: RecordWriter, hub: StateHub, limits: ClinicLimits, logger: Logger) {
+        self.id = id
+        self.output = output
+        self.writer = writer
+        self.hub = hub
+        self.limits = limits
+        self.logger = logger
+    }
+
+    func state() async -> BedState {
+        guard let session else { return .idle(id, lamps: idleLamps, fault: false) }
+        return BedState(bed: id, snapshot: await session.runner.snapshot(), session: session)
+    }
+
+    /// Starts a session. The bed must be free (no session, or the last one has ended).
+    func start(_ loaded: LoadedProtocol, therapist: String?, patient: String?) async throws(Problem) -> BedState {
+        if let session, !(await session.runner.isFinished) {
+            throw Problem(.conflict, "Bed busy", "bed \(id) has a session in progress (\(session.treatment.title)); abort or finish it first")
+        }
+        let sessionID = UUID().uuidString.lowercased()
+        let runner = SessionRunner(machine: SessionStateMachine(treatment: loaded.treatment, limits: limits),
+                                   clock: ContinuousClock(), output: output)
+        let context = SessionContext(
+            sessionID: sessionID, bed: id, protocolID: loaded.treatment.id, protocolVersion: loaded.treatment.version,
+            protocolTitle: loaded.treatment.title, protocolSHA256: loaded.sha256, therapist: therapist, patient: patient)
+        let recorder = SessionRecorder(writer: writer, context: context, treatment: loaded.treatment)
+        let active = ActiveSession(id: sessionID, treatment: loaded.treatment, therapist: therapist, patient: patient, runner: runner)
+        session = active
+        let (bed, hub, logger) = (id, hub, logger)
+        consumer = Task {
+            let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
+                if case .unrecorded(_, let error) = outcome { logger.error("bed \(bed): \(error)") }
+                hub.publish(BedState(bed: bed, snapshot: await runner.snapshot(), session: active))
+            }
+            if left > 0 { logger.critical("bed \(bed): \(left) events of session \(sessionID) are NOT in the clinic record") }
+        }
+        do throws(CommandRejection) {
+            try await runner.start()
+        } catch {
+            throw Problem(.conflict, "Cannot start", error.description)
+        }
+        logger.info("bed \(id): started \(loaded.treatment.id) v\(loaded.treatment.version), session \(sessionID)")
+        return await state()
+    }
+
+    /// Applies a therapist command; an illegal one is refused with 409 and changes nothing.
+    func command(_ command: SessionCommand) async throws(Problem) -> BedState {
+        guard let session else {
+            throw Problem(.conflict, "No session", "bed \(id) has no session; start one first")
+        }
+        do throws(CommandRejection) {
+            try await session.runner.send(command)
+        } catch {
+            throw Problem(.conflict, "Not possible now", error.description)
+        }
+        return await state()
+    }
+
+    /// Proves the bed's runner answers (the watchdog is fed only when every bed does).
+    func ping() async {
+        _ = await session?.runner.snapshot()
+    }
+
+    /// Shutdown: outputs to their safe (off) values; events already reported are written.
+    func shutdown() async {
+        await session?.runner.halt()
+        let off = Lamp.allCases.map { LampChange(lamp: $0, on: false, at: .zero) }
+        do {
+            try output.apply(off)
+        } catch {
+            logger.error("bed \(id): cannot set outputs to safe values: \(error)")
+        }
+        consumer?.cancel()
+    }
+}

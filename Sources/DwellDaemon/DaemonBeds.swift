@@ -1,0 +1,110 @@
+import DwellCore
+import DwellIndicators
+import DwellProtocolFiles
+import DwellRecord
+import Logging
+import Synchronization
+
+/// The daemon's beds, its protocols (reloadable) and its shared record writer.
+public final class DaemonBeds: Sendable {
+    public let config: DaemonConfig
+    public let hub: StateHub
+    let writer: RecordWriter
+    let logger: Logger
+    let controllers: [String: BedController]
+    private let library: Mutex<ProtocolLibrary>
+
+    /// Opens the record and loads the protocols; a bad protocol folder or record refuses to start.
+    public init(config: DaemonConfig, outputs: [String: any IndicatorOutput], logger: Logger) throws(DaemonError) {
+        self.config = config
+        self.logger = logger
+        hub = StateHub()
+        let loaded = ProtocolLibrary.load([config.protocols], limits: config.limits)
+        guard loaded.isValid else { throw DaemonError.protocols(loaded.diagnostics) }
+        guard !loaded.protocols.isEmpty else {
+            throw DaemonError.protocols([ProtocolDiagnostic(path: config.protocols, message: "no protocol files (*.yaml) in this folder")])
+        }
+        library = Mutex(loaded)
+        do {
+            writer = try RecordWriter(store: RecordStore(path: config.record))
+        } catch {
+            throw DaemonError.record(error)
+        }
+        var controllers: [String: BedController] = [:]
+        for bed in config.beds {
+            guard let output = outputs[bed] else { throw DaemonError.board("no indicator outputs for bed \(bed)") }
+            controllers[bed] = BedController(id: bed, output: output, writer: writer, hub: hub, limits: config.limits, logger: logger)
+        }
+        self.controllers = controllers
+    }
+
+    public var bedNames: [String] { config.beds }
+
+    func controller(_ bed: String) throws(Problem) -> BedController {
+        guard let controller = controllers[bed] else { throw Problem.unknownBed(bed, known: config.beds) }
+        return controller
+    }
+
+    public var protocols: [LoadedProtocol] {
+        library.withLock { $0.protocols.sorted { $0.treatment.id < $1.treatment.id } }
+    }
+
+    func loaded(_ id: String) throws(Problem) -> LoadedProtocol {
+        guard let found = library.withLock({ $0.protocols.first { $0.treatment.id == id } }) else { throw Problem.unknownProtocol(id) }
+        return found
+    }
+
+    /// Reloads the protocol folder. When anything is wrong the previous protocols stay active
+    /// and the diagnostics are returned.
+    @discardableResult
+    public func reloadProtocols() -> Result<Int, DaemonError> {
+        let fresh = ProtocolLibrary.load([config.protocols], limits: config.limits)
+        guard fresh.isValid, !fresh.protocols.isEmpty else {
+            let diagnostics = fresh.diagnostics.isEmpty
+                ? [ProtocolDiagnostic(path: config.protocols, message: "no protocol files (*.yaml) in this folder")] : fresh.diagnostics
+            for diagnostic in diagnostics { logger.error("protocol reload refused: \(diagnostic)") }
+            logger.warning("keeping the \(library.withLock { $0.protocols.count }) protocols loaded before")
+            return .failure(.protocols(diagnostics))
+        }
+        library.withLock { $0 = fresh }
+        logger.info("reloaded \(fresh.protocols.count) protocols from \(config.protocols)")
+        return .success(fresh.protocols.count)
+    }
+
+    public func states() async -> [BedState] {
+        var states: [BedState] = []
+        for bed in config.beds { if let controller = controllers[bed] { states.append(await controller.state()) } }
+        return states
+    }
+
+    /// Every bed's engine answers: what the systemd watchdog is fed by.
+    public func ping() async {
+        for controller in controllers.values { await controller.ping() }
+    }
+
+    /// Shutdown: halt timing, outputs to safe values, then wait until queued record writes are in.
+    public func shutdown() async {
+        for controller in controllers.values { await controller.shutdown() }
+        let left = await writer.retry()
+        if left > 0 { logger.critical("\(left) events could not be written to the clinic record at shutdown") }
+    }
+}
+
+/// Why the daemon cannot start (or reload), in words an integrator can act on.
+public enum DaemonError: Error, CustomStringConvertible, Sendable {
+    case config([ProtocolDiagnostic])
+    case protocols([ProtocolDiagnostic])
+    case record(RecordError)
+    case board(String)
+    case token(String)
+
+    public var description: String {
+        switch self {
+        case .config(let diagnostics), .protocols(let diagnostics):
+            return diagnostics.map(\.description).joined(separator: "\n")
+        case .record(let error): return "\(error)"
+        case .board(let message): return "board: \(message)"
+        case .token(let message): return "API token: \(message)"
+        }
+    }
+}

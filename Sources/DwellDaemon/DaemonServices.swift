@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Runs the daemon: the HTTP server, the bed ticker and watchdog, SIGHUP reloads, and a
+/// graceful shutdown on SIGTERM/SIGINT (safe outputs, record writes committed, exit 0).
+public struct DwellDaemonRunner: Sendable {
+    public let beds: DaemonBeds
+    public let listen: ListenAddress
+    public let token: String?
+    public let notifier: SystemdNotifier
+    public let logger: Logger
+
+    public init(beds: DaemonBeds, listen: ListenAddress, token: String?, notifier: SystemdNotifier, logger: Logger) {
+        self.beds = beds
+        self.listen = listen
+        self.token = token
+        self.notifier = notifier
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let (beds, notifier, logger) = (self.beds, self.notifier, self.logger)
+        let app = Application(
+            router: APIRouter.build(beds: beds, token: token),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "dwelld"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("listening on \(channel.localAddress?.description ?? "?"); beds \(beds.bedNames.joined(separator: ", "))")
+                notifier.ready(status: "serving \(beds.bedNames.count) beds on port \(port)")
+            },
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: app),
+                .init(service: BedsService(beds: beds, notifier: notifier, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}
+
+/// Publishes running beds every second, feeds the systemd watchdog only while every bed's engine
+/// answers, reloads protocols on SIGHUP, and shuts the beds down safely.
+struct BedsService: Service {
+    let beds: DaemonBeds
+    let notifier: SystemdNotifier
+    let logger: Logger
+
+    func run() async throws {
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await _ in hangups.cancelOnGracefulShutdown() {
+                    logger.info("SIGHUP: reloading protocols")
+                    beds.reloadProtocols()
+                }
+            }
+            group.addTask {
+                let interval = notifier.watchdogInterval.map { min($0, .seconds(1)) } ?? .seconds(1)
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    await beds.ping()
+                    notifier.watchdog()
+                    for state in await beds.states() where !["idle", "completed", "aborted"].contains(state.state) {
+                        beds.hub.publish(state)
+                    }
+                    try? await Task.sleep(for: interval)
+                }
+            }
+            try? await gracefulShutdown()
+            notifier.stopping()
+            logger.info("shutting down: outputs to safe values, committing the record")
+            beds.hub.finishAll()
+            await beds.shutdown()
+            group.cancelAll()
+        }
+    }
+}

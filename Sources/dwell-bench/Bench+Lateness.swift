@@ -1,0 +1,99 @@
+import CDwellBench
+import DwellCore
+import DwellIndicators
+import DwellRunner
+import Foundation
+
+/// Cue lateness: Dwell's runner for 1, 8 and 64 beds, against the naive relative-sleep loop and
+/// the C `clock_nanosleep(TIMER_ABSTIME)` floor at the same schedule.
+extension Bench {
+    /// A protocol of `steps` sites of `interval` each: every step boundary is one timed wake-up.
+    static func cueTrain(steps: Int, interval: Duration) -> TreatmentProtocol {
+        TreatmentProtocol(id: "cue-train", title: "Cue train", version: 1, technique: .deep, warnBefore: .seconds(3_600),
+                          steps: (0..<steps).map { .site(SiteStep(site: "s\($0)", needles: 1, dwell: interval)) })
+    }
+
+    static let anyLength = ClinicLimits(sessionLength: .zero...Duration.seconds(86_400))
+
+    /// Runs `beds` sessions at once and returns the lateness of every step boundary, in µs.
+    static func runnerLateness(beds: Int, cuesPerBed: Int, interval: Duration) async throws -> [Double] {
+        let treatment = cueTrain(steps: cuesPerBed, interval: interval)
+        var runners: [SessionRunner<ContinuousClock>] = []
+        for bed in 0..<beds {
+            runners.append(SessionRunner(machine: SessionStateMachine(treatment: treatment, limits: anyLength),
+                                         clock: ContinuousClock(), output: SimulatedBoard(bed: "\(bed + 1)"),
+                                         script: [.init(after: .sessionOverrun, delay: .zero, command: .acknowledge)]))
+        }
+        return try await withThrowingTaskGroup(of: [Double].self) { group in
+            for runner in runners {
+                group.addTask {
+                    var lateness: [Double] = []
+                    try await runner.start()
+                    for await report in runner.reports {
+                        if case .event(let event, let late?) = report, event.kind == .stepEnded { lateness.append(late.microseconds) }
+                    }
+                    return lateness
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+
+    static func floorLateness(count: Int, interval: Duration) -> [Double] {
+        var values = [Int64](repeating: 0, count: count)
+        _ = dwell_bench_absolute_sleep_loop(Int64(interval.microseconds * 1_000), Int32(count), &values)
+        return values.map { Double($0) / 1_000 }
+    }
+
+    static func naiveError(count: Int, interval: Duration) -> [Double] {
+        var values = [Int64](repeating: 0, count: count)
+        _ = dwell_bench_relative_sleep_loop(Int64(interval.microseconds * 1_000), Int32(count), &values)
+        return values.map { Double($0) / 1_000 }
+    }
+
+    /// The lateness table, idle and with both cores loaded.
+    func latenessTable() async throws -> String {
+        let cues = mode.cues
+        var table = Table("load", "timer", "cues", "p50 µs", "p99 µs", "p99.9 µs", "max µs", "p99 / floor p99")
+        for loaded in [false, true] {
+            let load = loaded ? CPULoad(processes: 2) : nil
+            defer { load?.stop() }
+            let load_ = loaded ? "both cores busy" : "idle"
+            let floor = Sample(Self.floorLateness(count: cues, interval: .milliseconds(5)))
+            var rows: [(String, Sample)] = []
+            for (beds, interval) in [(1, Duration.milliseconds(5)), (8, .milliseconds(10)), (64, .milliseconds(50))] {
+                let sample = Sample(try await Self.runnerLateness(beds: beds, cuesPerBed: max(1, cues / beds), interval: interval))
+                rows.append(("Dwell, \(beds) bed\(beds == 1 ? "" : "s")", sample))
+            }
+            rows.append(("naive relative sleep (C)", Sample(Self.naiveError(count: cues, interval: .milliseconds(5)))))
+            rows.append(("C floor: clock_nanosleep ABSTIME", floor))
+            for (name, sample) in rows {
+                table.add(load_, name, "\(sample.count)", format(sample.percentile(50)), format(sample.percentile(99)),
+                          format(sample.percentile(99.9)), format(sample.largest), format(sample.percentile(99) / floor.percentile(99), digits: 2) + "×")
+            }
+        }
+        return table.markdown
+    }
+}
+
+/// Busy processes that keep the cores loaded (a stand-in for `stress-ng --cpu 2`).
+final class CPULoad {
+    private var processes: [Process] = []
+
+    init(processes count: Int) {
+        for _ in 0..<count {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "while :; do :; done"]
+            if (try? process.run()) != nil { processes.append(process) }
+        }
+        usleep(200_000)
+    }
+
+    /// Kills the loaders (Foundation's waitUntilExit can hang off the main thread here).
+    func stop() {
+        for process in processes { kill(process.processIdentifier, SIGKILL) }
+        processes = []
+        usleep(100_000)
+    }
+}

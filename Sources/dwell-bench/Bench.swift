@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+
+/// `dwell-bench`: timing accuracy and footprint, side by side with the baselines, as
+/// Markdown tables ready for BENCHMARKS.md.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dwell-bench",
+        abstract: "Measure Dwell's timing accuracy and footprint against the naive timer and the kernel's floor.",
+        discussion: "Run it release-built on an otherwise idle machine: swift run -c release dwell-bench")
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case smoke, quick, long
+
+        var cues: Int { self == .smoke ? 200 : 5_000 }
+        var driftLength: Duration { self == .long ? .seconds(900) : (self == .smoke ? .seconds(4) : .seconds(120)) }
+        var footprintSeconds: Double { self == .smoke ? 1 : 30 }
+        var recordEvents: Int { self == .smoke ? 200 : 2_000 }
+        var verifyEvents: Int { self == .smoke ? 1_000 : 100_000 }
+        var startups: Int { self == .smoke ? 1 : 5 }
+        var daemonCPUSeconds: Double { self == .smoke ? 1 : 20 }
+        var apiRounds: Int { self == .smoke ? 10 : 200 }
+        var virtualRuns: Int { self == .smoke ? 2 : 20 }
+    }
+
+    @Option(help: "smoke (seconds, for CI: no figures worth keeping), quick (under 5 minutes), long (15-minute drift).")
+    var mode: Mode = .quick
+
+    @Option(help: ArgumentHelp("The dwelld binary for the daemon figures (skipped when missing).", valueName: "path"))
+    var dwelld = ".build/release/dwelld"
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        var report = "## Results (\(mode.rawValue) mode)\n\n"
+        func section(_ title: String, _ body: String) {
+            report += "### \(title)\n\n\(body)\n"
+            FileHandle.standardError.write(Data("done: \(title) (\(format((ContinuousClock.now - started).seconds)) s)\n".utf8))
+        }
+        section("Cue lateness (actual − planned, monotonic clock)", try await latenessTable())
+        section("Drift: error at the end of a whole session", try await driftTable())
+        section("Footprint while sessions run (in-process runners)", try await footprintTable())
+        section("Clinic record", try await recordTable())
+        if FileManager.default.isExecutableFile(atPath: dwelld) {
+            section("The daemon", try await daemonTable(dwelld: dwelld))
+        } else {
+            report += "### The daemon\n\n(skipped: no dwelld at \(dwelld); build it with `swift build -c release`)\n\n"
+        }
+        let folder = (dwelld as NSString).deletingLastPathComponent
+        section("Other", try await miscTable(binaries: [dwelld, folder + "/dwell"]))
+        print(report, terminator: "")
+        FileHandle.standardError.write(Data("benchmark finished in \(format((ContinuousClock.now - started).seconds)) s\n".utf8))
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import DwellGPIO
+import Foundation
+
+struct GPIOCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gpio",
+        abstract: "Look at the machine's GPIO chips and check board files.",
+        discussion: """
+            Dwell drives lamps and a buzzer and reads buttons through the Linux GPIO character \
+            device (libgpiod). A board file maps each bed's green, amber, red and buzzer, and its \
+            start_pause, acknowledge and extend buttons, to lines; see "Wiring a board" in the README.
+            """,
+        subcommands: [Probe.self, Check.self]
+    )
+
+    struct Probe: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List GPIO chips and their lines (name, direction, used by), to write a board file.")
+
+        @Option(help: ArgumentHelp("Only this chip: a path (/dev/gpiochip0), a name (gpiochip0) or a label.", valueName: "chip"))
+        var chip: String?
+
+        func run() throws {
+            let scan: ChipScan
+            do {
+                scan = try ChipScan.scan(only: chip.map(ChipSelector.init))
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(69)
+            }
+            for problem in scan.unavailable { printError("warning: \(problem)") }
+            guard !scan.chips.isEmpty else {
+                printError("no GPIO chips found (/dev/gpiochip*)")
+                throw ExitCode(69)
+            }
+            for chip in scan.chips {
+                print("\(chip.info.name) [\(chip.info.label)] \(chip.info.lineCount) lines  \(chip.info.path)")
+                for line in chip.lines { print("  " + Self.describe(line)) }
+            }
+            print("libgpiod \(gpiodLibraryVersion)")
+        }
+
+        static func describe(_ line: LineInfo) -> String {
+            let offset = "line \(line.offset)".padding(toLength: 8, withPad: " ", startingAt: 0)
+            let name = (line.name.map { "\"\($0)\"" } ?? "unnamed").padding(toLength: 18, withPad: " ", startingAt: 0)
+            let direction = (line.output ? "output" : "input").padding(toLength: 7, withPad: " ", startingAt: 0)
+            var text = "\(offset) \(name) \(direction) "
+            text += line.used ? "used by \(line.consumer.map { "\"\($0)\"" } ?? "the kernel")" : "unused"
+            if line.activeLow { text += "  active-low" }
+            return text
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a board file, and that its chips and lines exist on this machine (nothing is requested).")
+
+        @Argument(help: ArgumentHelp("The board file.", valueName: "file"))
+        var path: String = "/etc/dwell/board.yaml"
+
+        @Flag(help: "Check the file only, not this machine's chips.")
+        var offline = false
+
+        func run() throws {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                printError("\(path):1:1: error: (document): cannot read the board file: \(error.localizedDescription)")
+                throw ExitCode(78)
+            }
+            let board: BoardFile
+            switch BoardFile.decode(text, path: path) {
+            case .success(let decoded): board = decoded
+            case .failure(let failure):
+                failure.diagnostics.forEach { printError($0.description) }
+                throw ExitCode(78)
+            }
+            if !offline {
+                let scan: ChipScan
+                do {
+                    scan = try ChipScan.scan()
+                } catch {
+                    printError("error: \(error)")
+                    throw ExitCode(69)
+                }
+                if case .failure(let failure) = board.resolve(against: scan.chips, unavailable: scan.unavailable) {
+                    failure.diagnostics.forEach { printError($0.description) }
+                    throw ExitCode(78)
+                }
+            }
+            print("\(path): board OK: bed \(board.beds.map(\.bed).joined(separator: ", "))")
+        }
+    }
+}
+
+/// Brings up `bed` of a board file for `dwell simulate --board`: refused with every problem
+/// (`path:line:column: error: field: message`) and exit 78 (EX_CONFIG) when the board is
+/// invalid or its lines are missing or busy.
+func startBoard(_ path: String, bed: String) async throws -> GPIOBedSession {
+    do {
+        return try await GPIOBedSession.start(boardFile: path, bed: bed) { printError($0) }
+    } catch {
+        printError(error.description)
+        throw ExitCode(78)
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import DwellDaemon
+import DwellIndicators
+import Foundation
+import Logging
+
+@main
+struct DwellDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dwelld",
+        abstract: "The Dwell daemon: times every bed's session, drives its indicators, serves the API and kiosk page.",
+        discussion: """
+            Configuration comes from --config (default /etc/dwell/dwell.yaml). With --simulator and \
+            no config file it serves beds 1 and 2 on the simulated board with the protocols in \
+            ./Protocols. The API listens on 127.0.0.1:8470; binding to anything but loopback \
+            requires --token-file (or token_file in the config). SIGHUP reloads protocols; \
+            SIGTERM shuts down safely. Under systemd (Type=notify) it reports READY=1, WATCHDOG=1, STOPPING=1.
+            """,
+        version: "0.1.0"
+    )
+
+    @Option(help: ArgumentHelp("Config file.", valueName: "path"))
+    var config: String?
+
+    @Flag(help: "Drive the simulated indicator board (development and demos).")
+    var simulator = false
+
+    @Option(help: ArgumentHelp("Listen on HOST:PORT.", valueName: "host:port"))
+    var listen: String?
+
+    @Option(help: ArgumentHelp("Clinic record file.", valueName: "path"))
+    var record: String?
+
+    @Option(help: ArgumentHelp("Protocol folder.", valueName: "path"))
+    var protocols: String?
+
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the API bearer token.", valueName: "path"))
+    var tokenFile: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "dwelld")
+        do {
+            let config = try resolvedConfig()
+            let token = try readToken(config)
+            guard config.board == "simulator" || simulator else {
+                throw DaemonError.board("GPIO boards are not supported by this build; run with --simulator or `board: simulator`")
+            }
+            let outputs = Dictionary(uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
+            let beds = try DaemonBeds(config: config, outputs: outputs, logger: logger)
+            logger.info("record \(config.record); protocols \(config.protocols) (\(beds.protocols.count))")
+            try await DwellDaemonRunner(beds: beds, listen: config.listen, token: token, notifier: SystemdNotifier(), logger: logger).run()
+        } catch let error as DaemonError {
+            FileHandle.standardError.write(Data("dwelld: cannot start: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+
+    private func resolvedConfig() throws -> DaemonConfig {
+        var config = simulator ? DaemonConfig.simulatorDefaults : DaemonConfig()
+        let path = config == DaemonConfig.simulatorDefaults && self.config == nil ? nil : (self.config ?? DaemonConfig.defaultPath)
+        if let path {
+            switch DaemonConfig.load(path, over: config) {
+            case .success(let loaded): config = loaded
+            case .failure(let failure): throw DaemonError.config(failure.diagnostics)
+            }
+        }
+        if let listen {
+            guard let address = ListenAddress(listen) else { throw ValidationError("--listen `\(listen)` is not HOST:PORT") }
+            config.listen = address
+        }
+        if let record { config.record = record }
+        if let protocols { config.protocols = protocols }
+        if let tokenFile { config.tokenFile = tokenFile }
+        if simulator { config.board = "simulator" }
+        return config
+    }
+
+    private func readToken(_ config: DaemonConfig) throws -> String? {
+        guard let path = config.tokenFile else {
+            if config.listen.isLoopback { return nil }
+            throw DaemonError.token("listening on \(config.listen) (not loopback) needs a bearer token: set token_file or --token-file")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw DaemonError.token("cannot read the token file \(path)")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.count >= 16 else { throw DaemonError.token("the token in \(path) is shorter than 16 characters") }
+        return token
+    }
+}

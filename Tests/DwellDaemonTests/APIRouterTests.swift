@@ -1,0 +1,196 @@
+import DwellDaemon
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Every endpoint and every error, in process (`app.test(.router)`).
+struct APIRouterTests {
+    @Test func protocolsAreListed() async throws {
+        try await app(try makeBeds()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/protocols", method: .get) { response in
+                #expect(response.status == .ok)
+                let protocols = try array(response)
+                #expect(protocols.count == 7)
+                let neck = try #require(protocols.first { $0["id"] as? String == "neck-shoulder-multisite" })
+                #expect(neck["length_ms"] as? Int == 900_000 && neck["observation_ms"] as? Int == 300_000)
+                #expect((neck["sites"] as? [String])?.first == "Upper trapezius (left)")
+            }
+        }
+    }
+
+    @Test func bedsStartIdleWithEveryFieldPresent() async throws {
+        try await app(try makeBeds()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/beds", method: .get) { response in
+                let beds = try array(response)
+                #expect(beds.map { $0["bed"] as? String } == ["1", "2"])
+            }
+            try await client.execute(uri: "/api/v1/beds/2", method: .get) { response in
+                let bed = try object(response)
+                #expect(bed["state"] as? String == "idle")
+                for field in ["protocol", "session", "step", "remaining_ms", "current", "next", "therapist", "patient"] {
+                    #expect(bed[field] is NSNull, "\(field) is present as null")
+                }
+            }
+        }
+    }
+
+    @Test func aSessionStartsAndEveryCommandWorksInItsPhase() async throws {
+        try await app(try makeBeds()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, body: body(startBody)) { response in
+                #expect(response.status == .created)
+                let bed = try object(response)
+                #expect(bed["state"] as? String == "running" && bed["step"] as? Int == 0)
+                #expect(bed["patient"] as? String == "p-0042" && (bed["lamps"] as? [String: Bool])?["green"] == true)
+            }
+            try await client.execute(uri: "/api/v1/beds/1/pause", method: .post) { response in
+                let json = try object(response)
+                #expect(json["state"] as? String == "paused")
+            }
+            let before = try await client.execute(uri: "/api/v1/beds/1", method: .get) { response -> Int in
+                let json = try object(response)
+                return json["remaining_ms"] as? Int ?? 0
+            }
+            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, body: body(#"{"by":"2m"}"#)) { response in
+                let json = try object(response)
+                #expect(json["remaining_ms"] as? Int == before + 120_000, "paused: exactly two minutes more")
+            }
+            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post) { response in
+                let json = try object(response)
+                #expect(json["remaining_ms"] as? Int == before + 180_000, "default one minute")
+            }
+            try await client.execute(uri: "/api/v1/beds/1/resume", method: .post) { response in
+                let json = try object(response)
+                #expect(json["state"] as? String == "running")
+            }
+            try await client.execute(uri: "/api/v1/beds/1/skip", method: .post) { response in
+                let json = try object(response)
+                #expect(json["step"] as? Int == 1)
+            }
+            try await client.execute(uri: "/api/v1/beds/1/abort", method: .post) { response in
+                let json = try object(response)
+                #expect(json["state"] as? String == "aborted")
+            }
+            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, body: body(startBody)) { response in
+                #expect(response.status == .created, "an ended session frees the bed")
+            }
+        }
+    }
+
+    struct ErrorCase: Sendable, CustomStringConvertible {
+        var uri: String
+        var body: String?
+        var status: Int
+        var says: String
+        var description: String { "\(uri) \(body ?? "")" }
+    }
+
+    static let errors: [ErrorCase] = [
+        .init(uri: "/api/v1/beds/9", status: 404, says: "there is no bed `9`"),
+        .init(uri: "/api/v1/beds/9/session", body: startBody, status: 404, says: "there is no bed `9`"),
+        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"nope","consent":true}"#, status: 404, says: "there is no protocol `nope`"),
+        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite"}"#, status: 422, says: "informed consent"),
+        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite","consent":false}"#, status: 422, says: "informed consent"),
+        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite","consent":true,"patient":"Jane Doe"}"#, status: 422, says: "never stores names"),
+        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"#, status: 400, says: "not the JSON object"),
+        .init(uri: "/api/v1/beds/1/session", body: #"{"consent":true}"#, status: 400, says: "`protocol` is missing"),
+        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":7,"consent":true}"#, status: 400, says: "wrong type"),
+        .init(uri: "/api/v1/beds/1/pause", status: 409, says: "has no session"),
+        .init(uri: "/api/v1/beds/1/dance", status: 404, says: "use pause, resume, extend, skip, abort or ack"),
+    ]
+
+    @Test(arguments: errors)
+    func errorsAreProblemsAndChangeNothing(_ error: ErrorCase) async throws {
+        try await app(try makeBeds()).test(.router) { client in
+            let method: HTTPRequest.Method = error.uri.split(separator: "/").count == 4 ? .get : .post
+            try await client.execute(uri: error.uri, method: method, body: error.body.map(body)) { response in
+                #expect(response.status.code == error.status)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                let problem = try object(response)
+                #expect(problem["status"] as? Int == error.status && problem["type"] as? String == "about:blank")
+                #expect((problem["detail"] as? String)?.contains(error.says) == true, "\(problem)")
+            }
+            try await client.execute(uri: "/api/v1/beds/1", method: .get) { response in
+                let json = try object(response)
+                #expect(json["state"] as? String == "idle")
+            }
+        }
+    }
+
+    @Test func illegalCommandsForThePhaseAreRefusedWith409() async throws {
+        try await app(try makeBeds()).test(.router) { client in
+            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, body: body(startBody)) { _ in }
+            for (command, says) in [("ack", "nothing to acknowledge"), ("resume", "not paused")] {
+                try await client.execute(uri: "/api/v1/beds/1/\(command)", method: .post) { response in
+                    #expect(response.status == .conflict)
+                    let detail = try object(response)["detail"] as? String
+                    #expect(detail?.contains(says) == true)
+                }
+            }
+            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, body: body(startBody)) { response in
+                #expect(response.status == .conflict)
+                let detail = try object(response)["detail"] as? String
+                #expect(detail?.contains("in progress") == true)
+            }
+            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, body: body(#"{"by":"2 minutes"}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/api/v1/beds/1", method: .get) { response in
+                let json = try object(response)
+                #expect(json["state"] as? String == "running")
+            }
+        }
+    }
+
+    @Test func aBrokenProtocolFolderOnReloadKeepsThePreviousProtocols() async throws {
+        let folder = try protocolsCopy()
+        let beds = try makeBeds(protocols: folder)
+        try await app(beds).test(.router) { client in
+            try await client.execute(uri: "/api/v1/protocols/reload", method: .post) { response in
+                let json = try object(response)
+                #expect(json["loaded"] as? Int == 7)
+            }
+            try "id: broken\ntitle: Broken\n".write(toFile: folder + "/broken.yaml", atomically: true, encoding: .utf8)
+            try await client.execute(uri: "/api/v1/protocols/reload", method: .post) { response in
+                #expect(response.status == .unprocessableContent)
+                let detail = try object(response)["detail"] as? String
+                #expect(detail?.contains("broken.yaml:1:1: error: version: is required") == true)
+            }
+            try await client.execute(uri: "/api/v1/protocols", method: .get) { response in
+                let protocols = try array(response)
+                #expect(protocols.count == 7)
+            }
+        }
+    }
+
+    @Test func aTokenGuardsTheAPIButNotThePage() async throws {
+        let token = "0123456789abcdef0123"
+        try await app(try makeBeds(), token: token).test(.router) { client in
+            try await client.execute(uri: "/api/v1/beds", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/v1/beds", method: .get, headers: [.authorization: "Bearer wrong-token-0000000"]) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/v1/beds", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("<html"))
+            }
+        }
+    }
+
+    @Test func theKioskPageAndItsAssetsAreServed() async throws {
+        try await app(try makeBeds()).test(.router) { client in
+            for (uri, type) in [("/", "text/html"), ("/kiosk.js", "text/javascript"), ("/kiosk.css", "text/css")] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok, "\(uri)")
+                    #expect(response.headers[.contentType]?.hasPrefix(type) == true)
+                    #expect(response.body.readableBytes > 100)
+                }
+            }
+        }
+    }
+}

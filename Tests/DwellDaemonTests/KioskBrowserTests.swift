@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// The kiosk page in a real headless Chromium, against a real dwelld, and the systemd unit.
+@Suite(.serialized)
+struct KioskBrowserTests {
+    static func available(_ command: String) -> Bool {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/bin/sh")
+        probe.arguments = ["-c", command]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }
+
+    /// Runs a command from the package root; returns its status and combined output.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    static let browserReady = available("test -x /usr/bin/chromium && test -x /usr/bin/chromedriver && python3 -c 'import selenium'")
+
+    /// Starts a session from the page, watches the countdown move, pauses from the page, and
+    /// saves screenshots at 800×480 and 1920×1080 into `artifacts/` (.ci/run installs Chromium,
+    /// its driver and Selenium; without them this test is skipped with a note).
+    @Test(.enabled(if: browserReady, "needs chromium, chromium-driver and python3 selenium (.ci/run installs them)"))
+    func thePageDrivesARealDaemonInChromium() throws {
+        let daemon = try DaemonProcess()
+        #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
+        let (status, text) = try Self.run(["python3", "Tests/Kiosk/kiosk_test.py"], environment: [
+            "DWELL_URL": "http://127.0.0.1:\(daemon.port)",
+            "DWELL_ARTIFACTS": packageRoot.appendingPathComponent("artifacts").path,
+        ])
+        print(text.split(separator: "\n").suffix(30).joined(separator: "\n"))
+        #expect(status == 0, "\(text)")
+        #expect(text.contains(" 0 failed"))
+        daemon.signal(SIGTERM)
+        #expect(daemon.awaitExit(seconds: 2) == 0, "log:\n\(daemon.log)")
+    }
+
+    @Test(.enabled(if: available("command -v systemd-analyze"), "needs systemd-analyze"))
+    func theUnitFilePassesSystemdAnalyzeVerify() throws {
+        let folder = try temporaryFolder()
+        let unit = try String(contentsOf: packageRoot.appendingPathComponent("systemd/dwelld.service"), encoding: .utf8)
+            .replacingOccurrences(of: "/usr/local/bin/dwelld", with: DaemonProcess.executable.path)
+        try unit.write(toFile: folder + "/dwelld.service", atomically: true, encoding: .utf8)
+        let (status, text) = try Self.run(["systemd-analyze", "verify", folder + "/dwelld.service"])
+        #expect(status == 0 && text.isEmpty, "\(text)")
+        #expect(unit.contains("Type=notify") && unit.contains("WatchdogSec=") && unit.contains("DeviceAllow=char-gpiochip rw"))
+        #expect(!unit.split(separator: "\n").contains { $0.hasPrefix("PrivateDevices") }, "it would hide /dev/gpiochip*")
+    }
+}

@@ -1,0 +1,46 @@
+import DwellDaemon
+import DwellIndicators
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+
+func temporaryFolder() throws -> String {
+    let path = NSTemporaryDirectory() + "dwelld-tests-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// A copy of the shipped protocols in a folder of its own, so a test can break it.
+func protocolsCopy() throws -> String {
+    let folder = try temporaryFolder() + "/protocols"
+    try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("Protocols").path, toPath: folder)
+    return folder
+}
+
+/// Beds 1 and 2 on simulated boards, with a fresh record and the shipped protocols.
+func makeBeds(protocols: String? = nil) throws -> DaemonBeds {
+    var config = DaemonConfig.simulatorDefaults
+    config.protocols = try protocols ?? protocolsCopy()
+    config.record = try temporaryFolder() + "/record.sqlite"
+    let outputs = Dictionary(uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
+    return try DaemonBeds(config: config, outputs: outputs, logger: Logger(label: "test"))
+}
+
+func app(_ beds: DaemonBeds, token: String? = nil) -> some ApplicationProtocol {
+    Application(router: APIRouter.build(beds: beds, token: token), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+}
+
+func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
+
+func object(_ response: TestResponse) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any] ?? [:]
+}
+
+func array(_ response: TestResponse) throws -> [[String: Any]] {
+    try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]] ?? []
+}
+
+let startBody = #"{"protocol":"neck-shoulder-multisite","therapist":"t-17","patient":"p-0042","consent":true}"#
