@@ -115,7 +115,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DwellGPIOTests", dependencies: ["DwellGPIO", "DwellCore", "DwellProtocolFiles"]),
-        .testTarget(name: "DwellCLITests", dependencies: ["dwell", "DwellRecord"]),
+        .testTarget(name: "DwellCLITests", dependencies: ["dwell", "dwelld", "dwell-bench", "DwellRecord"]),
         .testTarget(
             name: "DwellDaemonTests",
             dependencies: [

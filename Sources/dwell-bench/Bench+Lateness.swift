@@ -51,9 +51,10 @@ extension Bench {
         return values.map { Double($0) / 1_000 }
     }
 
-    /// The lateness table, idle and with both cores loaded.
-    func latenessTable() async throws -> String {
+    /// The lateness table, idle and with both cores loaded, and its chart.
+    func latenessTable() async throws -> (String, LatenessChart) {
         let cues = mode.cues
+        var chart = LatenessChart(title: "Cue lateness, \(mode.rawValue) mode (actual − planned)")
         var table = Table("load", "timer", "cues", "p50 µs", "p99 µs", "p99.9 µs", "max µs", "p99 / floor p99")
         for loaded in [false, true] {
             let load = loaded ? CPULoad(processes: 2) : nil
@@ -68,11 +69,13 @@ extension Bench {
             rows.append(("naive relative sleep (C)", Sample(Self.naiveError(count: cues, interval: .milliseconds(5)))))
             rows.append(("C floor: clock_nanosleep ABSTIME", floor))
             for (name, sample) in rows {
+                chart.rows.append(.init(label: "\(name), \(loaded ? "loaded" : "idle")", p50: sample.percentile(50),
+                                        p99: sample.percentile(99), maximum: sample.largest))
                 table.add(load_, name, "\(sample.count)", format(sample.percentile(50)), format(sample.percentile(99)),
                           format(sample.percentile(99.9)), format(sample.largest), format(sample.percentile(99) / floor.percentile(99), digits: 2) + "×")
             }
         }
-        return table.markdown
+        return (table.markdown, chart)
     }
 }
 

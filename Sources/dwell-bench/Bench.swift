@@ -30,6 +30,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The dwelld binary for the daemon figures (skipped when missing).", valueName: "path"))
     var dwelld = ".build/release/dwelld"
 
+    @Option(help: ArgumentHelp("Also write the lateness chart as SVG here.", valueName: "path"))
+    var svg: String?
+
     func run() async throws {
         let started = ContinuousClock.now
         var report = "## Results (\(mode.rawValue) mode)\n\n"
@@ -37,7 +40,9 @@ struct Bench: AsyncParsableCommand {
             report += "### \(title)\n\n\(body)\n"
             FileHandle.standardError.write(Data("done: \(title) (\(format((ContinuousClock.now - started).seconds)) s)\n".utf8))
         }
-        section("Cue lateness (actual − planned, monotonic clock)", try await latenessTable())
+        let (lateness, chart) = try await latenessTable()
+        section("Cue lateness (actual − planned, monotonic clock)", lateness)
+        if let svg { try chart.svg().write(toFile: svg, atomically: true, encoding: .utf8) }
         section("Drift: error at the end of a whole session", try await driftTable())
         section("Footprint while sessions run (in-process runners)", try await footprintTable())
         section("Clinic record", try await recordTable())

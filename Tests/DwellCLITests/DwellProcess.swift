@@ -18,7 +18,7 @@ struct DwellProcess {
         return packageRoot.appendingPathComponent(".build/debug/dwell")
     }()
 
-    static func run(_ arguments: [String]) throws -> Result {
+    static func run(_ arguments: [String], executable: URL = executable) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
