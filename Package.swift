@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "dwelld",
             dependencies: [
-                "DwellDaemon",
+                "DwellDaemon", "DwellGPIO", "DwellCore", "DwellIndicators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

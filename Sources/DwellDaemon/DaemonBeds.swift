@@ -71,6 +71,22 @@ public final class DaemonBeds: Sendable {
         return .success(fresh.protocols.count)
     }
 
+    /// A command from outside the API (a board button); returns why it was refused, if it was.
+    public func command(_ command: SessionCommand, bed: String) async -> String? {
+        do throws(Problem) {
+            _ = try await controller(bed).command(command)
+            return nil
+        } catch {
+            return error.detail
+        }
+    }
+
+    /// A bed's phase (`idle` before its first session), for mapping board buttons.
+    public func phase(bed: String) async -> SessionPhase? {
+        guard let state = await controllers[bed]?.state() else { return nil }
+        return SessionPhase(rawValue: state.state)
+    }
+
     public func states() async -> [BedState] {
         var states: [BedState] = []
         for bed in config.beds { if let controller = controllers[bed] { states.append(await controller.state()) } }

@@ -1,3 +1,4 @@
+import Dispatch
 import DwellCore
 import DwellRunner
 import Glibc
@@ -59,5 +60,43 @@ public final class GPIOBedSession: Sendable {
 
     static func describe(_ labels: [Lamp: String]) -> String {
         Lamp.allCases.compactMap { lamp in labels[lamp].map { "\(lamp.rawValue)=\($0)" } }.joined(separator: " ")
+    }
+}
+
+/// SIGTERM and SIGINT end the process cleanly: the handler (which makes the outputs safe and
+/// releases the lines) runs on a dispatch queue, not in signal context, then the process exits
+/// with 128 + the signal number, as a shell reports a process killed by that signal.
+public final class ShutdownSignals: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+
+    public init(_ handler: @escaping @Sendable (Int32) -> Void) {
+        let queue = DispatchQueue(label: "dwell.shutdown-signals")
+        sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                handler(number)
+                fflush(nil)
+                exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Restores the default actions (the work the handler protected is done).
+    public func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
+    }
+
+    /// `SIGTERM` / `SIGINT`.
+    public static func name(_ number: Int32) -> String {
+        switch number {
+        case SIGTERM: return "SIGTERM"
+        case SIGINT: return "SIGINT"
+        default: return "signal \(number)"
+        }
     }
 }

@@ -77,7 +77,7 @@ public final class GPIOChip: @unchecked Sendable {
     public static func allPaths() throws(GPIOError) -> [String] {
         var buffer = [CChar](repeating: 0, count: 8192)
         try GPIOError.check(cg_chip_paths(&buffer, buffer.count), "list /dev/gpiochip*")
-        let text = buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return text.split(separator: "\n").map(String.init)
     }
 

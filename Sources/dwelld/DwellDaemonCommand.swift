@@ -1,6 +1,5 @@
 import ArgumentParser
 import DwellDaemon
-import DwellIndicators
 import Foundation
 import Logging
 
@@ -47,12 +46,11 @@ struct DwellDaemonCommand: AsyncParsableCommand {
         do {
             let config = try resolvedConfig()
             let token = try readToken(config)
-            guard config.board == "simulator" || simulator else {
-                throw DaemonError.board("GPIO boards are not supported by this build; run with --simulator or `board: simulator`")
-            }
-            let outputs = Dictionary(uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
-            let beds = try DaemonBeds(config: config, outputs: outputs, logger: logger)
-            logger.info("record \(config.record); protocols \(config.protocols) (\(beds.protocols.count))")
+            let board = try await DaemonBoard.open(config, logger: logger)
+            defer { board.release(logger: logger) }
+            let beds = try DaemonBeds(config: config, outputs: board.outputs, logger: logger)
+            try board.attachButtons(to: beds, logger: logger)
+            logger.info("record \(config.record); protocols \(config.protocols) (\(beds.protocols.count)); board \(config.board)")
             try await DwellDaemonRunner(beds: beds, listen: config.listen, token: token, notifier: SystemdNotifier(), logger: logger).run()
         } catch let error as DaemonError {
             FileHandle.standardError.write(Data("dwelld: cannot start: \(error)\n".utf8))

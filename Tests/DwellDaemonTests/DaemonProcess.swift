@@ -13,7 +13,7 @@ final class DaemonProcess {
         return packageRoot.appendingPathComponent(".build/debug/dwelld")
     }()
 
-    init(arguments: [String] = [], environment: [String: String] = [:]) throws {
+    init(arguments: [String] = [], environment: [String: String] = [:], simulator: Bool = true) throws {
         let folder = try temporaryFolder()
         notify = try NotifySocket(path: folder + "/notify")
         port = freePort()
@@ -21,7 +21,7 @@ final class DaemonProcess {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Self.executable
         process.currentDirectoryURL = packageRoot
-        process.arguments = ["--simulator", "--listen", "127.0.0.1:\(port)", "--record", folder + "/record.sqlite"] + arguments
+        process.arguments = (simulator ? ["--simulator"] : []) + ["--listen", "127.0.0.1:\(port)", "--record", folder + "/record.sqlite"] + arguments
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = notify.path
         for (key, value) in environment { env[key] = value }

@@ -65,6 +65,13 @@ struct DaemonProcessTests {
         #expect(log.contains("\(config):2:9: error: listen: `nowhere` is not HOST:PORT"))
         #expect(log.contains("\(config):3:1: error: bord: unknown key `bord`; did you mean `board`?"))
 
+        let board = folder + "/board-config.yaml"
+        try "beds: [\"1\"]\nprotocols: Protocols\nboard: \(folder)/missing-board.yaml\n".write(toFile: board, atomically: true, encoding: .utf8)
+        let noBoard = try DaemonProcess(arguments: ["--config", board], simulator: false)
+        #expect(noBoard.awaitExit(seconds: 10) == 78)
+        #expect(noBoard.log.contains("dwelld: cannot start: board: \(folder)/missing-board.yaml:1:1: error: (document): cannot read the board file"),
+                "\(noBoard.log)")
+
         let open = try DaemonProcess(arguments: ["--listen", "0.0.0.0:\(freePort())"])
         #expect(open.awaitExit(seconds: 10) == 78)
         #expect(open.log.contains("needs a bearer token"))
