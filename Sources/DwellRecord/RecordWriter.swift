@@ -26,6 +26,7 @@ public actor RecordWriter {
     /// Appends an event; returns once it is committed. A write failure throws `.writeFailed` —
     /// the event stays queued and is retried with the next append or `retry()` — and a full
     /// queue throws `.queueFull`: that event is refused.
+    @discardableResult
     public func append(_ event: RecordEvent) async throws(RecordError) -> RecordEntry {
         guard queue.count < capacity else { throw RecordError.queueFull(capacity) }
         do {
