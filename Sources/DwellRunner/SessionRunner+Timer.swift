@@ -88,7 +88,7 @@ extension SessionRunner {
         let clock = self.clock
         let task = Task {
             do {
-                try await clock.sleep(until: deadline, tolerance: nil)
+                try await clock.sleep(until: deadline, tolerance: .zero)
             } catch {
                 return
             }

@@ -34,7 +34,7 @@ extension Bench {
     /// CPU time and timer wake-ups per minute of running sessions (real 15-minute protocols).
     func footprintTable() async throws -> String {
         let minutes = mode.footprintSeconds / 60
-        var table = Table("beds", "measured", "CPU per minute of session", "share of one core", "wake-ups per second")
+        var table = Table("beds", "measured", "CPU per minute of session", "share of one core", "timer wake-ups per minute")
         for beds in [1, 8] {
             let runners = (0..<beds).map { bed in
                 SessionRunner(machine: SessionStateMachine(treatment: Self.demoProtocol, limits: Self.anyLength),
@@ -52,7 +52,7 @@ extension Bench {
             }
             for drain in drains { await drain.value }
             table.add("\(beds)", "\(format(mode.footprintSeconds))s", format(cpu / minutes * 1_000, digits: 1) + " ms",
-                      format(cpu / mode.footprintSeconds * 100, digits: 3) + " %", format(Double(wakes) / mode.footprintSeconds, digits: 2))
+                      format(cpu / mode.footprintSeconds * 100, digits: 3) + " %", format(Double(wakes) / minutes, digits: 1))
         }
         return table.markdown
     }

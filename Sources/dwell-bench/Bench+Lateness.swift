@@ -60,13 +60,13 @@ extension Bench {
             let load = loaded ? CPULoad(processes: 2) : nil
             defer { load?.stop() }
             let load_ = loaded ? "both cores busy" : "idle"
-            let floor = Sample(Self.floorLateness(count: cues, interval: .milliseconds(5)))
+            let floor = Sample(Self.floorLateness(count: cues, interval: .milliseconds(2)))
             var rows: [(String, Sample)] = []
-            for (beds, interval) in [(1, Duration.milliseconds(5)), (8, .milliseconds(10)), (64, .milliseconds(50))] {
+            for (beds, interval) in [(1, Duration.milliseconds(2)), (8, .milliseconds(10)), (64, .milliseconds(50))] {
                 let sample = Sample(try await Self.runnerLateness(beds: beds, cuesPerBed: max(1, cues / beds), interval: interval))
                 rows.append(("Dwell, \(beds) bed\(beds == 1 ? "" : "s")", sample))
             }
-            rows.append(("naive relative sleep (C)", Sample(Self.naiveError(count: cues, interval: .milliseconds(5)))))
+            rows.append(("naive relative sleep (C)", Sample(Self.naiveError(count: cues, interval: .milliseconds(2)))))
             rows.append(("C floor: clock_nanosleep ABSTIME", floor))
             for (name, sample) in rows {
                 chart.rows.append(.init(label: "\(name), \(loaded ? "loaded" : "idle")", p50: sample.percentile(50),

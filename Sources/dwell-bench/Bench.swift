@@ -15,7 +15,7 @@ struct Bench: AsyncParsableCommand {
 
         var cues: Int { self == .smoke ? 200 : 5_000 }
         var driftLength: Duration { self == .long ? .seconds(900) : (self == .smoke ? .seconds(4) : .seconds(120)) }
-        var footprintSeconds: Double { self == .smoke ? 1 : 30 }
+        var footprintSeconds: Double { self == .smoke ? 1 : 20 }
         var recordEvents: Int { self == .smoke ? 200 : 2_000 }
         var verifyEvents: Int { self == .smoke ? 1_000 : 100_000 }
         var startups: Int { self == .smoke ? 1 : 5 }
