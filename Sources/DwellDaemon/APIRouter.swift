@@ -67,12 +67,19 @@ public enum APIRouter {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let body: ByteBuffer
+        try decode(type, from: try await body(of: request))
+    }
+
+    /// The request body, refused when over 64 KiB.
+    static func body(of request: Request) async throws -> ByteBuffer {
         do {
-            body = try await request.body.collect(upTo: 64 * 1_024)
+            return try await request.body.collect(upTo: 64 * 1_024)
         } catch {
             throw Problem(.contentTooLarge, "Body too large", "request bodies are limited to 64 KiB")
         }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: body))
         } catch DecodingError.keyNotFound(let key, _) {
@@ -86,10 +93,10 @@ public enum APIRouter {
     }
 
     static func extensionAmount(_ request: Request) async throws -> Duration {
-        let body = try await request.body.collect(upTo: 64 * 1_024)
+        let body = try await body(of: request)
         guard body.readableBytes > 0 else { return SessionCommand.defaultExtension }
         struct Extend: Decodable { var by: String? }
-        let extend = try await decode(Extend.self, from: Request(head: request.head, body: .init(buffer: body)))
+        let extend = try decode(Extend.self, from: body)
         guard let text = extend.by else { return SessionCommand.defaultExtension }
         do {
             return try Duration.parse(notation: text)

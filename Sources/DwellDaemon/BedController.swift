@@ -18,7 +18,6 @@ actor BedController {
     let logger: Logger
     private var session: ActiveSession?
     private var consumer: Task<Void, Never>?
-    private var idleLamps: [Lamp: Bool] = [:]
 
     init(id: String, output: any IndicatorOutput, writer: RecordWriter, hub: StateHub, limits: ClinicLimits, logger: Logger) {
         self.id = id
@@ -30,7 +29,7 @@ actor BedController {
     }
 
     func state() async -> BedState {
-        guard let session else { return .idle(id, lamps: idleLamps, fault: false) }
+        guard let session else { return .idle(id, lamps: [:], fault: false) }
         return BedState(bed: id, snapshot: await session.runner.snapshot(), session: session)
     }
 

@@ -30,6 +30,4 @@ public final class StateHub: Sendable {
     public func finishAll() {
         for continuation in subscribers.withLock({ Array($0.values) }) { continuation.finish() }
     }
-
-    public var subscriberCount: Int { subscribers.withLock { $0.count } }
 }

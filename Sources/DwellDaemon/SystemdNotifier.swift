@@ -23,7 +23,6 @@ public struct SystemdNotifier: Sendable {
     public func watchdog() {
         if watchdogInterval != nil { send("WATCHDOG=1") }
     }
-    public func status(_ text: String) { send("STATUS=\(text)") }
 
     /// Sends one notification without blocking; failures are ignored, as systemd's own client does.
     @discardableResult

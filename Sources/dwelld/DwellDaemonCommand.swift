@@ -60,7 +60,8 @@ struct DwellDaemonCommand: AsyncParsableCommand {
 
     private func resolvedConfig() throws -> DaemonConfig {
         var config = simulator ? DaemonConfig.simulatorDefaults : DaemonConfig()
-        let path = config == DaemonConfig.simulatorDefaults && self.config == nil ? nil : (self.config ?? DaemonConfig.defaultPath)
+        // --simulator needs no config file; otherwise the default one is read when none is named.
+        let path = self.config ?? (simulator ? nil : DaemonConfig.defaultPath)
         if let path {
             switch DaemonConfig.load(path, over: config) {
             case .success(let loaded): config = loaded
