@@ -79,10 +79,12 @@ let package = Package(
         ),
         // Benchmarks: the C floor loops and the runnable measurement.
         .target(name: "CDwellBench"),
+        // Plain-socket probes of a running dwelld (notify socket, HTTP, free port): tests and bench.
+        .target(name: "DwellProbe"),
         .executableTarget(
             name: "dwell-bench",
             dependencies: [
-                "CDwellBench", "DwellCore", "DwellIndicators", "DwellRunner", "DwellRecord",
+                "CDwellBench", "DwellProbe", "DwellCore", "DwellIndicators", "DwellRunner", "DwellRecord",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "DwellDaemonTests",
             dependencies: [
-                "DwellDaemon", "dwelld",
+                "DwellDaemon", "dwelld", "DwellProbe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,5 +1,6 @@
 import DwellCore
 import DwellIndicators
+import DwellProbe
 import DwellRunner
 import Foundation
 
@@ -28,7 +29,7 @@ extension Bench {
         let cpu = (daemon.cpuSeconds - cpuBefore) / mode.daemonCPUSeconds
         table.add("CPU of dwelld while 4 sessions run", "\(format(mode.daemonCPUSeconds))s", format(cpu * 100, digits: 2) + " % of one core")
 
-        let stream = try RawConnection(port: daemon.port)
+        let stream = try RawHTTP(port: daemon.port)
         stream.send("GET", "/api/v1/stream")
         _ = stream.read(until: "\"bed\":\"4\"")
         var responses: [Double] = [], pushes: [Double] = []

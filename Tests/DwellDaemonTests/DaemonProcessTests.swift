@@ -1,3 +1,4 @@
+import DwellProbe
 import Foundation
 import Testing
 
