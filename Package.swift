@@ -57,11 +57,13 @@ let package = Package(
         ),
         // A bed: its runner's reports, recorded before anyone is told of them.
         .target(name: "DwellBed", dependencies: ["DwellCore", "DwellRunner", "DwellRecord"]),
+        // Asks the kernel whether the wall clock is synchronised (adjtimex), for restart notices.
+        .target(name: "CSystemClock"),
         // The daemon: config, beds, HTTP API and kiosk page, sd_notify, lifecycle.
         .target(
             name: "DwellDaemon",
             dependencies: [
-                "DwellCore", "DwellProtocolFiles", "DwellIndicators", "DwellRunner", "DwellRecord", "DwellBed",
+                "DwellCore", "DwellProtocolFiles", "DwellIndicators", "DwellRunner", "DwellRecord", "DwellBed", "CSystemClock",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

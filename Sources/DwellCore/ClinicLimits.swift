@@ -4,11 +4,14 @@ public struct ClinicLimits: Equatable, Sendable {
     public var sessionLength: ClosedRange<Duration>
     /// How long an overrun may go unacknowledged before the alarm escalates.
     public var escalateAfter: Duration
+    /// How long `silence` quiets an alarm before it sounds again.
+    public var silenceFor: Duration
 
     public init(sessionLength: ClosedRange<Duration> = .seconds(600)...Duration.seconds(900),
-                escalateAfter: Duration = .seconds(60)) {
+                escalateAfter: Duration = .seconds(60), silenceFor: Duration = .seconds(120)) {
         self.sessionLength = sessionLength
         self.escalateAfter = escalateAfter
+        self.silenceFor = silenceFor
     }
 
     public static let standard = ClinicLimits()

@@ -3,7 +3,8 @@
 /// - information is steady light and at most a short pulse;
 /// - medium priority flashes at 0.5 Hz (band 0.4–0.8 Hz) with 3-pulse buzzer bursts;
 /// - high priority flashes red at 2 Hz, 50 % duty (band 1.4–2.8 Hz, 20–60 %) with 10-pulse
-///   bursts (3 + 2, pause, 3 + 2).
+///   bursts (3 + 2, pause, 3 + 2); escalated, amber flashes with it and the bursts come sooner;
+/// - a silenced alarm is steady amber and red, with the buzzer quiet.
 extension IndicatorSignal {
     /// Medium-priority flash: 0.5 Hz, 50 % duty.
     public static let slowFlash = Pattern.flash(period: .seconds(2), dutyPercent: 50)
@@ -21,6 +22,10 @@ extension IndicatorSignal {
     public static let highBursts = Pattern.bursts(
         groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: .milliseconds(125),
         groupGaps: [.milliseconds(375), .seconds(1), .milliseconds(375)], every: .seconds(8))
+    /// Escalated high priority: the same bursts with the shortest silence IEC allows (2.5 s).
+    public static let urgentBursts = Pattern.bursts(
+        groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: .milliseconds(125),
+        groupGaps: [.milliseconds(375), .seconds(1), .milliseconds(375)], every: .milliseconds(6_250))
     /// The indicator a fault shows on top of whatever the session signals.
     public static let faultLamp: Lamp = .red
 
@@ -52,9 +57,17 @@ extension IndicatorSignal {
         case .attention:
             lamps[.amber] = Self.slowFlash
             lamps[.buzzer] = Self.mediumBursts
-        case .attentionEscalated:
+        case .attentionEscalated, .unaccounted(escalated: false), .interrupted(escalated: false):
             lamps[.red] = Self.fastFlash
             lamps[.buzzer] = Self.highBursts
+        case .unaccounted(escalated: true), .interrupted(escalated: true):
+            lamps[.red] = Self.fastFlash
+            lamps[.amber] = Self.fastFlash
+            lamps[.buzzer] = Self.urgentBursts
+        case .silenced:
+            // Unlike any other signal: amber and red both steady, the buzzer quiet.
+            lamps[.amber] = .steady
+            lamps[.red] = .steady
         }
         if fault && lamps[Self.faultLamp] == .off { lamps[Self.faultLamp] = .steady }
         return lamps

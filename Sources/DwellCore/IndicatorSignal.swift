@@ -16,6 +16,12 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
     case attention
     /// Still unacknowledged after the clinic's interval (high priority).
     case attentionEscalated
+    /// Needles counted in and out differ (high priority; escalated when nobody answers).
+    case unaccounted(escalated: Bool)
+    /// dwelld restarted during the session: needles may still be in (high priority).
+    case interrupted(escalated: Bool)
+    /// A therapist silenced an alarm for a while: it still stands, quietly, and looks different.
+    case silenced
 
     public var name: String {
         switch self {
@@ -27,6 +33,9 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
         case .observation: return "observation"
         case .attention: return "attention"
         case .attentionEscalated: return "attention-escalated"
+        case .unaccounted(let escalated): return escalated ? "needles-unaccounted-escalated" : "needles-unaccounted"
+        case .interrupted(let escalated): return escalated ? "interrupted-escalated" : "interrupted"
+        case .silenced: return "silenced"
         }
     }
 

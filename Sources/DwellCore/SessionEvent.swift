@@ -17,7 +17,35 @@ public struct SessionEvent: Equatable, Sendable {
         case observationEnded = "observation.ended"
         case sessionCompleted = "session.completed"
         case sessionAborted = "session.aborted"
+        /// Abort was asked for while needles are counted in: the session ends once they are out.
+        case sessionStopped = "session.stopped"
+        case needlesPlaced = "needles.placed"
+        case needlesRemoved = "needles.removed"
+        /// The session would end, but the needles counted out differ from those counted in.
+        case needlesUnaccounted = "needles.unaccounted"
+        /// Needle shock or fainting: every needle still in was removed at once, uncounted.
+        case rapidRemoval = "needles.rapid-removal"
+        /// Closed with the counts differing, for a stated reason: a possible adverse event.
+        case mismatchClosed = "needles.mismatch-closed"
+        case alarmSilenced = "alarm.silenced"
+        /// dwelld found the session unfinished in the record when it started.
+        case sessionInterrupted = "session.interrupted"
+        case interruptionResumed = "interruption.resumed"
+        case interruptionFinished = "interruption.finished"
 
+        /// Events a therapist (or the daemon, for `session.interrupted`) causes; every other
+        /// kind follows from time or from these, so replaying these rebuilds a session.
+        public var isCommand: Bool {
+            switch self {
+            case .sessionStarted, .sessionPaused, .sessionResumed, .stepExtended, .stepSkipped, .sessionAcknowledged,
+                 .sessionStopped, .needlesPlaced, .needlesRemoved, .rapidRemoval, .mismatchClosed, .alarmSilenced,
+                 .sessionInterrupted, .interruptionResumed, .interruptionFinished:
+                return true
+            case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .observationStarted,
+                 .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
+                return false
+            }
+        }
     }
 
     public var kind: Kind
@@ -30,15 +58,23 @@ public struct SessionEvent: Equatable, Sendable {
     public var site: String?
     /// How much was added, for `step.extended`.
     public var added: Duration?
+    /// A needle count: placed at the site (`step.started`, `step.ended`, `needles.placed`),
+    /// removed (`needles.removed`, `needles.rapid-removal`), or placed − removed
+    /// (`needles.unaccounted`, `needles.mismatch-closed`).
+    public var needles: Int?
+    /// Words for the record: a reason, or what an alarm is about.
+    public var note: String?
 
     public init(_ kind: Kind, at: Duration, step: Int? = nil, stepKind: StepKind? = nil,
-                site: String? = nil, added: Duration? = nil) {
+                site: String? = nil, added: Duration? = nil, needles: Int? = nil, note: String? = nil) {
         self.kind = kind
         self.at = at
         self.step = step
         self.stepKind = stepKind
         self.site = site
         self.added = added
+        self.needles = needles
+        self.note = note
     }
 }
 
@@ -52,6 +88,20 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
     case skip
     case abort
     case acknowledge
+    /// Corrects how many needles are in at a site step that has started (nil: the current one).
+    case placeNeedles(count: Int, step: Int?)
+    /// Counts needles out at a site, or anywhere (`step` nil); `count` nil: all still in there.
+    case removeNeedles(count: Int?, step: Int?)
+    /// Needle shock or fainting: every needle out at once, uncounted; the session ends.
+    case rapidRemoval
+    /// Ends a "needles unaccounted" alarm with the counts differing, for a stated reason.
+    case closeWithMismatch(reason: String)
+    /// Silences an alarm's buzzer for ``ClinicLimits/silenceFor``; the lamps show it is silenced.
+    case silence
+    /// The daemon found the session unfinished at start-up (never a therapist's command).
+    case interrupt
+    /// After an interruption: end the session now (needles must still be counted out).
+    case finish
 
     public static let defaultExtension: Duration = .seconds(60)
     public static let maximumExtension: Duration = .seconds(30 * 60)
@@ -65,12 +115,24 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
         case .skip: return "skip"
         case .abort: return "abort"
         case .acknowledge: return "acknowledge"
+        case .placeNeedles: return "place needles"
+        case .removeNeedles: return "remove needles"
+        case .rapidRemoval: return "rapid removal"
+        case .closeWithMismatch: return "close with a mismatch"
+        case .silence: return "silence"
+        case .interrupt: return "interrupt"
+        case .finish: return "finish"
         }
     }
 
     public var description: String {
-        if case .extend(let amount) = self { return "extend +\(amount.notation)" }
-        return name
+        switch self {
+        case .extend(let amount): return "extend +\(amount.notation)"
+        case .placeNeedles(let count, _): return "place needles (\(count) in)"
+        case .removeNeedles(let count?, _): return "remove needles (\(count) out)"
+        case .removeNeedles(nil, _): return "remove needles (every one still in)"
+        default: return name
+        }
     }
 }
 
@@ -107,6 +169,10 @@ public enum SessionPhase: String, Sendable, CaseIterable {
     case paused
     case overrun
     case observation
+    /// Needles counted in and out differ; the session cannot end (high priority).
+    case unaccounted
+    /// dwelld restarted while the session ran: needles may still be in (high priority).
+    case interrupted
     case completed
     case aborted
 }

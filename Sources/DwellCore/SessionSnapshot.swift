@@ -15,6 +15,12 @@ public struct SessionSnapshot: Equatable, Sendable {
     public var fault: Bool
     /// The planned session length (the steps' sum) and its elapsed share, for progress bars.
     public var plannedLength: Duration
+    /// Needles counted in and out, per site.
+    public var needles: NeedleLedger
+    /// How much longer a silenced alarm stays quiet.
+    public var silencedFor: Duration?
+    /// After an interruption: whether the session can be resumed (its history replayed).
+    public var resumable: Bool?
 
     public init(machine: SessionStateMachine, at elapsed: Duration, lamps: [Lamp: Bool], fault: Bool) {
         let steps = machine.treatment.steps
@@ -28,6 +34,8 @@ public struct SessionSnapshot: Equatable, Sendable {
         self.lamps = lamps
         self.fault = fault
         plannedLength = machine.treatment.stepsTotal
+        needles = machine.needles
+        silencedFor = machine.activeSilence.map { $0.until - elapsed }
         let observation = machine.treatment.observation > .zero ? "observation \(machine.treatment.observation.notation)" : nil
         switch machine.state {
         case .prepare:
@@ -41,6 +49,17 @@ public struct SessionSnapshot: Equatable, Sendable {
         case .observation:
             current = "observation: patient rests"
             next = "complete"
+        case .unaccounted(_, let then, _):
+            current = machine.unaccountedNote
+            switch then {
+            case .observation: next = observation ?? "complete"
+            case .completed: next = "complete"
+            case .aborted: next = "end (aborted)"
+            }
+        case .interrupted(_, _, let resumable, _):
+            self.resumable = resumable
+            current = "dwelld restarted during this session: needles may still be in"
+            next = resumable ? "count the needles, then resume or finish" : "count the needles, then finish"
         case .completed, .aborted:
             break
         }

@@ -1,6 +1,6 @@
 /// Commands. Each either applies completely or throws a ``CommandRejection`` and changes
 /// nothing. Callers first ``SessionStateMachine/advance(to:)`` to the command's time, so that
-/// every deadline before it has fired.
+/// every deadline before it has fired (except `interrupt`, which freezes the session as it was).
 extension SessionStateMachine {
     public mutating func handle(_ command: SessionCommand, at time: Duration) throws(CommandRejection) -> [SessionAction] {
         let at = max(now, time)
@@ -28,6 +28,13 @@ extension SessionStateMachine {
             state = .step(progress)
             actions.append(.record(event(.sessionResumed, at: time, step: progress.index)))
 
+        case (.resume, .interrupted(_, _, resumable: true, let previous)):
+            // The needles stayed in while dwelld was down: time counted on, and whatever
+            // came due meanwhile happens now.
+            actions.append(.record(SessionEvent(.interruptionResumed, at: time)))
+            state = previous
+            fireDue(upTo: time, into: &actions)
+
         case (.extend(let amount), _):
             try extend(by: amount, at: time, into: &actions)
 
@@ -39,24 +46,140 @@ extension SessionStateMachine {
         case (.skip, .observation):
             actions.append(.record(SessionEvent(.stepSkipped, at: time, stepKind: .observation)))
             actions.append(.record(SessionEvent(.observationEnded, at: time, stepKind: .observation)))
-            complete(at: time, into: &actions)
+            close(.completed, at: time, into: &actions)
 
         case (.acknowledge, .overrun):
             actions.append(.record(SessionEvent(.sessionAcknowledged, at: time)))
-            if treatment.observation > .zero {
-                state = .observation(startedAt: time, end: time + treatment.observation)
-                actions.append(.record(SessionEvent(.observationStarted, at: time, stepKind: .observation)))
-            } else {
-                complete(at: time, into: &actions)
-            }
+            close(treatment.observation > .zero ? .observation : .completed, at: time, into: &actions)
 
-        case (.abort, .prepare), (.abort, .step), (.abort, .paused), (.abort, .overrun), (.abort, .observation):
+        case (.abort, .prepare):
+            proceed(to: .aborted(step: nil), at: time, into: &actions)
+
+        case (.abort, .step), (.abort, .paused), (.abort, .overrun), (.abort, .observation):
             let step = currentStepIndex
-            state = .aborted(at: time)
-            actions.append(.record(SessionEvent(.sessionAborted, at: time, step: step)))
+            if !needles.isBalanced { actions.append(.record(SessionEvent(.sessionStopped, at: time, step: step))) }
+            close(.aborted(step: step), at: time, into: &actions)
+
+        case (.abort, .unaccounted(let since, let then, let escalated)):
+            guard case .aborted = then else {
+                actions.append(.record(SessionEvent(.sessionStopped, at: time)))
+                state = .unaccounted(since: since, then: .aborted(step: nil), escalated: escalated)
+                return
+            }
+            throw reject(command, because: "the session is already stopping; count the needles out, or close with a reason")
+
+        case (.finish, .interrupted(_, _, _, let previous)):
+            actions.append(.record(SessionEvent(.interruptionFinished, at: time)))
+            close(Self.finishing(previous), at: time, into: &actions)
+
+        case (.interrupt, .step), (.interrupt, .paused), (.interrupt, .overrun), (.interrupt, .observation),
+             (.interrupt, .unaccounted):
+            state = .interrupted(since: time, escalated: false, resumable: true, previous: state)
+            actions.append(.record(SessionEvent(.sessionInterrupted, at: time)))
+
+        case (.interrupt, .interrupted(_, _, let resumable, let previous)):
+            // dwelld restarted again before anyone answered: the alarm starts over.
+            state = .interrupted(since: time, escalated: false, resumable: resumable, previous: previous)
+            actions.append(.record(SessionEvent(.sessionInterrupted, at: time)))
+
+        case (.silence, .overrun), (.silence, .unaccounted), (.silence, .interrupted):
+            silence = Silence(until: time + limits.silenceFor, phase: phase)
+            actions.append(.record(SessionEvent(.alarmSilenced, at: time, note: "buzzer silenced for \(limits.silenceFor.notation)")))
+
+        case (.rapidRemoval, .step), (.rapidRemoval, .paused), (.rapidRemoval, .overrun), (.rapidRemoval, .unaccounted),
+             (.rapidRemoval, .interrupted):
+            let step = currentStepIndex
+            let removed = needles.difference > 0 ? ((try? needles.remove(nil, at: nil)) ?? 0) : 0
+            actions.append(.record(SessionEvent(.rapidRemoval, at: time, step: step, needles: removed,
+                                                note: "needle shock or fainting: every needle still in removed at once, not counted one by one")))
+            close(.aborted(step: step), at: time, into: &actions)
+
+        case (.closeWithMismatch(let reason), .unaccounted(_, let then, _)):
+            let stated = reason.trimmingWhitespace
+            guard (3...500).contains(stated.count) else {
+                throw reject(command, because: "state the reason in 3 to 500 characters (it is recorded as a possible adverse event)")
+            }
+            actions.append(.record(SessionEvent(.mismatchClosed, at: time, needles: needles.difference,
+                                                note: SessionEvent.adverseEventPrefix + stated)))
+            proceed(to: then, at: time, into: &actions)
+
+        case (.placeNeedles(let count, let step), _) where countsNeedles:
+            let index = try placingStep(step, for: command)
+            do throws(NeedleCountError) {
+                try needles.place(count, at: index)
+            } catch {
+                throw reject(command, because: error.description)
+            }
+            actions.append(.record(event(.needlesPlaced, at: time, step: index, needles: count)))
+            recheckNeedles(at: time, into: &actions)
+
+        case (.removeNeedles(let count, let step), _) where countsNeedles:
+            if let step { _ = try placingStep(step, for: command) }
+            let removed: Int
+            do throws(NeedleCountError) {
+                removed = try needles.remove(count, at: step)
+            } catch {
+                throw reject(command, because: error.description)
+            }
+            actions.append(.record(step.map { event(.needlesRemoved, at: time, step: $0, needles: removed) }
+                                   ?? SessionEvent(.needlesRemoved, at: time, needles: removed)))
+            recheckNeedles(at: time, into: &actions)
 
         default:
             throw reject(command, because: reason(for: command))
+        }
+    }
+
+    /// How `finish` after an interruption closes: complete when every step had run, else aborted.
+    static func finishing(_ previous: State) -> Closing {
+        switch previous {
+        case .overrun, .observation: return .completed
+        case .unaccounted(_, .aborted(let step), _): return .aborted(step: step)
+        case .unaccounted: return .completed
+        case .step(let progress), .paused(let progress, _): return .aborted(step: progress.index)
+        case .prepare, .interrupted, .completed, .aborted: return .aborted(step: nil)
+        }
+    }
+
+    /// Needles can be counted from the start until the session has ended.
+    private var countsNeedles: Bool {
+        switch state {
+        case .prepare, .completed, .aborted: return false
+        default: return true
+        }
+    }
+
+    /// The site step a needle count is about: the one named (its needles must have gone in),
+    /// or else the site in progress.
+    private func placingStep(_ step: Int?, for command: SessionCommand) throws(CommandRejection) -> Int {
+        if let step {
+            guard needles.placed[step] != nil else {
+                throw reject(command, because: "step \(step) is not a site whose needles have gone in")
+            }
+            return step
+        }
+        guard let current = currentStepIndex, needles.placed[current] != nil else {
+            throw reject(command, because: "name the site step (`step`): no site is in progress")
+        }
+        return current
+    }
+
+    private func event(_ kind: SessionEvent.Kind, at time: Duration, step: Int, needles count: Int) -> SessionEvent {
+        var counted = event(kind, at: time, step: step)
+        counted.needles = count
+        return counted
+    }
+
+    /// After a count changed: an unaccounted alarm whose counts now agree closes as it was
+    /// going to; an observation whose counts no longer agree becomes one.
+    private mutating func recheckNeedles(at time: Duration, into actions: inout [SessionAction]) {
+        switch state {
+        case .unaccounted(_, let then, _) where needles.isBalanced:
+            proceed(to: then, at: time, into: &actions)
+        case .observation where !needles.isBalanced:
+            close(.completed, at: time, into: &actions)
+        default:
+            break
         }
     }
 
@@ -86,7 +209,7 @@ extension SessionStateMachine {
         case .observation(let startedAt, let end):
             state = .observation(startedAt: startedAt, end: end + amount)
             actions.append(.record(SessionEvent(.stepExtended, at: time, stepKind: .observation, added: amount)))
-        case .prepare, .completed, .aborted:
+        case .prepare, .unaccounted, .interrupted, .completed, .aborted:
             throw reject(command, because: reason(for: command))
         }
     }
@@ -112,13 +235,35 @@ extension SessionStateMachine {
         case (_, .completed), (_, .aborted): return "the session has ended; start a new one"
         case (.start, _): return "the session has already started"
         case (_, .prepare): return "the session has not started yet"
+        case (.resume, .interrupted): return "the session's protocol has changed since it started; finish it instead"
+        case (_, .interrupted): return "dwelld restarted during this session: count the needles, then resume or finish"
+        case (_, .unaccounted):
+            return "the needle counts differ: count the missing needles out, correct the count in, or close with a reason"
+        case (.finish, _): return "only an interrupted session is finished this way; use abort"
         case (.resume, _): return "the session is not paused"
         case (.pause, .paused): return "the session is already paused"
         case (.acknowledge, _): return "there is nothing to acknowledge until the last step has ended"
+        case (.silence, _): return "there is no alarm to silence"
+        case (.closeWithMismatch, _): return "the needle counts agree; nothing to close with a reason"
+        case (.rapidRemoval, .observation): return "the needles are already out; the patient is resting"
         case (.pause, .overrun), (.skip, .overrun):
-            return "the last step has ended: acknowledge once the needles are out, or extend"
+            return "the last step has ended: count the needles out and acknowledge, or extend"
         case (.pause, .observation): return "observation cannot be paused; extend or skip it"
         default: return "not possible in this phase"
         }
+    }
+}
+
+extension SessionEvent {
+    /// How a `needles.mismatch-closed` note begins, before the therapist's reason.
+    public static let adverseEventPrefix = "possible adverse event: "
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
     }
 }

@@ -8,11 +8,15 @@ public struct SessionStateMachine: Sendable {
     public internal(set) var state: State
     /// The latest time the machine was told about; times never go backwards.
     public internal(set) var now: Duration = .zero
-    private var signal: IndicatorSignal = .idle
+    /// Needles counted in and out; the session cannot end while the two differ.
+    public internal(set) var needles = NeedleLedger()
+    /// An alarm a therapist silenced, until when; it lapses when the phase changes.
+    public internal(set) var silence: Silence?
+    var signal: IndicatorSignal = .idle
     /// The step the shown signal belongs to: a new step re-anchors its pattern even when the
     /// signal is the same (two pistoning sites in a row pulse from their own starts).
-    private var signalStep: Int?
-    private var requestedWake: Duration?
+    var signalStep: Int?
+    var requestedWake: Duration?
 
     public struct StepProgress: Equatable, Sendable {
         public var index: Int
@@ -28,12 +32,28 @@ public struct SessionStateMachine: Sendable {
         case none
     }
 
+    public struct Silence: Equatable, Sendable {
+        public var until: Duration
+        public var phase: SessionPhase
+    }
+
+    /// How a session that is ending ends, once its needles are accounted for.
+    public enum Closing: Equatable, Sendable {
+        case observation
+        case completed
+        case aborted(step: Int?)
+    }
+
     public enum State: Equatable, Sendable {
         case prepare
         case step(StepProgress)
         case paused(StepProgress, since: Duration)
         case overrun(since: Duration, escalated: Bool)
         case observation(startedAt: Duration, end: Duration)
+        /// The session would close as `then`, but the needle counts differ.
+        case unaccounted(since: Duration, then: Closing, escalated: Bool)
+        /// dwelld restarted during `previous`; a therapist resumes (if `resumable`) or finishes.
+        indirect case interrupted(since: Duration, escalated: Bool, resumable: Bool, previous: State)
         case completed(at: Duration)
         case aborted(at: Duration)
     }
@@ -51,6 +71,8 @@ public struct SessionStateMachine: Sendable {
         case .paused: return .paused
         case .overrun: return .overrun
         case .observation: return .observation
+        case .unaccounted: return .unaccounted
+        case .interrupted: return .interrupted
         case .completed: return .completed
         case .aborted: return .aborted
         }
@@ -65,14 +87,30 @@ public struct SessionStateMachine: Sendable {
 
     /// The next offset at which time alone changes the session, if any.
     public var nextDeadline: Duration? {
+        if let silence = activeSilence { return silence.until }
         switch state {
         case .step(let progress):
             if let warning = warningDeadline(progress) { return warning }
             return progress.end
-        case .overrun(let since, escalated: false): return since + limits.escalateAfter
         case .observation(_, let end): return end
-        case .prepare, .paused, .overrun, .completed, .aborted: return nil
+        default: return escalationDeadline
         }
+    }
+
+    /// When an unanswered alarm escalates, if it has not yet.
+    var escalationDeadline: Duration? {
+        switch state {
+        case .overrun(let since, escalated: false), .unaccounted(let since, _, escalated: false),
+             .interrupted(let since, escalated: false, _, _):
+            return since + limits.escalateAfter
+        default: return nil
+        }
+    }
+
+    /// The silence that applies now (it belongs to the phase it was asked in).
+    public var activeSilence: Silence? {
+        guard let silence, silence.phase == phase else { return nil }
+        return silence
     }
 
     /// The signal the indicators should show now.
@@ -85,7 +123,7 @@ public struct SessionStateMachine: Sendable {
         case .paused(let progress, let since): return progress.end - since
         case .overrun(let since, _): return since - time
         case .observation(_, let end): return end - time
-        case .prepare, .completed, .aborted: return nil
+        case .prepare, .unaccounted, .interrupted, .completed, .aborted: return nil
         }
     }
 
@@ -112,7 +150,18 @@ public struct SessionStateMachine: Sendable {
         return actions
     }
 
+    /// Fires every deadline up to `time` (a resume after an interruption catches up this way).
+    mutating func fireDue(upTo time: Duration, into actions: inout [SessionAction]) {
+        while let deadline = nextDeadline, deadline <= time { fire(deadline, into: &actions) }
+    }
+
     private mutating func fire(_ deadline: Duration, into actions: inout [SessionAction]) {
+        if activeSilence?.until == deadline {
+            // The silence lapses; an alarm that came due meanwhile escalates now.
+            silence = nil
+            if let escalation = escalationDeadline, escalation <= deadline { escalate(at: deadline, into: &actions) }
+            return
+        }
         switch state {
         case .step(var progress):
             if warningDeadline(progress) == deadline {
@@ -122,13 +171,26 @@ public struct SessionStateMachine: Sendable {
             } else {
                 endStep(progress, at: deadline, into: &actions)
             }
-        case .overrun(let since, escalated: false):
-            state = .overrun(since: since, escalated: true)
-            actions.append(.record(SessionEvent(.sessionEscalated, at: deadline)))
         case .observation:
             actions.append(.record(SessionEvent(.observationEnded, at: deadline, stepKind: .observation)))
-            complete(at: deadline, into: &actions)
-        case .prepare, .paused, .overrun, .completed, .aborted:
+            close(.completed, at: deadline, into: &actions)
+        default:
+            if escalationDeadline == deadline { escalate(at: deadline, into: &actions) }
+        }
+    }
+
+    private mutating func escalate(at time: Duration, into actions: inout [SessionAction]) {
+        switch state {
+        case .overrun(let since, _):
+            state = .overrun(since: since, escalated: true)
+            actions.append(.record(SessionEvent(.sessionEscalated, at: time)))
+        case .unaccounted(let since, let then, _):
+            state = .unaccounted(since: since, then: then, escalated: true)
+            actions.append(.record(SessionEvent(.sessionEscalated, at: time, needles: needles.difference, note: "needles unaccounted")))
+        case .interrupted(let since, _, let resumable, let previous):
+            state = .interrupted(since: since, escalated: true, resumable: resumable, previous: previous)
+            actions.append(.record(SessionEvent(.sessionEscalated, at: time, note: "interrupted session")))
+        default:
             break
         }
     }
@@ -145,6 +207,8 @@ public struct SessionStateMachine: Sendable {
         // A rest has no warning; neither has a site too short for one.
         let warning: Warning = step.kind == .rest || step.duration <= treatment.warnBefore ? .none : .pending
         state = .step(StepProgress(index: index, startedAt: time, end: end, warning: warning))
+        // The protocol's needles go in as the site starts (a therapist corrects the count).
+        if let site = step.site, needles.placed[index] == nil { try? needles.place(site.needles, at: index) }
         actions.append(.record(event(.stepStarted, at: time, step: index)))
     }
 
@@ -158,20 +222,52 @@ public struct SessionStateMachine: Sendable {
         }
     }
 
-    mutating func complete(at time: Duration, into actions: inout [SessionAction]) {
-        state = .completed(at: time)
-        actions.append(.record(SessionEvent(.sessionCompleted, at: time)))
+    /// Ends the session as `closing` once every needle counted in is counted out; until then
+    /// the session is held in the high-priority "needles unaccounted" alarm.
+    mutating func close(_ closing: Closing, at time: Duration, into actions: inout [SessionAction]) {
+        guard needles.isBalanced else {
+            state = .unaccounted(since: time, then: closing, escalated: false)
+            actions.append(.record(SessionEvent(.needlesUnaccounted, at: time, needles: needles.difference, note: unaccountedNote)))
+            return
+        }
+        proceed(to: closing, at: time, into: &actions)
+    }
+
+    /// The closing itself, with the needles accounted for (or a mismatch closed for a reason).
+    mutating func proceed(to closing: Closing, at time: Duration, into actions: inout [SessionAction]) {
+        switch closing {
+        case .observation:
+            state = .observation(startedAt: time, end: time + treatment.observation)
+            actions.append(.record(SessionEvent(.observationStarted, at: time, stepKind: .observation)))
+        case .completed:
+            state = .completed(at: time)
+            actions.append(.record(SessionEvent(.sessionCompleted, at: time)))
+        case .aborted(let step):
+            state = .aborted(at: time)
+            actions.append(.record(SessionEvent(.sessionAborted, at: time, step: step)))
+        }
+    }
+
+    var unaccountedNote: String {
+        let difference = needles.difference
+        if difference > 0 {
+            return "\(difference) needle\(difference == 1 ? "" : "s") counted in but not out: may still be in the patient"
+        }
+        return "\(-difference) more needle\(difference == -1 ? "" : "s") counted out than in: correct the count in"
     }
 
     func event(_ kind: SessionEvent.Kind, at time: Duration, step index: Int) -> SessionEvent {
         let step = treatment.steps[index]
-        return SessionEvent(kind, at: time, step: index, stepKind: step.kind, site: step.site?.site)
+        var event = SessionEvent(kind, at: time, step: index, stepKind: step.kind, site: step.site?.site)
+        if step.kind == .site, kind == .stepStarted || kind == .stepEnded { event.needles = needles.placed[index] }
+        return event
     }
 
     /// Appends the signal and wake-up changes the transitions caused; a new signal's pattern
     /// starts at `signalSince`, the time of the transition that caused it.
     mutating func finish(_ actions: inout [SessionAction], signalSince: Duration) {
         let newSignal = derivedSignal
+        if let silence, silence.phase != phase { self.silence = nil }
         if newSignal != signal || currentStepIndex != signalStep {
             signal = newSignal
             signalStep = currentStepIndex
@@ -185,6 +281,7 @@ public struct SessionStateMachine: Sendable {
     }
 
     private var derivedSignal: IndicatorSignal {
+        if activeSilence != nil { return .silenced }
         switch state {
         case .prepare, .completed, .aborted: return .idle
         case .step(let progress):
@@ -195,6 +292,8 @@ public struct SessionStateMachine: Sendable {
         case .paused: return .paused
         case .overrun(_, let escalated): return escalated ? .attentionEscalated : .attention
         case .observation: return .observation
+        case .unaccounted(_, _, let escalated): return .unaccounted(escalated: escalated)
+        case .interrupted(_, let escalated, _, _): return .interrupted(escalated: escalated)
         }
     }
 }

@@ -12,6 +12,8 @@ public struct TreatmentProtocol: Equatable, Sendable {
     /// Rest after the last step, before the patient gets up.
     public var observation: Duration
     public var notes: String?
+    /// Advice for the patient after the session, shown during observation (else the clinic's).
+    public var aftercare: String?
     public var steps: [Step]
 
     public static let defaultWarnBefore: Duration = .seconds(30)
@@ -19,7 +21,7 @@ public struct TreatmentProtocol: Equatable, Sendable {
     public init(
         id: String, title: String, version: Int, technique: Technique, length: Duration? = nil,
         warnBefore: Duration = defaultWarnBefore, observation: Duration = .zero, notes: String? = nil,
-        steps: [Step]
+        aftercare: String? = nil, steps: [Step]
     ) {
         self.id = id
         self.title = title
@@ -29,6 +31,7 @@ public struct TreatmentProtocol: Equatable, Sendable {
         self.warnBefore = warnBefore
         self.observation = observation
         self.notes = notes
+        self.aftercare = aftercare
         self.steps = steps
     }
 

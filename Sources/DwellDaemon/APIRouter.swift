@@ -23,6 +23,9 @@ public enum APIRouter {
                               "the previous protocols stay active; fix: \(error.description)")
             }
         }
+        api.get("checklist") { _, _ in
+            try json(ChecklistInfo(beds.config.checklist))
+        }
         api.get("beds") { _, _ in try json(await beds.states()) }
         api.get("beds/:bed") { _, context in
             try json(await beds.controller(try context.parameters.require("bed")).state())
@@ -30,9 +33,10 @@ public enum APIRouter {
         api.post("beds/:bed/session") { request, context in
             let controller = try beds.controller(try context.parameters.require("bed"))
             let start = try await decode(StartRequest.self, from: request)
-            try start.validate()
+            let checklist = try start.validate(against: beds.config.checklist)
             let loaded = try beds.loaded(start.protocol)
-            return try json(try await controller.start(loaded, therapist: start.therapist, patient: start.patient), status: .created)
+            return try json(try await controller.start(loaded, therapist: start.therapist, patient: start.patient,
+                                                       checklist: checklist, aftercare: beds.config.aftercare), status: .created)
         }
         api.post("beds/:bed/:command") { request, context in
             let controller = try beds.controller(try context.parameters.require("bed"))
@@ -45,8 +49,15 @@ public enum APIRouter {
             case "abort": command = .abort
             case "ack", "acknowledge": command = .acknowledge
             case "extend": command = .extend(try await extensionAmount(request))
+            case "silence": command = .silence
+            case "finish": command = .finish
+            case "rapid-removal": command = .rapidRemoval
+            case "needles-in", "needles-out", "close": command = try await needleCommand(name, request)
             default:
-                throw Problem(.notFound, "Unknown command", "`\(name)`: use pause, resume, extend, skip, abort or ack")
+                throw Problem(.notFound, "Unknown command", """
+                    `\(name)`: use pause, resume, extend, skip, abort, ack, needles-in, needles-out, rapid-removal, \
+                    silence, close or finish
+                    """)
             }
             return try json(try await controller.command(command))
         }
@@ -92,6 +103,32 @@ public enum APIRouter {
         }
     }
 
+    /// `needles-in {"count", "step"?}`, `needles-out {"count"?, "step"?}`, `close {"reason"}`.
+    static func needleCommand(_ name: String, _ request: Request) async throws -> SessionCommand {
+        struct Counted: Decodable {
+            var count: Int?
+            var step: Int?
+            var reason: String?
+        }
+        let body = try await body(of: request)
+        let fields = body.readableBytes > 0 ? try decode(Counted.self, from: body) : Counted()
+        switch name {
+        case "needles-in":
+            guard let count = fields.count else {
+                throw Problem(.unprocessableContent, "Count required", "`count`: how many needles are in at the site (0 to \(NeedleLedger.maximumPerSite))")
+            }
+            return .placeNeedles(count: count, step: fields.step)
+        case "needles-out":
+            return .removeNeedles(count: fields.count, step: fields.step)
+        default:
+            guard let reason = fields.reason else {
+                throw Problem(.unprocessableContent, "Reason required",
+                              "`reason`: why the session closes with the needle counts differing (recorded as a possible adverse event)")
+            }
+            return .closeWithMismatch(reason: reason)
+        }
+    }
+
     static func extensionAmount(_ request: Request) async throws -> Duration {
         let body = try await body(of: request)
         guard body.readableBytes > 0 else { return SessionCommand.defaultExtension }
@@ -112,12 +149,19 @@ struct StartRequest: Decodable {
     var therapist: String?
     var patient: String?
     var consent: Bool?
+    /// Every checklist item's code, answered true (present) or false.
+    var screening: [String: Bool]?
+    /// The relative contraindications present that the therapist has weighed.
+    var acknowledged: [String]?
 
-    /// Consent must be confirmed; ids are short pseudonymous codes, never names.
-    func validate() throws(Problem) {
-        guard consent == true else {
-            throw Problem(.unprocessableContent, "Consent required",
-                          "confirm the patient's informed consent (\"consent\": true) before starting; nothing was started")
+    /// Consent and the checklist must pass; ids are short pseudonymous codes, never names.
+    /// Returns the checklist's answers for the record.
+    func validate(against checklist: Checklist) throws(Problem) -> String {
+        let summary: String
+        do throws(ScreeningRefusal) {
+            summary = try checklist.screen(consent: consent == true, answers: screening ?? [:], acknowledged: Set(acknowledged ?? []))
+        } catch {
+            throw Problem(.unprocessableContent, error.title, error.description)
         }
         for (field, value) in [("therapist", therapist), ("patient", patient)] {
             guard let value else { continue }
@@ -126,6 +170,23 @@ struct StartRequest: Decodable {
                               "`\(field)` must be a code of letters, digits, `-`, `_` or `.` (at most 64), e.g. `p-0042`; Dwell never stores names")
             }
         }
+        return summary
+    }
+}
+
+/// `GET /api/v1/checklist`: the items a start answers, by severity.
+struct ChecklistInfo: Encodable {
+    struct Item: Encodable {
+        var code: String
+        var label: String
+    }
+
+    var absolute: [Item]
+    var relative: [Item]
+
+    init(_ checklist: Checklist) {
+        absolute = checklist.absolute.map { Item(code: $0.code, label: $0.label) }
+        relative = checklist.relative.map { Item(code: $0.code, label: $0.label) }
     }
 }
 

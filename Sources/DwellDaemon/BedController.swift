@@ -33,8 +33,9 @@ actor BedController {
         return BedState(bed: id, snapshot: await session.runner.snapshot(), session: session)
     }
 
-    /// Starts a session. The bed must be free (no session, or the last one has ended).
-    func start(_ loaded: LoadedProtocol, therapist: String?, patient: String?) async throws(Problem) -> BedState {
+    /// Starts a session once the checklist passed (`checklist`: its answers, for the record).
+    /// The bed must be free (no session, or the last one has ended).
+    func start(_ loaded: LoadedProtocol, therapist: String?, patient: String?, checklist: String, aftercare: String) async throws(Problem) -> BedState {
         if let session, !(await session.runner.isFinished) {
             throw Problem(.conflict, "Bed busy", "bed \(id) has a session in progress (\(session.treatment.title)); abort or finish it first")
         }
@@ -45,16 +46,14 @@ actor BedController {
             sessionID: sessionID, bed: id, protocolID: loaded.treatment.id, protocolVersion: loaded.treatment.version,
             protocolTitle: loaded.treatment.title, protocolSHA256: loaded.sha256, therapist: therapist, patient: patient)
         let recorder = SessionRecorder(writer: writer, context: context, treatment: loaded.treatment)
-        let active = ActiveSession(id: sessionID, treatment: loaded.treatment, therapist: therapist, patient: patient, runner: runner)
-        session = active
-        let (bed, hub, logger) = (id, hub, logger)
-        consumer = Task {
-            let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
-                if case .unrecorded(_, let error) = outcome { logger.error("bed \(bed): \(error)") }
-                hub.publish(BedState(bed: bed, snapshot: await runner.snapshot(), session: active))
-            }
-            if left > 0 { logger.critical("bed \(bed): \(left) events of session \(sessionID) are NOT in the clinic record") }
+        do throws(RecordError) {
+            try await recorder.recordChecklist(checklist)
+        } catch {
+            throw Problem(.serviceUnavailable, "Clinic record unavailable",
+                          "the checklist could not be recorded, so nothing was started: \(error)")
         }
+        launch(ActiveSession(id: sessionID, treatment: loaded.treatment, therapist: therapist, patient: patient,
+                             aftercare: loaded.treatment.aftercare ?? aftercare, runner: runner), recorder: recorder)
         do throws(CommandRejection) {
             try await runner.start()
         } catch {
@@ -62,6 +61,20 @@ actor BedController {
         }
         logger.info("bed \(id): started \(loaded.treatment.id) v\(loaded.treatment.version), session \(sessionID)")
         return await state()
+    }
+
+    /// Makes `active` the bed's session and records its runner's reports, publishing the bed's
+    /// state after each of them.
+    func launch(_ active: ActiveSession, recorder: SessionRecorder) {
+        session = active
+        let (bed, hub, logger, runner) = (id, hub, logger, active.runner)
+        consumer = Task {
+            let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
+                if case .unrecorded(_, let error) = outcome { logger.error("bed \(bed): \(error)") }
+                hub.publish(BedState(bed: bed, snapshot: await runner.snapshot(), session: active))
+            }
+            if left > 0 { logger.critical("bed \(bed): \(left) events of session \(active.id) are NOT in the clinic record") }
+        }
     }
 
     /// Applies a therapist command; an illegal one is refused with 409 and changes nothing.

@@ -40,6 +40,28 @@ public final class DaemonBeds: Sendable {
 
     public var bedNames: [String] { config.beds }
 
+    /// Honest restart: every bed whose latest session the record shows unfinished enters the
+    /// "interrupted" alarm, rebuilt from the record. Returns the beds that did.
+    @discardableResult
+    public func restoreInterrupted() async throws(DaemonError) -> [String] {
+        let unfinished: [String: [RecordEntry]]
+        do {
+            unfinished = try writer.store.unfinishedSessions()
+        } catch {
+            throw DaemonError.record(error)
+        }
+        var restored: [String] = []
+        for (bed, rows) in unfinished.sorted(by: { $0.key < $1.key }) {
+            guard let controller = controllers[bed] else {
+                logger.critical("session \(rows.first?.sessionID ?? "?") on bed \(bed) never ended, but bed \(bed) is not configured here; check that bed")
+                continue
+            }
+            await controller.restore(rows, protocols: protocols, aftercare: config.aftercare)
+            if await controller.state().state == SessionPhase.interrupted.rawValue { restored.append(bed) }
+        }
+        return restored
+    }
+
     func controller(_ bed: String) throws(Problem) -> BedController {
         guard let controller = controllers[bed] else { throw Problem.unknownBed(bed, known: config.beds) }
         return controller

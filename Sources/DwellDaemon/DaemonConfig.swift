@@ -16,8 +16,19 @@ public struct DaemonConfig: Equatable, Sendable {
     public var board: String = "simulator"
     public var beds: [String] = ["1"]
     public var limits: ClinicLimits = .standard
+    /// The pre-start checklist: the standard contraindications plus the clinic's own.
+    public var checklist: Checklist = .standard
+    /// Shown during observation when the protocol has no `aftercare` of its own.
+    public var aftercare: String = Self.defaultAftercare
 
     public init() {}
+
+    public static let defaultAftercare = """
+        Get up slowly. Drink water and keep gently active. Soreness for 24–48 hours is common \
+        (sometimes worse the next morning): heat or ice can help; bruising can last up to a week. \
+        Press firmly on bleeding that does not stop and call the clinic. Shortness of breath after \
+        needling near the chest or upper back: get emergency help.
+        """
 
     public static let defaultPath = "/etc/dwell/dwell.yaml"
 
@@ -30,7 +41,8 @@ public struct DaemonConfig: Equatable, Sendable {
     }
 
     static let keys = ["listen", "token_file", "protocols", "record", "board", "beds", "clinic"]
-    static let clinicKeys = ["min_session", "max_session", "escalate_after"]
+    static let clinicKeys = ["min_session", "max_session", "escalate_after", "silence_for", "aftercare", "contraindications"]
+    static let itemKeys = ["code", "label", "severity"]
 
     /// Reads a config file over `base`, reporting every problem as `path:line:column: error: …`.
     public static func load(_ path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, ProtocolFailure> {
@@ -77,12 +89,58 @@ public struct DaemonConfig: Equatable, Sendable {
                     sink.add(at: clinic.mark, .key("clinic"), "min_session \(minimum.notation) is longer than max_session \(maximum.notation)")
                 }
                 if let escalate = reader.duration("escalate_after") { config.limits.escalateAfter = escalate }
+                if let silence = reader.duration("silence_for") { config.limits.silenceFor = silence }
+                if let aftercare = reader.string("aftercare") { config.aftercare = aftercare }
+                if let items = reader.node("contraindications") {
+                    config.checklist = Checklist(adding: contraindications(items, sink: sink))
+                }
             } else {
-                sink.add(at: node.mark, .key("clinic"), "must be a mapping with min_session, max_session, escalate_after")
+                sink.add(at: node.mark, .key("clinic"), "must be a mapping with min_session, max_session, escalate_after, …")
             }
         }
         let sorted = sink.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         return sorted.isEmpty ? .success(config) : .failure(ProtocolFailure(sorted))
+    }
+
+    /// The clinic's own checklist items: `[{code, label, severity: absolute|relative}]`.
+    static func contraindications(_ node: Node, sink: DiagnosticSink) -> [Contraindication] {
+        let field = FieldPath.key("clinic").appending("contraindications")
+        guard let sequence = node.sequence else {
+            sink.add(at: node.mark, field, "must be a list of {code, label, severity}")
+            return []
+        }
+        var codes = Set(Checklist.standardItems.map(\.code))
+        var items: [Contraindication] = []
+        for (index, element) in sequence.enumerated() {
+            let path = field.appending(index: index)
+            guard let mapping = element.mapping else {
+                sink.add(at: element.mark, path, "must be a mapping with code, label and severity")
+                continue
+            }
+            let reader = FieldReader(mapping, at: path, known: itemKeys, sink: sink)
+            let code = reader.scalar("code", required: "a short code such as `pacemaker`")
+            let label = reader.string("label", required: "the words therapists see")
+            let severity = reader.scalar("severity", required: "absolute or relative")
+            guard let code, let label, let severity else { continue }
+            guard Contraindication.isCode(code.text) else {
+                sink.add(at: code.mark, path.appending("code"), "`\(code.text)` must be 2 to 40 lowercase letters, digits or `-`")
+                continue
+            }
+            guard codes.insert(code.text).inserted else {
+                sink.add(at: code.mark, path.appending("code"), "`\(code.text)` is already on the checklist")
+                continue
+            }
+            guard (1...160).contains(label.count) else {
+                sink.add(at: mapping.mark, path.appending("label"), "must be 1 to 160 characters")
+                continue
+            }
+            guard let kind = Contraindication.Severity(rawValue: severity.text) else {
+                sink.add(at: severity.mark, path.appending("severity"), "`\(severity.text)` must be absolute or relative")
+                continue
+            }
+            items.append(Contraindication(code.text, label, kind))
+        }
+        return items
     }
 
     static func isBedName(_ name: String) -> Bool {

@@ -11,7 +11,7 @@ public enum ButtonAction: Equatable, Sendable {
 extension ButtonRole {
     /// The action a press gives in a phase: start/pause starts a session that has not started,
     /// resumes a paused one and pauses any other (the engine refuses what makes no sense, e.g.
-    /// a pause during the overrun, with a reason).
+    /// a pause during the overrun, with a reason). Acknowledge silences an alarm it cannot end.
     public func action(in phase: SessionPhase) -> ButtonAction {
         switch self {
         case .startPause:
@@ -20,7 +20,10 @@ extension ButtonRole {
             case .paused: return .send(.resume)
             default: return .send(.pause)
             }
-        case .acknowledge: return .send(.acknowledge)
+        case .acknowledge:
+            // Needles unaccounted, or an interrupted session, cannot be acknowledged away by a
+            // button: it silences the buzzer for a while; the counts are settled on the page.
+            return phase == .unaccounted || phase == .interrupted ? .send(.silence) : .send(.acknowledge)
         case .extend: return .send(.extend(SessionCommand.defaultExtension))
         }
     }

@@ -51,7 +51,7 @@ public struct PanelView: Sendable {
         switch snapshot.signal {
         case .running, .rest, .observation: return "1;32"
         case .warning, .paused, .attention: return "1;33"
-        case .attentionEscalated: return "1;31"
+        case .attentionEscalated, .unaccounted, .interrupted, .silenced: return "1;31"
         case .idle: return "2"
         }
     }

@@ -5,7 +5,7 @@ import Yams
 /// its line, column and field path: shape and type problems while reading, then the semantic
 /// rules of ``TreatmentProtocol/violations(limits:)`` placed at the field they are about.
 public enum ProtocolDecoder {
-    static let topLevelKeys = ["id", "title", "version", "technique", "length", "warn_before", "observation", "notes", "steps"]
+    static let topLevelKeys = ["id", "title", "version", "technique", "length", "warn_before", "observation", "notes", "aftercare", "steps"]
     static let siteKeys = ["site", "label", "needles", "dwell", "technique", "cadence"]
     static let restKeys = ["rest", "label"]
 
@@ -32,12 +32,13 @@ public enum ProtocolDecoder {
         let warnBefore = fields.duration("warn_before")
         let observation = fields.duration("observation")
         let notes = fields.string("notes")
+        let aftercare = fields.string("aftercare")
         let steps = decodeSteps(fields, protocolTechnique: technique, sink: sink)
 
         let treatment = TreatmentProtocol(
             id: id ?? "", title: title ?? "-", version: version ?? 1, technique: technique ?? .superficial,
             length: length, warnBefore: warnBefore ?? TreatmentProtocol.defaultWarnBefore,
-            observation: observation ?? .zero, notes: notes, steps: steps.steps)
+            observation: observation ?? .zero, notes: notes, aftercare: aftercare, steps: steps.steps)
         let stepsIncomplete = steps.incomplete
         for violation in treatment.violations(limits: limits) {
             // A field that failed to decode holds a stand-in value: judge only what was read.

@@ -70,7 +70,14 @@ extension RecordExport {
 
 /// UTC timestamps in RFC 3339 with milliseconds, as the record stores them.
 public enum RecordTime {
+    static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC") ?? .gmt)
+
     public static func string(from date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC") ?? .gmt))
+        date.formatted(style)
+    }
+
+    /// The time a record row was stamped with.
+    public static func date(from text: String) -> Date? {
+        try? style.parse(text)
     }
 }

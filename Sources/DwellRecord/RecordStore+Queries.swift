@@ -40,6 +40,32 @@ extension RecordStore {
         }
     }
 
+    /// The event types that end a session.
+    public static let endingTypes = ["session.completed", "session.aborted"]
+
+    /// For each bed, its latest session if that session never ended (dwelld stopped, crashed
+    /// or lost power while it ran): its events in sequence order, keyed by bed.
+    public func unfinishedSessions() throws(RecordError) -> [String: [RecordEntry]] {
+        do {
+            return try database.read { db in
+                let latest = try Row.fetchAll(db, sql: """
+                    SELECT bed, session_id, MAX(first) FROM (
+                        SELECT bed, session_id, MIN(seq) AS first FROM events GROUP BY session_id
+                    ) GROUP BY bed
+                    """)  // SQLite takes the bare columns from the row that holds MAX(first).
+                var found: [String: [RecordEntry]] = [:]
+                for row in latest {
+                    let session: String = row["session_id"]
+                    let entries = try RecordEntry.filter(Column("session_id") == session).order(Column("seq")).fetchAll(db)
+                    if !entries.contains(where: { Self.endingTypes.contains($0.type) }) { found[row["bed"]] = entries }
+                }
+                return found
+            }
+        } catch {
+            throw RecordError.cannotOpen(path, String(describing: error))
+        }
+    }
+
     /// Sessions in the order they started.
     public func sessions(since: String? = nil, session: String? = nil) throws(RecordError) -> [SessionSummary] {
         let entries = try entries(since: since, session: session)
@@ -57,7 +83,7 @@ extension RecordStore {
         guard let first = entries.first, let last = entries.last else { return nil }
         let status: SessionSummary.Status
         let end: String?
-        switch last.type {
+        switch entries.last(where: { endingTypes.contains($0.type) })?.type {
         case "session.completed": (status, end) = (.completed, last.wallTime)
         case "session.aborted": (status, end) = (.stopped, last.wallTime)
         default: (status, end) = (.inProgress, nil)

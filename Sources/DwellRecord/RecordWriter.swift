@@ -3,7 +3,7 @@
 /// The queue is bounded, so a stalled disk cannot grow memory without limit. A failed write keeps
 /// its events queued, in order, and retries them before anything newer: the chain stays whole.
 public actor RecordWriter {
-    let store: RecordStore
+    public nonisolated let store: RecordStore
     public let capacity: Int
     static let batchLimit = 512
     private var head: (seq: Int64, hash: String)

@@ -17,14 +17,25 @@ public struct SessionRecorder: Sendable {
     @discardableResult
     public func record(_ event: SessionEvent, lateness: Duration?, at wallTime: Date = Date()) async throws(RecordError) -> RecordEntry {
         let site = event.step.flatMap { treatment.steps.indices.contains($0) ? treatment.steps[$0].site : nil }
-        let needles = event.kind == .stepStarted || event.kind == .stepEnded ? site?.needles : nil
         let actual = event.at + (lateness ?? .zero)
         return try await writer.append(RecordEvent(
             session: context, type: event.kind.rawValue, step: event.step, site: event.site, siteLabel: site?.label,
             plannedMs: event.at.wholeMilliseconds, monotonicUs: actual.wholeMicroseconds,
-            wallTime: RecordTime.string(from: wallTime), latenessUs: lateness?.wholeMicroseconds, needles: needles,
-            note: event.added.map { "extended by \($0.notation)" }))
+            wallTime: RecordTime.string(from: wallTime), latenessUs: lateness?.wholeMicroseconds, needles: event.needles,
+            note: event.note ?? event.added.map { Self.extensionNote + $0.notation }))
     }
+
+    /// How a `step.extended` note begins, before the amount (`extended by 2m`).
+    public static let extensionNote = "extended by "
+
+    /// Records the pre-start checklist's answers (item codes and yes/no) ahead of the session.
+    @discardableResult
+    public func recordChecklist(_ summary: String, wallTime: Date = Date()) async throws(RecordError) -> RecordEntry {
+        try await writer.append(RecordEvent(
+            session: context, type: Self.checklistType, monotonicUs: 0, wallTime: RecordTime.string(from: wallTime), note: summary))
+    }
+
+    public static let checklistType = "checklist"
 
     /// Records a device fault (indicator output, or an earlier record failure) with its message.
     @discardableResult

@@ -17,7 +17,7 @@ public enum RunnerReport: Equatable, Sendable {
 }
 
 /// A command a simulated therapist gives, `delay` after the first event of a kind
-/// (e.g. acknowledge 90 s after `session.overrun`).
+/// (e.g. acknowledge 90 s after `session.overrun`); several after the same event go in order.
 public struct ScriptedCommand: Equatable, Sendable {
     public var after: SessionEvent.Kind
     public var delay: Duration
@@ -27,5 +27,13 @@ public struct ScriptedCommand: Equatable, Sendable {
         self.after = after
         self.delay = delay
         self.command = command
+    }
+}
+
+extension ScriptedCommand {
+    /// The simulated therapist `delay` after the last step ends: every needle still in is
+    /// counted out, then the end is acknowledged.
+    public static func countOutAndAcknowledge(after delay: Duration) -> [ScriptedCommand] {
+        [.removeNeedles(count: nil, step: nil), .acknowledge].map { ScriptedCommand(after: .sessionOverrun, delay: delay, command: $0) }
     }
 }

@@ -10,10 +10,10 @@ extension SessionRunner {
             case .record(let event):
                 let lateness = wokeAt.map { max(.zero, instant(at: event.at).duration(to: $0)) }
                 report(.event(event, lateness: lateness))
-                if let index = script.firstIndex(where: { $0.after == event.kind }) {
-                    let scripted = script.remove(at: index)
+                for scripted in script where scripted.after == event.kind {
                     pendingCommands.append((event.at + scripted.delay, scripted.command))
                 }
+                script.removeAll { $0.after == event.kind }
             case .show(let signal, let since):
                 lamps.show(signal.patterns(fault: fault), since: since)
                 report(.signal(signal, at: since))

@@ -44,6 +44,16 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         try send(.start)
     }
 
+    /// Takes over a session rebuilt from the record after a restart: `offset` is how far into
+    /// the session it is now. The session is interrupted there (recorded), without firing what
+    /// came due while nobody ran it: that happens if and when a therapist resumes it.
+    public func adopt(at offset: Duration) throws(CommandRejection) {
+        origin = clock.now.advanced(by: .zero - offset / speed)
+        perform(try machine.handle(.interrupt, at: offset), lateness: nil)
+        perform(machine.adopt(), lateness: nil)
+        rearm()
+    }
+
     /// Applies a command at the current time, after every deadline before it has fired.
     public func send(_ command: SessionCommand) throws(CommandRejection) {
         guard origin != nil else {

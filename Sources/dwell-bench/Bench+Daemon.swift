@@ -58,7 +58,7 @@ extension Bench {
             let start = ContinuousClock.now
             let runner = SessionRunner(machine: SessionStateMachine(treatment: Self.demoProtocol, limits: Self.anyLength),
                                        clock: VirtualClock(), output: SimulatedBoard(),
-                                       script: [.init(after: .sessionOverrun, delay: .zero, command: .acknowledge)])
+                                       script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
             try await runner.start()
             for await _ in runner.reports {}
             times.append((ContinuousClock.now - start).milliseconds)

@@ -22,7 +22,7 @@ extension Bench {
         for bed in 0..<beds {
             runners.append(SessionRunner(machine: SessionStateMachine(treatment: treatment, limits: anyLength),
                                          clock: ContinuousClock(), output: SimulatedBoard(bed: "\(bed + 1)"),
-                                         script: [.init(after: .sessionOverrun, delay: .zero, command: .acknowledge)]))
+                                         script: ScriptedCommand.countOutAndAcknowledge(after: .zero)))
         }
         return try await withThrowingTaskGroup(of: [Double].self) { group in
             for runner in runners {

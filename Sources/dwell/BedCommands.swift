@@ -14,19 +14,58 @@ struct StartCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Therapist id.", valueName: "id")) var therapist: String?
     @Option(help: ArgumentHelp("Patient pseudonym (never a name).", valueName: "pseudonym")) var patient: String?
     @Flag(help: "Confirm that the patient has given informed consent (required).") var consent = false
+    @Flag(help: "Confirm the contraindication checklist was gone through: every item not named by --present is absent (required).")
+    var screened = false
+    @Option(help: ArgumentHelp("A checklist item that is present (repeatable; `dwell checklist` lists the codes).", valueName: "code"))
+    var present: [String] = []
+    @Option(help: ArgumentHelp("A relative contraindication present whose risk you have weighed (repeatable).", valueName: "code"))
+    var acknowledge: [String] = []
 
     func run() async throws {
         guard consent else {
             throw ValidationError("confirm the patient's informed consent with --consent; nothing was started")
         }
-        var body: [String: Any] = ["protocol": protocolID, "consent": true]
-        if let therapist { body["therapist"] = therapist }
-        if let patient { body["patient"] = patient }
-        try await reportBed { try await daemon.client.post("api/v1/beds/\(bed)/session", body) }
+        guard screened else {
+            throw ValidationError("go through the contraindication checklist and confirm it with --screened (name what applies with --present CODE); nothing was started")
+        }
+        try await reportBed {
+            let client = try daemon.client
+            let checklist = try await client.get("api/v1/checklist") as? [String: Any] ?? [:]
+            let codes = ["absolute", "relative"].flatMap { (checklist[$0] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } }
+            // Codes the daemon does not know are sent as given, so its refusal names them.
+            let screening = Dictionary(codes.map { ($0, false) } + present.map { ($0, true) }) { _, named in named }
+            var body: [String: Any] = ["protocol": protocolID, "consent": true, "screening": screening, "acknowledged": acknowledge]
+            if let therapist { body["therapist"] = therapist }
+            if let patient { body["patient"] = patient }
+            return try await client.post("api/v1/beds/\(bed)/session", body)
+        }
     }
 }
 
-/// `dwell pause|resume|extend|skip|abort|ack --bed N`.
+/// `dwell checklist`: the contraindications a start answers.
+struct ChecklistCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checklist", abstract: "List the pre-start contraindication checklist (codes for dwell start --present).")
+
+    @OptionGroup var daemon: DaemonOptions
+
+    func run() async throws {
+        do {
+            let checklist = try await daemon.client.get("api/v1/checklist") as? [String: Any] ?? [:]
+            for (severity, meaning) in [("absolute", "blocks the start"), ("relative", "needs --acknowledge")] {
+                print("\(severity) (\(meaning)):")
+                for item in checklist[severity] as? [[String: Any]] ?? [] {
+                    print("  \((item["code"] as? String ?? "").padding(toLength: 22, withPad: " ", startingAt: 0)) \(item["label"] as? String ?? "")")
+                }
+            }
+        } catch let failure as DaemonClient.Failure {
+            printError("error: \(failure)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `dwell pause|resume|extend|skip|abort|ack|… --bed N`.
 struct BedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bed-command", shouldDisplay: false)
 
@@ -45,7 +84,7 @@ struct PauseCommand: AsyncParsableCommand {
 }
 
 struct ResumeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused session.")
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused or interrupted session.")
     @OptionGroup var target: BedCommand
     func run() async throws { try await target.send("resume") }
 }
@@ -70,9 +109,73 @@ struct AbortCommand: AsyncParsableCommand {
 }
 
 struct AckCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge the end of a session: the needles are out.")
+    static let configuration = CommandConfiguration(
+        commandName: "ack", abstract: "Acknowledge the end of a session: the needles are out (count them out first with dwell needles).")
     @OptionGroup var target: BedCommand
     func run() async throws { try await target.send("ack") }
+}
+
+/// `dwell needles --bed N (--in N | --out N | --all-out) [--step I]`.
+struct NeedlesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "needles", abstract: "Count needles in or out at a bed.",
+        discussion: """
+            --in N corrects how many needles are in at a site (the current one, or --step). \
+            --out N counts N needles out at a site (--step) or, without --step, anywhere; --all-out \
+            counts out every needle still in. A session cannot end until the counts agree.
+            """)
+    @OptionGroup var target: BedCommand
+    @Option(name: .customLong("in"), help: ArgumentHelp("Needles now in at the site.", valueName: "count")) var placed: Int?
+    @Option(name: .customLong("out"), help: ArgumentHelp("Needles just removed.", valueName: "count")) var removed: Int?
+    @Flag(name: .customLong("all-out"), help: "Every needle still in was removed.") var allOut = false
+    @Option(help: ArgumentHelp("The 0-based site step (see dwell status).", valueName: "index")) var step: Int?
+
+    func validate() throws {
+        guard [placed != nil, removed != nil, allOut].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --in N, --out N or --all-out")
+        }
+    }
+
+    func run() async throws {
+        var body: [String: Any] = [:]
+        if let step { body["step"] = step }
+        if let placed {
+            body["count"] = placed
+            try await target.send("needles-in", body: body)
+        } else {
+            if let removed { body["count"] = removed }
+            try await target.send("needles-out", body: body)
+        }
+    }
+}
+
+struct RapidRemovalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rapid-removal", abstract: "Needle shock or fainting: every needle out at once; the session ends (recorded as such).")
+    @OptionGroup var target: BedCommand
+    func run() async throws { try await target.send("rapid-removal") }
+}
+
+struct SilenceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "silence", abstract: "Silence a bed's alarm buzzer for a while (the clinic's silence_for, default 2m).")
+    @OptionGroup var target: BedCommand
+    func run() async throws { try await target.send("silence") }
+}
+
+struct CloseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "close", abstract: "Close a \"needles unaccounted\" session with the counts differing (recorded as a possible adverse event).")
+    @OptionGroup var target: BedCommand
+    @Option(help: ArgumentHelp("Why the counts differ (3 to 500 characters).", valueName: "text")) var reason: String
+    func run() async throws { try await target.send("close", body: ["reason": reason]) }
+}
+
+struct FinishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finish", abstract: "End an interrupted session (dwelld restarted during it) instead of resuming it.")
+    @OptionGroup var target: BedCommand
+    func run() async throws { try await target.send("finish") }
 }
 
 /// Prints the bed a request returned, or the daemon's problem, exiting 1 on failure.

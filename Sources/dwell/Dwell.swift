@@ -7,14 +7,16 @@ struct Dwell: AsyncParsableCommand {
         abstract: "Session timing for dry-needling treatment rooms.",
         discussion: """
             Validate and inspect treatment protocols, run a session on the simulated indicator \
-            board, inspect the clinic record, and control a running dwelld (start, pause, \
-            resume, extend, skip, abort, ack, status, protocols). Protocol files are described \
+            board, inspect the clinic record, and control a running dwelld (checklist, start, \
+            pause, resume, extend, skip, abort, needles, ack, silence, close, rapid-removal, \
+            finish, status, protocols). Protocol files are described \
             in Protocols/README.md.
             """,
         version: "0.1.0",
         subcommands: [ProtocolCommand.self, SimulateCommand.self, RecordCommand.self, GPIOCommand.self,
-            StartCommand.self, PauseCommand.self, ResumeCommand.self, ExtendCommand.self, SkipCommand.self,
-            AbortCommand.self, AckCommand.self, StatusCommand.self, ProtocolsCommand.self,]
+            ChecklistCommand.self, StartCommand.self, PauseCommand.self, ResumeCommand.self, ExtendCommand.self,
+            SkipCommand.self, AbortCommand.self, NeedlesCommand.self, AckCommand.self, SilenceCommand.self,
+            CloseCommand.self, RapidRemovalCommand.self, FinishCommand.self, StatusCommand.self, ProtocolsCommand.self,]
     )
 }
 

@@ -13,8 +13,8 @@ struct SimulateCommand: AsyncParsableCommand {
         commandName: "simulate",
         abstract: "Run a protocol's whole session on the simulated indicator board.",
         discussion: """
-            The simulated therapist starts the session, acknowledges the end (after --ack-after) \
-            and lets observation run out. On a terminal a live panel shows the lamps, the step, \
+            The simulated therapist starts the session, counts every needle out and acknowledges \
+            the end (after --ack-after), and lets observation run out. On a terminal a live panel shows the lamps, the step, \
             the countdown and the next step; otherwise one line per event is printed. With --json \
             every event is a JSON object on its own line. A lateness summary goes to stderr.
             """
@@ -35,7 +35,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Also report every lamp and buzzer line transition and signal change.")
     var lines = false
 
-    @Option(name: .customLong("ack-after"), help: ArgumentHelp("How long after the last step ends the simulated therapist acknowledges.", valueName: "duration"))
+    @Option(name: .customLong("ack-after"), help: ArgumentHelp("How long after the last step ends the simulated therapist counts the needles out and acknowledges.", valueName: "duration"))
     var ackAfter = DurationArgument(.zero)
 
     @Option(help: "The bed number shown and used in line names.")
@@ -66,7 +66,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let machine = SessionStateMachine(treatment: loaded.treatment, limits: clinic.limits)
         let board = SimulatedBoard(bed: bed)
         let writer = ReportWriter(json: json, lines: lines, board: board)
-        let script = [ScriptedCommand(after: .sessionOverrun, delay: ackAfter.value, command: .acknowledge)]
+        let script = ScriptedCommand.countOutAndAcknowledge(after: ackAfter.value)
         let recorder = try record.map { try openRecorder(at: $0, for: loaded) }
         var gpio: GPIOBedSession?
         if let boardFile { gpio = try await startBoard(boardFile, bed: bed) }

@@ -74,7 +74,20 @@ enum StatusTable {
             }
             if let title = (bed["protocol"] as? [String: Any])?["title"] as? String { line += "  \(title)" }
             if bed["fault"] as? Bool == true { line += "  FAULT" }
+            if let needles = bed["needles"] as? [String: Any], let placed = needles["placed"] as? Int, let removed = needles["removed"] as? Int {
+                line += "  needles in \(placed) out \(removed)"
+                if let outstanding = needles["outstanding"] as? Int, outstanding != 0 {
+                    line += outstanding > 0 ? " (\(outstanding) still in)" : " (\(-outstanding) more out than in)"
+                }
+            }
+            if let silenced = bed["silenced_ms"] as? Int { line += "  SILENCED " + Duration.milliseconds(silenced).clockDisplay }
             text += line + "\n"
+            if let interruption = bed["interruption"] as? [String: Any], bed["state"] as? String == "interrupted" {
+                let since = Duration.milliseconds(interruption["since_start_ms"] as? Int ?? 0).notation
+                text += "      dwelld restarted: session started \(since) before, at \(interruption["started_at"] as? String ?? "?")"
+                text += interruption["uncertain"] as? Bool == true ? " (UNCERTAIN: the system clock is not synchronised)\n" : "\n"
+                if let reason = interruption["reason"] as? String { text += "      \(reason)\n" }
+            }
             if let planned = bed["planned_ms"] as? Int, let elapsed = bed["elapsed_ms"] as? Int, planned > 0 {
                 let width = 40
                 let filled = max(0, min(width, elapsed * width / planned))

@@ -49,6 +49,7 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             let board = try await DaemonBoard.open(config, logger: logger)
             defer { board.release(logger: logger) }
             let beds = try DaemonBeds(config: config, outputs: board.outputs, logger: logger)
+            try await beds.restoreInterrupted()
             try board.attachButtons(to: beds, logger: logger)
             logger.info("record \(config.record); protocols \(config.protocols) (\(beds.protocols.count)); board \(config.board)")
             try await DwellDaemonRunner(beds: beds, listen: config.listen, token: token, notifier: SystemdNotifier(), logger: logger).run()

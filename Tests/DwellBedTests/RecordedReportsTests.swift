@@ -35,7 +35,7 @@ struct RecordedReportsTests {
 
     func play(store: RecordStore, therapist: String? = nil) async throws -> (runner: SessionRunner<VirtualClock>, collected: Collected, left: Int) {
         let runner = SessionRunner(machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
-                                   output: SimulatedBoard(), script: [.init(after: .sessionOverrun, delay: .zero, command: .acknowledge)])
+                                   output: SimulatedBoard(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
         let context = SessionContext(sessionID: UUID().uuidString, bed: "1", protocolID: "short", protocolVersion: 1,
                                      protocolTitle: "Short", protocolSHA256: "00", therapist: therapist, patient: nil)
         let recorder = SessionRecorder(writer: try RecordWriter(store: store), context: context, treatment: Self.treatment)

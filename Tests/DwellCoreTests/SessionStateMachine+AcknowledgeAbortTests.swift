@@ -11,7 +11,7 @@ struct SessionStateMachineAcknowledgeAbortTests {
     func acknowledgeObservation(escalated: Bool) throws {
         var machine = try SessionStateMachine.started(makeProtocol(observation: m(5)))
         let at = escalated ? s(790) : s(730)
-        let actions = try machine.command(.acknowledge, at: at)
+        let actions = try machine.countOutAndAcknowledge(at: at)
         #expect(actions.events.suffix(2) == [
             SessionEvent(.sessionAcknowledged, at: at),
             SessionEvent(.observationStarted, at: at, stepKind: .observation),
@@ -29,6 +29,7 @@ struct SessionStateMachineAcknowledgeAbortTests {
         var machine = try SessionStateMachine.started()
         let at = escalated ? s(790) : s(730)
         _ = machine.advance(to: at)
+        _ = try machine.handle(.removeNeedles(count: nil, step: nil), at: at)
         let actions = try machine.handle(.acknowledge, at: at)
         #expect(Array(actions.prefix(3)) == [
             .record(SessionEvent(.sessionAcknowledged, at: at)),
@@ -41,12 +42,13 @@ struct SessionStateMachineAcknowledgeAbortTests {
         #expect(machine.isFinished)
     }
 
-    @Test("abort records the step it interrupted", arguments: [
+    @Test("abort, once the needles are counted out, records the step it interrupted", arguments: [
         (Duration.seconds(100), 0 as Int?), (.seconds(250), 1), (.seconds(600), 3), (.seconds(730), nil),
     ])
     func abort(at: Duration, step: Int?) throws {
         var machine = try SessionStateMachine.started()
         _ = machine.advance(to: at)
+        _ = try machine.handle(.removeNeedles(count: nil, step: nil), at: at)
         let actions = try machine.handle(.abort, at: at)
         #expect(actions.events == [SessionEvent(.sessionAborted, at: at, step: step)])
         #expect(actions.shows.map(\.signal) == [.idle])

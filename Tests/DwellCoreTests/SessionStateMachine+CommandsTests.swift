@@ -155,7 +155,7 @@ struct SessionStateMachineCommandsTests {
     @Test("extend in observation moves its end")
     func extendObservation() throws {
         var machine = try SessionStateMachine.started(makeProtocol(observation: m(5)))
-        try machine.command(.acknowledge, at: s(730))
+        try machine.countOutAndAcknowledge(at: s(730))
         let actions = try machine.command(.extend(m(2)), at: s(800))
         #expect(actions.events == [SessionEvent(.stepExtended, at: s(800), stepKind: .observation, added: m(2))])
         #expect(actions.wakes == [s(1_150)])
@@ -192,7 +192,7 @@ struct SessionStateMachineCommandsTests {
         let actions = try machine.command(.skip, at: s(100))
         #expect(actions.events == [
             SessionEvent(.stepSkipped, at: s(100), step: 0, stepKind: .site, site: "a"),
-            SessionEvent(.stepEnded, at: s(100), step: 0, stepKind: .site, site: "a"),
+            SessionEvent(.stepEnded, at: s(100), step: 0, stepKind: .site, site: "a", needles: 2),
             SessionEvent(.stepStarted, at: s(100), step: 1, stepKind: .rest),
         ])
         #expect(actions.shows.map(\.signal) == [.rest])
@@ -229,7 +229,7 @@ struct SessionStateMachineCommandsTests {
     @Test("skip in observation completes the session")
     func skipObservation() throws {
         var machine = try SessionStateMachine.started(makeProtocol(observation: m(5)))
-        try machine.command(.acknowledge, at: s(730))
+        try machine.countOutAndAcknowledge(at: s(730))
         let actions = try machine.command(.skip, at: s(800))
         #expect(actions == [
             .record(SessionEvent(.stepSkipped, at: s(800), stepKind: .observation)),

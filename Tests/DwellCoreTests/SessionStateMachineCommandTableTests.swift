@@ -4,7 +4,7 @@ import Testing
 /// Every phase a session can be in, reached the way a runner would reach it, with what each
 /// command should do there.
 enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
-    case prepare, runningSite, rest, paused, overrun, overrunEscalated, observation, completed, aborted
+    case prepare, runningSite, rest, paused, overrun, overrunEscalated, observation, unaccounted, interrupted, completed, aborted
 
     var description: String { rawValue }
 
@@ -17,6 +17,8 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .paused: return .paused
         case .overrun, .overrunEscalated: return .overrun
         case .observation: return .observation
+        case .unaccounted: return .unaccounted
+        case .interrupted: return .interrupted
         case .completed: return .completed
         case .aborted: return .aborted
         }
@@ -26,11 +28,11 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
     var time: Duration {
         switch self {
         case .prepare: return .zero
-        case .runningSite, .paused, .aborted: return s(100)
+        case .runningSite, .paused, .interrupted, .aborted: return s(100)
         case .rest: return s(250)
         case .overrun: return s(730)
         case .overrunEscalated: return s(790)
-        case .observation: return s(800)
+        case .observation, .unaccounted: return s(800)
         case .completed: return s(1_200)
         }
     }
@@ -49,14 +51,23 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
             try machine.command(.pause, at: time)
         case .observation:
             try machine.command(.start, at: .zero)
-            try machine.command(.acknowledge, at: s(790))
+            try machine.countOutAndAcknowledge(at: s(790))
             _ = machine.advance(to: time)
+        case .unaccounted:
+            try machine.command(.start, at: .zero)
+            try machine.command(.acknowledge, at: s(790))   // 6 needles still counted in
+            _ = machine.advance(to: time)
+        case .interrupted:
+            try machine.command(.start, at: .zero)
+            _ = machine.advance(to: time)
+            _ = try machine.handle(.interrupt, at: time)
         case .completed:
             try machine.command(.start, at: .zero)
-            try machine.command(.acknowledge, at: s(790))
+            try machine.countOutAndAcknowledge(at: s(790))
             _ = machine.advance(to: time)   // observation ended at 1090
         case .aborted:
             try machine.command(.start, at: .zero)
+            try machine.command(.removeNeedles(count: nil, step: nil), at: time)
             try machine.command(.abort, at: time)
         }
         return machine
@@ -67,23 +78,38 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         switch self {
         case .prepare:
             return ["start": .running, "abort": .aborted]
+        // With needles in, abort and acknowledge lead to "needles unaccounted", not the end.
         case .runningSite:
-            return ["pause": .paused, "extend": .running, "skip": .rest, "abort": .aborted]
+            return ["pause": .paused, "extend": .running, "skip": .rest, "abort": .unaccounted, "place needles": .running,
+                    "remove needles": .running, "rapid removal": .aborted, "interrupt": .interrupted]
         case .rest:
-            return ["pause": .paused, "extend": .rest, "skip": .running, "abort": .aborted]
+            return ["pause": .paused, "extend": .rest, "skip": .running, "abort": .unaccounted,
+                    "remove needles": .rest, "rapid removal": .aborted, "interrupt": .interrupted]
         case .paused:
-            return ["resume": .running, "extend": .paused, "skip": .rest, "abort": .aborted]
+            return ["resume": .running, "extend": .paused, "skip": .rest, "abort": .unaccounted, "place needles": .paused,
+                    "remove needles": .paused, "rapid removal": .aborted, "interrupt": .interrupted]
         case .overrun, .overrunEscalated:
-            return ["extend": .running, "abort": .aborted, "acknowledge": .observation]
+            return ["extend": .running, "abort": .unaccounted, "acknowledge": .unaccounted, "remove needles": .overrun,
+                    "rapid removal": .aborted, "silence": .overrun, "interrupt": .interrupted]
         case .observation:
-            return ["extend": .observation, "skip": .completed, "abort": .aborted]
+            return ["extend": .observation, "skip": .completed, "abort": .aborted, "interrupt": .interrupted]
+        case .unaccounted:
+            return ["abort": .unaccounted, "remove needles": .observation, "rapid removal": .aborted,
+                    "close with a mismatch": .observation, "silence": .unaccounted, "interrupt": .interrupted]
+        case .interrupted:
+            return ["resume": .running, "finish": .unaccounted, "remove needles": .interrupted, "rapid removal": .aborted,
+                    "silence": .interrupted, "interrupt": .interrupted]
         case .completed, .aborted:
             return [:]
         }
     }
 }
 
-let allCommands: [SessionCommand] = [.start, .pause, .resume, .extend(m(1)), .skip, .abort, .acknowledge]
+let allCommands: [SessionCommand] = [
+    .start, .pause, .resume, .extend(m(1)), .skip, .abort, .acknowledge, .placeNeedles(count: 3, step: nil),
+    .removeNeedles(count: nil, step: nil), .rapidRemoval, .closeWithMismatch(reason: "needle found on the floor"), .silence,
+    .interrupt, .finish,
+]
 
 @Suite("Session state machine: every command in every phase")
 struct SessionStateMachineCommandTableTests {
@@ -141,6 +167,17 @@ struct SessionStateMachineCommandTableTests {
         (.overrun, .pause, "acknowledge"),
         (.overrunEscalated, .skip, "acknowledge"),
         (.observation, .pause, "cannot be paused"),
+        (.observation, .rapidRemoval, "already out"),
+        (.observation, .removeNeedles(count: nil, step: nil), "nothing to remove"),
+        (.overrun, .placeNeedles(count: 1, step: nil), "name the site step"),
+        (.unaccounted, .acknowledge, "needle counts differ"),
+        (.unaccounted, .closeWithMismatch(reason: "  "), "3 to 500 characters"),
+        (.interrupted, .pause, "resume or finish"),
+        (.runningSite, .silence, "no alarm"),
+        (.runningSite, .finish, "interrupted session"),
+        (.runningSite, .placeNeedles(count: 100, step: nil), "0 to 99"),
+        (.runningSite, .removeNeedles(count: 3, step: 0), "only 2 needles"),
+        (.runningSite, .placeNeedles(count: 1, step: 2), "not a site whose needles have gone in"),
     ])
     func reasons(phaseCase: PhaseCase, command: SessionCommand, phrase: String) throws {
         var machine = try phaseCase.machine()
@@ -163,7 +200,8 @@ struct SessionStateMachineCommandTableTests {
     @Test("command descriptions name the command and amount")
     func commandDescriptions() {
         #expect(allCommands.map(\.description) == [
-            "start", "pause", "resume", "extend +1m", "skip", "abort", "acknowledge",
+            "start", "pause", "resume", "extend +1m", "skip", "abort", "acknowledge", "place needles (3 in)",
+            "remove needles (every one still in)", "rapid removal", "close with a mismatch", "silence", "interrupt", "finish",
         ])
         let rejection = CommandRejection(command: .skip, phase: .overrun, reason: "because")
         #expect(rejection.description == "cannot skip while overrun: because")

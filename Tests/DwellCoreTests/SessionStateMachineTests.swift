@@ -23,7 +23,7 @@ struct SessionStateMachineTests {
         let actions = try machine.handle(.start, at: s(5))
         #expect(actions == [
             .record(SessionEvent(.sessionStarted, at: s(5))),
-            .record(SessionEvent(.stepStarted, at: s(5), step: 0, stepKind: .site, site: "a")),
+            .record(SessionEvent(.stepStarted, at: s(5), step: 0, stepKind: .site, site: "a", needles: 2)),
             .show(.running(cadence: nil), since: s(5)),
             .wake(at: s(215)),
         ])
@@ -37,7 +37,7 @@ struct SessionStateMachineTests {
         let treatment = makeProtocol(observation: m(5))
         var machine = try SessionStateMachine.started(treatment)
         var events: [SessionEvent] = [SessionEvent(.sessionStarted, at: .zero),
-                                      SessionEvent(.stepStarted, at: .zero, step: 0, stepKind: .site, site: "a")]
+                                      SessionEvent(.stepStarted, at: .zero, step: 0, stepKind: .site, site: "a", needles: 2)]
         var shows: [(signal: IndicatorSignal, since: Duration)] = [(.running(cadence: nil), .zero)]
         var wakes: [Duration?] = [s(210)]
         // Step by step: wake exactly when asked, as a runner does.
@@ -56,13 +56,13 @@ struct SessionStateMachineTests {
         let offsets = cumulativeOffsets(treatment)
         var expected: [SessionEvent] = [SessionEvent(.sessionStarted, at: .zero)]
         for (index, step) in treatment.steps.enumerated() {
-            let kind = step.kind, id = step.site?.site
-            expected.append(SessionEvent(.stepStarted, at: offsets[index], step: index, stepKind: kind, site: id))
+            let kind = step.kind, id = step.site?.site, needles = step.site?.needles
+            expected.append(SessionEvent(.stepStarted, at: offsets[index], step: index, stepKind: kind, site: id, needles: needles))
             if kind == .site {
                 expected.append(SessionEvent(.stepWarning, at: offsets[index + 1] - treatment.warnBefore,
                                              step: index, stepKind: kind, site: id))
             }
-            expected.append(SessionEvent(.stepEnded, at: offsets[index + 1], step: index, stepKind: kind, site: id))
+            expected.append(SessionEvent(.stepEnded, at: offsets[index + 1], step: index, stepKind: kind, site: id, needles: needles))
         }
         expected.append(SessionEvent(.sessionOverrun, at: treatment.stepsTotal))
         expected.append(SessionEvent(.sessionEscalated, at: treatment.stepsTotal + ClinicLimits.standard.escalateAfter))
@@ -81,7 +81,7 @@ struct SessionStateMachineTests {
         #expect(machine.state == .overrun(since: s(720), escalated: true))
 
         // Acknowledged, the observation runs its length and the session completes.
-        let acknowledged = try machine.handle(.acknowledge, at: s(800))
+        let acknowledged = try machine.countOutAndAcknowledge(at: s(800))
         #expect(acknowledged.shows.map(\.signal) == [.observation])
         #expect(acknowledged.shows.map(\.since) == [s(800)])
         #expect(acknowledged.wakes == [s(1_100)])

@@ -82,6 +82,13 @@ extension SessionStateMachine {
         return actions
     }
 
+    /// Counts every needle still in out, then acknowledges the end (as a therapist does).
+    @discardableResult
+    mutating func countOutAndAcknowledge(at time: Duration) throws -> [SessionAction] {
+        try command(.removeNeedles(count: nil, step: nil), at: time)
+        return try handle(.acknowledge, at: time)
+    }
+
     /// Keeps advancing to each deadline until none is left; returns every action produced.
     /// Stops after `limit` wake-ups so a broken machine cannot loop forever.
     mutating func runDeadlines(limit: Int = 1_000) -> [SessionAction] {

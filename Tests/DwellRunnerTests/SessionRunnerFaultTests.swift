@@ -23,7 +23,7 @@ final class FailingOutput: IndicatorOutput {
 struct SessionRunnerFaultTests {
     @Test func anOutputFailureShowsAFaultAndTimingGoesOn() async throws {
         var harness = Harness(neckShoulder(), output: FailingOutput(failAfter: 1),
-                              script: [.init(after: .sessionOverrun, delay: .zero, command: .acknowledge)])
+                              script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
         try await harness.runner.start()
         await harness.run(until: .seconds(170))
         #expect(await harness.runner.snapshot().fault)
@@ -40,7 +40,7 @@ struct VirtualClockTests {
     @Test func instantRunsMatchTheTestClockTimelineAndPulseExactly() async throws {
         let board = SimulatedBoard()
         let runner = SessionRunner(machine: SessionStateMachine(treatment: neckShoulder()), clock: VirtualClock(),
-                                   output: board, script: [.init(after: .sessionOverrun, delay: .seconds(30), command: .acknowledge)])
+                                   output: board, script: ScriptedCommand.countOutAndAcknowledge(after: .seconds(30)))
         try await runner.start()
         var reports: [RunnerReport] = []
         for await report in runner.reports { reports.append(report) }

@@ -20,7 +20,7 @@ struct SessionRunnerTests {
     }()
 
     @Test func aFifteenMinuteSessionOnATestClockFollowsThePlanExactly() async throws {
-        var harness = Harness(neckShoulder(), script: [.init(after: .sessionOverrun, delay: .seconds(30), command: .acknowledge)])
+        var harness = Harness(neckShoulder(), script: ScriptedCommand.countOutAndAcknowledge(after: .seconds(30)))
         try await harness.runner.start()
         let reports = await harness.runToEnd()
         #expect(reports.timeline == Self.plan + [
@@ -33,7 +33,7 @@ struct SessionRunnerTests {
     }
 
     @Test func pauseShiftsEveryRemainingDeadlineByThePause() async throws {
-        var harness = Harness(neckShoulder(), script: [.init(after: .sessionOverrun, delay: .zero, command: .acknowledge)])
+        var harness = Harness(neckShoulder(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
         try await harness.runner.start()
         await harness.run(until: .seconds(100))
         try await harness.runner.send(.pause)
@@ -51,7 +51,7 @@ struct SessionRunnerTests {
     }
 
     @Test func extendMovesTheCurrentStepAndEverythingAfterIt() async throws {
-        var harness = Harness(neckShoulder(observation: .zero), script: [.init(after: .sessionOverrun, delay: .zero, command: .acknowledge)])
+        var harness = Harness(neckShoulder(observation: .zero), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
         try await harness.runner.start()
         await harness.run(until: .seconds(170))
         try await harness.runner.send(.extend(.seconds(120)))
