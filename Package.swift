@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "DwellDaemonTests",
             dependencies: [
-                "DwellDaemon", "dwelld", "DwellProbe",
+                "DwellDaemon", "DwellCore", "DwellRecord", "dwelld", "DwellProbe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -54,12 +54,14 @@ extension SessionStateMachine {
     }
 
     /// A session whose history cannot be replayed (its protocol file changed or is gone): it
-    /// can only be finished, with the needles counted from the record.
-    public init(interruptedAt time: Duration, treatment: TreatmentProtocol, limits: ClinicLimits, needles: NeedleLedger) {
+    /// can only be finished, with the needles counted from the record; it finishes as completed
+    /// when every step had run (`stepsDone`), else as aborted.
+    public init(interruptedAt time: Duration, treatment: TreatmentProtocol, limits: ClinicLimits, needles: NeedleLedger, stepsDone: Bool) {
         self.init(treatment: treatment, limits: limits)
         self.needles = needles
         now = time
-        state = .interrupted(since: time, escalated: false, resumable: false, previous: .overrun(since: time, escalated: true))
+        let previous: State = stepsDone ? .overrun(since: time, escalated: true) : .prepare
+        state = .interrupted(since: time, escalated: false, resumable: false, previous: previous)
     }
 
     /// Everything a runner adopting this machine must show and schedule: the current signal

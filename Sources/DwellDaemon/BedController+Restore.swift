@@ -40,7 +40,8 @@ extension BedController {
             reason = "cannot resume: \(error.description); finish the session and start a new one"
             let stand = protocols.first { $0.treatment.id == first.protocolID }?.treatment ?? TreatmentProtocol(
                 id: first.protocolID, title: first.protocolTitle, version: first.protocolVersion, technique: .superficial, steps: [])
-            machine = SessionStateMachine(interruptedAt: offset, treatment: stand, limits: limits, needles: Self.needles(rows))
+            machine = SessionStateMachine(interruptedAt: offset, treatment: stand, limits: limits, needles: Self.needles(rows),
+                                          stepsDone: rows.contains { $0.type == SessionEvent.Kind.sessionOverrun.rawValue })
         }
         let context = SessionContext(
             sessionID: first.sessionID, bed: id, protocolID: first.protocolID, protocolVersion: first.protocolVersion,

@@ -95,15 +95,16 @@ actor BedController {
         _ = await session?.runner.snapshot()
     }
 
-    /// Shutdown: outputs to their safe (off) values; events already reported are written.
+    /// Shutdown: outputs to their safe (off) values; every event already reported is written
+    /// (the halted runner's report stream ends, and its consumer drains it into the record).
     func shutdown() async {
         await session?.runner.halt()
+        await consumer?.value
         let off = Lamp.allCases.map { LampChange(lamp: $0, on: false, at: .zero) }
         do {
             try output.apply(off)
         } catch {
             logger.error("bed \(id): cannot set outputs to safe values: \(error)")
         }
-        consumer?.cancel()
     }
 }

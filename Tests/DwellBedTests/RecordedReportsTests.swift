@@ -20,7 +20,7 @@ struct RecordedReportsTests {
     static let expectedTimeline = [
         "session.started@0", "step.started@0", "step.warning@270000", "step.ended@300000", "step.started@300000",
         "step.ended@360000", "step.started@360000", "step.warning@630000", "step.ended@660000", "session.overrun@660000",
-        "session.acknowledged@660000", "observation.started@660000", "observation.ended@720000", "session.completed@720000",
+        "needles.removed@660000", "session.acknowledged@660000", "observation.started@660000", "observation.ended@720000", "session.completed@720000",
     ]
 
     final class Collected: Sendable {

@@ -59,7 +59,7 @@ struct RecordCommandTests {
         #expect(try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path]).status == 0)
         let intact = try DwellProcess.run(["record", "verify", "--record", path])
         #expect(intact.status == 0)
-        #expect(intact.stdout.hasPrefix("\(path): intact, 14 events, head "))
+        #expect(intact.stdout.hasPrefix("\(path): intact, 15 events, head "))
         try tamperWithRow(7, in: path)
         let broken = try DwellProcess.run(["record", "verify", "--record", path])
         #expect(broken.status == 1)

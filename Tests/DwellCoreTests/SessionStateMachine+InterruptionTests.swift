@@ -72,11 +72,12 @@ struct SessionStateMachineInterruptionTests {
 
         var ledger = NeedleLedger()
         try ledger.place(3, at: 0)
-        var stranded = SessionStateMachine(interruptedAt: s(50), treatment: makeProtocol(), limits: .standard, needles: ledger)
+        var stranded = SessionStateMachine(interruptedAt: s(50), treatment: makeProtocol(), limits: .standard, needles: ledger, stepsDone: false)
         #expect(stranded.adopt().shows.map(\.signal) == [.interrupted(escalated: false)])
         let refused = #expect(throws: CommandRejection.self) { try stranded.handle(.resume, at: s(60)) }
         #expect(refused?.reason.contains("finish it instead") == true)
         #expect(try stranded.handle(.finish, at: s(60)).kinds == [.interruptionFinished, .needlesUnaccounted])
+        #expect(stranded.state == .unaccounted(since: s(60), then: .aborted(step: nil), escalated: false))
     }
 
     /// A session driven by commands; returns the machine, its commands and its recorded events.

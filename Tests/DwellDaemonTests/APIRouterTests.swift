@@ -67,6 +67,10 @@ struct APIRouterTests {
                 let json = try object(response)
                 #expect(json["step"] as? Int == 1)
             }
+            try await client.execute(uri: "/api/v1/beds/1/needles-out", method: .post) { response in
+                let json = try object(response)
+                #expect((json["needles"] as? [String: Any])?["outstanding"] as? Int == 0)
+            }
             try await client.execute(uri: "/api/v1/beds/1/abort", method: .post) { response in
                 let json = try object(response)
                 #expect(json["state"] as? String == "aborted")
@@ -88,15 +92,15 @@ struct APIRouterTests {
     static let errors: [ErrorCase] = [
         .init(uri: "/api/v1/beds/9", status: 404, says: "there is no bed `9`"),
         .init(uri: "/api/v1/beds/9/session", body: startBody, status: 404, says: "there is no bed `9`"),
-        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"nope","consent":true}"#, status: 404, says: "there is no protocol `nope`"),
+        .init(uri: "/api/v1/beds/1/session", body: screened(#"{"protocol":"nope","consent":true}"#), status: 404, says: "there is no protocol `nope`"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite"}"#, status: 422, says: "informed consent"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite","consent":false}"#, status: 422, says: "informed consent"),
-        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite","consent":true,"patient":"Jane Doe"}"#, status: 422, says: "never stores names"),
+        .init(uri: "/api/v1/beds/1/session", body: screened(#"{"protocol":"neck-shoulder-multisite","consent":true,"patient":"Jane Doe"}"#), status: 422, says: "never stores names"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"#, status: 400, says: "not the JSON object"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"consent":true}"#, status: 400, says: "`protocol` is missing"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":7,"consent":true}"#, status: 400, says: "wrong type"),
         .init(uri: "/api/v1/beds/1/pause", status: 409, says: "has no session"),
-        .init(uri: "/api/v1/beds/1/dance", status: 404, says: "use pause, resume, extend, skip, abort or ack"),
+        .init(uri: "/api/v1/beds/1/dance", status: 404, says: "use pause, resume, extend, skip, abort, ack, needles-in"),
     ]
 
     @Test(arguments: errors)

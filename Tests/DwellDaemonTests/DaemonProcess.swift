@@ -14,7 +14,8 @@ final class DaemonProcess {
         return packageRoot.appendingPathComponent(".build/debug/dwelld")
     }()
 
-    init(arguments: [String] = [], environment: [String: String] = [:], simulator: Bool = true) throws {
+    /// Starts dwelld with a fresh record in a folder of its own, or on `record` (a restart).
+    init(arguments: [String] = [], environment: [String: String] = [:], simulator: Bool = true, record: String? = nil) throws {
         let folder = try temporaryFolder()
         notify = try NotifySocket(path: folder + "/notify")
         port = freePort()
@@ -22,7 +23,7 @@ final class DaemonProcess {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Self.executable
         process.currentDirectoryURL = packageRoot
-        process.arguments = (simulator ? ["--simulator"] : []) + ["--listen", "127.0.0.1:\(port)", "--record", folder + "/record.sqlite"] + arguments
+        process.arguments = (simulator ? ["--simulator"] : []) + ["--listen", "127.0.0.1:\(port)", "--record", record ?? folder + "/record.sqlite"] + arguments
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = notify.path
         for (key, value) in environment { env[key] = value }

@@ -47,12 +47,59 @@ struct DaemonProcessTests {
         #expect(initial.contains("text/event-stream"))
         #expect(initial.contains("event: bed\ndata: {"))
         let command = try RawHTTP(port: daemon.port)
-        command.send("POST", "/api/v1/beds/1/session", body: #"{"protocol":"knee-non-trigger-point","consent":true}"#)
+        command.send("POST", "/api/v1/beds/1/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true}"#))
         #expect(command.read(until: "}").hasPrefix("HTTP/1.1 201"))
         let pushed = stream.read(until: "\"state\":\"running\"")
         #expect(pushed.contains("\"state\":\"running\""), "the start was pushed on the stream")
         daemon.signal(SIGTERM)
         #expect(daemon.awaitExit(seconds: 2) == 0)
+    }
+
+    /// The JSON body of a raw HTTP response.
+    func json(_ response: String) -> [String: Any] {
+        guard let start = response.range(of: "\r\n\r\n")?.upperBound else { return [:] }
+        return (try? JSONSerialization.jsonObject(with: Data(response[start...].utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test func aSessionKilledMidwayIsFoundInterruptedWithItsElapsedTimeAfterARestart() throws {
+        let record = try temporaryFolder() + "/record.sqlite"
+        let first = try DaemonProcess(record: record)
+        #expect(first.awaitNotification("READY=1") != nil, "log:\n\(first.log)")
+        let requested = Date()
+        let start = try RawHTTP(port: first.port)
+        start.send("POST", "/api/v1/beds/2/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-7"}"#))
+        #expect(start.read(until: "}").hasPrefix("HTTP/1.1 201"))
+        let started = Date()
+        usleep(1_500_000)
+        first.signal(SIGKILL)
+        #expect(first.awaitExit(seconds: 5) == SIGKILL)
+        usleep(1_000_000)
+        let relaunched = Date()
+        let second = try DaemonProcess(record: record)
+        #expect(second.awaitNotification("READY=1") != nil, "log:\n\(second.log)")
+        let bed = json(try RawHTTP.get("/api/v1/beds/2", port: second.port))
+        let answered = Date()
+        #expect(bed["state"] as? String == "interrupted", "\(bed)")
+        #expect(bed["patient"] as? String == "p-7")
+        #expect(((bed["needles"] as? [String: Any])?["outstanding"] as? Int ?? 0) > 0)
+        // How long ago the session started, by the record's wall time: bracketed by this test's own clock.
+        let interruption = try #require(bed["interruption"] as? [String: Any])
+        let since = Double(interruption["since_start_ms"] as? Int ?? -1) / 1_000
+        #expect(since >= relaunched.timeIntervalSince(started) - 0.5 && since <= answered.timeIntervalSince(requested),
+                "since_start \(since) s; killed \(relaunched.timeIntervalSince(started)) s after the start")
+        #expect(interruption["resumable"] as? Bool == true)
+        #expect(second.log.contains("bed 2: session \(bed["session"] as? String ?? "?") (Knee"))
+        #expect(second.log.contains("never ended"))
+        #expect(json(try RawHTTP.get("/api/v1/beds/1", port: second.port))["state"] as? String == "idle", "bed 1 had no session")
+
+        let finish = try RawHTTP(port: second.port)
+        finish.send("POST", "/api/v1/beds/2/finish")
+        #expect(json(finish.read(until: "\u{0}", timeoutMilliseconds: 3_000))["state"] as? String == "unaccounted", "finishing still needs the needles counted out")
+        let out = try RawHTTP(port: second.port)
+        out.send("POST", "/api/v1/beds/2/needles-out")
+        #expect(json(out.read(until: "\u{0}", timeoutMilliseconds: 3_000))["state"] as? String == "aborted")
+        second.signal(SIGTERM)
+        #expect(second.awaitExit(seconds: 2) == 0)
     }
 
     @Test func badConfigurationIsRefusedAtStartWithAClearMessage() throws {

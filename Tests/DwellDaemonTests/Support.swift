@@ -1,3 +1,4 @@
+import DwellCore
 import DwellDaemon
 import DwellIndicators
 import Foundation
@@ -20,11 +21,11 @@ func protocolsCopy() throws -> String {
     return folder
 }
 
-/// Beds 1 and 2 on simulated boards, with a fresh record and the shipped protocols.
-func makeBeds(protocols: String? = nil) throws -> DaemonBeds {
+/// Beds 1 and 2 on simulated boards, with a fresh record (or `record`) and the shipped protocols.
+func makeBeds(protocols: String? = nil, record: String? = nil) throws -> DaemonBeds {
     var config = DaemonConfig.simulatorDefaults
     config.protocols = try protocols ?? protocolsCopy()
-    config.record = try temporaryFolder() + "/record.sqlite"
+    config.record = try record ?? temporaryFolder() + "/record.sqlite"
     let outputs = Dictionary(uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
     return try DaemonBeds(config: config, outputs: outputs, logger: Logger(label: "test"))
 }
@@ -43,4 +44,13 @@ func array(_ response: TestResponse) throws -> [[String: Any]] {
     try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [[String: Any]] ?? []
 }
 
-let startBody = #"{"protocol":"neck-shoulder-multisite","therapist":"t-17","patient":"p-0042","consent":true}"#
+/// The checklist answered: every item `no` except those named `yes` (acknowledged when `acknowledged`).
+func screening(yes: [String] = [], acknowledged: [String] = []) -> String {
+    let answers = Checklist.standard.items.map { "\"\($0.code)\":\(yes.contains($0.code))" }.joined(separator: ",")
+    return #""screening":{"# + answers + #"},"acknowledged":["# + acknowledged.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+}
+
+/// A start request's JSON object with the checklist answered (all `no`) added.
+func screened(_ json: String) -> String { String(json.dropLast()) + "," + screening() + "}" }
+
+let startBody = screened(#"{"protocol":"neck-shoulder-multisite","therapist":"t-17","patient":"p-0042","consent":true}"#)

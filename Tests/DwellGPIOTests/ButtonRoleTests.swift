@@ -13,7 +13,9 @@ struct ButtonRoleTests {
 
     @Test func acknowledgeAndExtend() {
         for phase in SessionPhase.allCases {
-            #expect(ButtonRole.acknowledge.action(in: phase) == .send(.acknowledge))
+            // An alarm a button cannot end (needles unaccounted, interrupted) is silenced instead.
+            let silences = phase == .unaccounted || phase == .interrupted
+            #expect(ButtonRole.acknowledge.action(in: phase) == .send(silences ? .silence : .acknowledge))
             #expect(ButtonRole.extend.action(in: phase) == .send(.extend(SessionCommand.defaultExtension)))
         }
     }

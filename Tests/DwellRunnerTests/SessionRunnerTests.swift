@@ -24,8 +24,8 @@ struct SessionRunnerTests {
         try await harness.runner.start()
         let reports = await harness.runToEnd()
         #expect(reports.timeline == Self.plan + [
-            "session.overrun@900000", "session.acknowledged@930000", "observation.started@930000",
-            "observation.ended@1230000", "session.completed@1230000",
+            "session.overrun@900000", "needles.removed@930000", "session.acknowledged@930000",
+            "observation.started@930000", "observation.ended@1230000", "session.completed@1230000",
         ])
         #expect(reports.latenesses.allSatisfy { $0 < .microseconds(1) })
         #expect(harness.board.levels.values.allSatisfy { !$0 }, "every lamp is off at the end")

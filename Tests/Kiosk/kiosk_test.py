@@ -6,9 +6,15 @@ Runs against a running dwelld (or Tests/Kiosk/mock_dwelld.py):
     DWELL_URL=http://127.0.0.1:18470 DWELL_ARTIFACTS=artifacts python3 Tests/Kiosk/kiosk_test.py
 
 Prints one line per check and ends with `kiosk: N passed, N failed`; exits 1 on any failure.
-It changes beds 1 and 2 (starts, pauses, aborts sessions): point it at a test daemon only.
+It changes beds 1 and 2 (starts, pauses, aborts sessions, counts needles): point it at a test
+daemon only.
+
+DWELL_INTERRUPTED_BED=2: that bed's session was interrupted (dwelld restarted mid-session); the
+first check after the API check verifies its card, counts its needles out and finishes it from
+the page. Without it, the mock's /_mock/interrupt control stages the same check.
 """
 
+import datetime
 import json
 import os
 import re
@@ -27,6 +33,7 @@ BASE = os.environ.get("DWELL_URL", "http://127.0.0.1:18470").rstrip("/")
 ARTIFACTS = os.environ.get("DWELL_ARTIFACTS", "artifacts")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+INTERRUPTED_BED = os.environ.get("DWELL_INTERRUPTED_BED", "").strip()
 ENDED = ("idle", "completed", "aborted")
 
 passed = 0
@@ -34,7 +41,7 @@ failed = 0
 
 
 # ---------------------------------------------------------------------------------------
-# helpers
+# helpers: API
 
 def api(method, path, body=None, raw=None):
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
@@ -60,11 +67,61 @@ def bed(name):
     return body
 
 
+def post(name, cmd, body=None):
+    status, _, resp = api("POST", f"/api/v1/beds/{name}/{cmd}", body)
+    assert status == 200, f"POST {cmd} on bed {name} -> {status} {resp}"
+    return resp
+
+
+def outstanding(b):
+    return (b.get("needles") or {}).get("outstanding") or 0
+
+
 def make_idle(name):
-    """Leave the bed free for a new session (abort whatever runs there)."""
-    if bed(name)["state"] not in ENDED:
-        status, _, body = api("POST", f"/api/v1/beds/{name}/abort")
-        assert status == 200, f"abort bed {name} -> {status} {body}"
+    """Leave the bed free for a new session: count its needles out, then abort (or finish an
+    interrupted session, or close one whose counts cannot agree), until the session has ended."""
+    for _ in range(8):
+        b = bed(name)
+        state = b["state"]
+        if state in ENDED:
+            return b
+        if outstanding(b) > 0 and state != "observation":
+            post(name, "needles-out")
+        elif state == "interrupted":
+            post(name, "finish")
+        elif state == "unaccounted":
+            post(name, "close", {"reason": "kiosk test clean-up: more needles counted out than in"})
+        else:
+            post(name, "abort")
+    raise AssertionError(f"bed {name} did not end: {bed(name)}")
+
+
+def screening(value=False, **present):
+    """Every checklist item answered `value`, except the ones named (code with - as _)."""
+    answers = {item["code"]: value for group in ("absolute", "relative") for item in S.checklist[group]}
+    for code, answer in present.items():
+        answers[code.replace("_", "-")] = answer
+    return answers
+
+
+def start_api(name, patient="p-0043"):
+    make_idle(name)
+    status, _, b = api("POST", f"/api/v1/beds/{name}/session",
+                       {"protocol": S.protocol["id"], "therapist": "t-17", "patient": patient, "consent": True,
+                        "screening": screening(), "acknowledged": []})
+    assert status == 201, f"start bed {name} -> {status} {b}"
+    return b
+
+
+def drive_to_overrun(name):
+    b = start_api(name)
+    for _ in range(b["step_count"] + 1):
+        if b["state"] == "overrun":
+            break
+        b = post(name, "skip")
+    assert b["state"] == "overrun", f"bed {name} not in overrun: {b}"
+    assert outstanding(b) > 0, f"no needles counted in at the overrun: {b['needles']}"
+    return b
 
 
 def wait_for(what, fn, timeout=8.0, interval=0.1):
@@ -81,6 +138,17 @@ def wait_for(what, fn, timeout=8.0, interval=0.1):
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
+
+def wait_api(name, what, pred, timeout=8.0):
+    return wait_for(f"bed {name}: {what}", lambda: (lambda b: b if pred(b) else None)(bed(name)), timeout)
+
+
+def norm(s):
+    return re.sub(r"\s+", " ", s or "").strip()
+
+
+# ---------------------------------------------------------------------------------------
+# helpers: browser
 
 def driver(width, height):
     options = webdriver.ChromeOptions()
@@ -106,6 +174,13 @@ def driver(width, height):
     return d
 
 
+def ensure_driver():
+    if S.d is None:
+        S.d = driver(800, 480)
+        open_page(S.d)
+    return S.d
+
+
 def card(d, name):
     return d.find_element(By.ID, f"bed-{name}")
 
@@ -118,6 +193,12 @@ def text(d, name, selector):
     return card(d, name).find_element(By.CSS_SELECTOR, selector).text.strip()
 
 
+def shown(d, selector, root=None):
+    """The element if it is displayed, else None (for wait_for)."""
+    el = (root or d).find_element(By.CSS_SELECTOR, selector)
+    return el if el.is_displayed() else None
+
+
 def click_cmd(d, name, cmd):
     btn = wait_for(f"bed {name} button {cmd}", lambda: (
         lambda b: b if b.is_displayed() and b.is_enabled() else None)(
@@ -125,8 +206,26 @@ def click_cmd(d, name, cmd):
     btn.click()
 
 
+def click(d, selector):
+    btn = wait_for(f"{selector} enabled", lambda: (
+        lambda b: b if b.is_displayed() and b.is_enabled() else None)(d.find_element(By.CSS_SELECTOR, selector)))
+    btn.click()
+
+
 def buttons(d, name):
     return [b.get_attribute("data-cmd") for b in card(d, name).find_elements(By.CSS_SELECTOR, ".actions button")]
+
+
+def animation(d, name):
+    return d.execute_script("return getComputedStyle(arguments[0]).animationName", card(d, name))
+
+
+def reduced_motion_animation(d, name):
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
+    try:
+        return animation(d, name)
+    finally:
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
 def screenshot(d, filename):
@@ -142,24 +241,31 @@ def open_page(d):
     wait_for("live connection", lambda: d.find_element(By.ID, "conn").get_attribute("data-mode") in ("live", "polling"))
 
 
+CARD_PARTS = ".card-head, .silence-note, .protocol, .countdown, .count-note, .needles, .info, .steps, .aftercare, .progress, .stale-note, .error, .actions"
+
+
 def check_layout(d, width, height, beds):
     """Everything visible at once: no scrolling, cards side by side, buttons inside their cards."""
     m = d.execute_script("""
+        const PARTS = arguments[0];
         const r = (el) => { const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
         return {
           vw: innerWidth, vh: innerHeight,
           sw: document.documentElement.scrollWidth, sh: document.documentElement.scrollHeight,
           cards: [...document.querySelectorAll('.card')].map((c) => ({
             id: c.dataset.bed, rect: r(c),
-            count: r(c.querySelector('.countdown')), countFont: c.querySelector('.countdown.word') ? null : parseFloat(getComputedStyle(c.querySelector('.countdown')).fontSize),
-            overflowing: [...c.querySelectorAll('.card-head, .countdown, .actions button, .steps, .progress')]
+            count: r(c.querySelector('.countdown')),
+            // Only a time (m:ss, +m:ss) must be big; words and alarm texts are fitted to their box.
+            countFont: c.querySelector('.countdown.word, .countdown.alarm') ? null : parseFloat(getComputedStyle(c.querySelector('.countdown')).fontSize),
+            overflowing: [...c.querySelectorAll(PARTS + ', .actions button')]
               .filter((e) => e.offsetParent !== null)
               .filter((e) => { const b = e.getBoundingClientRect(), o = c.getBoundingClientRect();
                                return b.left < o.left - 1 || b.right > o.right + 1 || b.top < o.top - 1 || b.bottom > o.bottom + 1; })
               .map((e) => e.className || e.tagName),
             // Parts that overlap each other (text drawn over text).
             overlaps: (() => {
-              const parts = [...c.querySelectorAll('.card-head, .protocol, .countdown, .count-note, .steps, .progress, .stale-note, .error, .actions')]
+              const parts = [...c.querySelectorAll(PARTS)].filter((e) => !e.matches('.countdown, .count-note'))
+                .concat([...c.querySelectorAll('.countdown, .count-note')])
                 .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height > 0);
               const out = [];
               for (let i = 0; i < parts.length; i++) for (let j = i + 1; j < parts.length; j++) {
@@ -170,12 +276,16 @@ def check_layout(d, width, height, beds):
               return out;
             })(),
             countClipped: (() => { const n = c.querySelector('.countdown'), w = n.parentElement;
-              return n.scrollWidth > w.clientWidth + 1 || n.getBoundingClientRect().bottom > w.getBoundingClientRect().bottom + 1; })(),
+              return n.scrollWidth > w.clientWidth + 1 || n.getBoundingClientRect().bottom > w.getBoundingClientRect().bottom + 1
+                || n.getBoundingClientRect().top < w.getBoundingClientRect().top - 1; })(),
+            // Text blocks that are cut off instead of fitted.
+            cut: [...c.querySelectorAll('.aftercare, .info, .needles')].filter((e) => e.offsetParent !== null)
+              .filter((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1).map((e) => e.className),
             buttons: [...c.querySelectorAll('.actions button')].map((b) => { const q = b.getBoundingClientRect();
-              return [b.textContent, q.width, q.height, b.scrollWidth > b.clientWidth + 1]; }),
+              return [b.textContent, q.width, q.height, b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1]; }),
           })),
         };
-    """)
+    """, CARD_PARTS)
     assert (m["vw"], m["vh"]) == (width, height), f"viewport is {m['vw']}x{m['vh']}, expected {width}x{height}"
     assert m["sw"] <= m["vw"] and m["sh"] <= m["vh"], f"page scrolls: content {m['sw']}x{m['sh']} in {m['vw']}x{m['vh']}"
     assert len(m["cards"]) == len(beds), f"{len(m['cards'])} cards for {len(beds)} beds"
@@ -185,6 +295,7 @@ def check_layout(d, width, height, beds):
         assert not c["overflowing"], f"bed {c['id']}: parts outside the card: {c['overflowing']}"
         assert not c["overlaps"], f"bed {c['id']}: parts overlap: {c['overlaps']}"
         assert not c["countClipped"], f"bed {c['id']}: the countdown does not fit its box"
+        assert not c["cut"], f"bed {c['id']}: text cut off: {c['cut']}"
         assert c["countFont"] is None or c["countFont"] >= min(72, height / 7), f"bed {c['id']}: countdown only {c['countFont']}px"
         for label, w, h, clipped in c["buttons"]:
             assert h >= 44 and w >= 60, f"bed {c['id']}: button {label!r} is {w:.0f}x{h:.0f}, too small to touch"
@@ -195,11 +306,32 @@ def check_layout(d, width, height, beds):
     return m
 
 
+def check_dialog(d, dialog_id):
+    """An open dialog fits the screen (it may scroll inside) and its controls are touch-sized."""
+    m = d.execute_script("""
+        const dlg = document.getElementById(arguments[0]);
+        const b = dlg.getBoundingClientRect();
+        const controls = [...dlg.querySelectorAll('button, .yn label, .chk-ack, .consent')]
+          .filter((e) => e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden')
+          .map((e) => { const q = e.getBoundingClientRect();
+                        return [e.id || e.textContent.trim().slice(0, 30), q.width, q.height, e.scrollWidth > e.clientWidth + 1]; });
+        return { rect: [b.left, b.top, b.right, b.bottom], vw: innerWidth, vh: innerHeight, controls,
+                 pageScroll: document.documentElement.scrollHeight > innerHeight };
+    """, dialog_id)
+    left, top, right, bottom = m["rect"]
+    assert left >= 0 and top >= 0 and right <= m["vw"] + 0.5 and bottom <= m["vh"] + 0.5, f"{dialog_id} off screen: {m['rect']}"
+    assert not m["pageScroll"], "the page scrolls behind the dialog"
+    for label, w, h, clipped in m["controls"]:
+        assert h >= 44 and w >= 60, f"{dialog_id}: control {label!r} is {w:.0f}x{h:.0f}, too small to touch"
+        assert not clipped, f"{dialog_id}: control text {label!r} is cut off"
+
+
 # ---------------------------------------------------------------------------------------
 # the checks
 
 class State:
     protocol = None
+    checklist = None
     beds = []
     mock = False
     d = None
@@ -208,59 +340,203 @@ class State:
 S = State()
 
 
+def other_bed():
+    return S.beds[1] if len(S.beds) > 1 else "1"
+
+
 def t_api_ready():
     status, ctype, beds = api("GET", "/api/v1/beds")
     assert status == 200 and isinstance(beds, list) and beds, f"GET /api/v1/beds -> {status} {beds}"
     S.beds = [b["bed"] for b in beds]
     assert "1" in S.beds, f"no bed 1 in {S.beds}"
+    for b in beds:
+        missing = {"needles", "silenced_ms", "aftercare", "interruption"} - set(b)
+        assert not missing, f"bed {b['bed']} lacks {missing}"
     status, _, protocols = api("GET", "/api/v1/protocols")
     assert status == 200 and protocols, f"GET /api/v1/protocols -> {status} {protocols}"
     # Prefer a protocol with several steps and an observation period (exercises the most).
     protocols.sort(key=lambda p: (not p.get("observation_ms"), -len(p.get("sites") or [])))
     S.protocol = protocols[0]
+    status, _, S.checklist = api("GET", "/api/v1/checklist")
+    assert status == 200 and len(S.checklist.get("absolute", [])) >= 4 and len(S.checklist.get("relative", [])) >= 12, \
+        f"GET /api/v1/checklist -> {status} {S.checklist}"
     print(f"  beds {S.beds}; protocol {S.protocol['id']!r}")
     S.mock = api("GET", "/_mock")[0] == 200
+    if INTERRUPTED_BED:
+        assert INTERRUPTED_BED in S.beds, f"DWELL_INTERRUPTED_BED={INTERRUPTED_BED} is not a bed: {S.beds}"
     for name in S.beds[:2]:
-        make_idle(name)
+        if name != INTERRUPTED_BED:
+            make_idle(name)
+
+
+def since_start_text_ms(page_text):
+    m = re.search(r"Session started (?:(\d+) h )?(\d+) (s|min) ago", page_text)
+    assert m, f"no 'Session started … ago' in {page_text!r}"
+    hours, n, unit = int(m.group(1) or 0), int(m.group(2)), m.group(3)
+    return (hours * 3600 + n * (1 if unit == "s" else 60)) * 1000, (1 if unit == "s" else 60) * 1000
+
+
+def iso_ms(text_):
+    return datetime.datetime.fromisoformat(text_.replace("Z", "+00:00")).timestamp() * 1000
+
+
+def verify_interrupted(name):
+    """The card shows an interrupted session unmistakably; then it is counted and finished."""
+    d = ensure_driver()
+    b = bed(name)
+    assert b["state"] == "interrupted", f"bed {name} is not interrupted: {b['state']}"
+    i = b["interruption"]
+    assert i and i.get("started_at") and i.get("since_start_ms") is not None, f"interruption: {i}"
+    wait_for("interrupted card", lambda: card_attr(d, name, "data-state") == "interrupted")
+    assert text(d, name, ".state-word") == "INTERRUPTED", text(d, name, ".state-word")
+    big = norm(text(d, name, ".count-wrap"))
+    assert "NEEDLES MAY STILL BE IN" in big.upper() and "INTERRUPTED" in big.upper(), f"big text: {big!r}"
+    assert animation(d, name).startswith("flash-"), "an interrupted card must flash"
+    info = norm(text(d, name, ".info"))
+    shown_ms, resolution = since_start_text_ms(info)
+    expected = i["since_start_ms"] + max(0, time.time() * 1000 - iso_ms(i["detected_at"]))
+    assert abs(shown_ms - expected) <= resolution + 3000, f"page says {info!r}, expected about {expected / 1000:.0f}s since the start"
+    at = re.search(r"\(at (\d{1,2}):(\d\d)", info)
+    started = datetime.datetime.fromisoformat(i["started_at"].replace("Z", "+00:00")).astimezone()
+    assert at and int(at.group(1)) % 12 == started.hour % 12 and int(at.group(2)) == started.minute, \
+        f"start time on the page {info!r} vs {started:%H:%M}"
+    assert ("not synchronised" in info.lower()) == bool(i.get("uncertain")), f"uncertain={i.get('uncertain')} but page: {info!r}"
+    if not i.get("resumable"):
+        assert i.get("reason") and norm(i["reason"]) in info, f"reason not shown: {info!r}"
+    want = {"needles", "finish", "silence", "rapid-removal"} | ({"resume"} if i.get("resumable") else set())
+    assert set(buttons(d, name)) == want, f"buttons while interrupted: {buttons(d, name)}"
+    n = b["needles"]
+    assert f"Needles in {n['placed']} · out {n['removed']}" in text(d, name, ".needles"), text(d, name, ".needles")
+    check_layout(d, 800, 480, S.beds)
+    return b
+
+
+def resolve_interrupted(name):
+    """Count the needles out and finish, from the page."""
+    d = S.d
+    b = bed(name)
+    click_cmd(d, name, "needles")
+    wait_for("needle dialog", lambda: shown(d, "#needle-dialog"))
+    check_dialog(d, "needle-dialog")
+    if outstanding(b) > 0:
+        click(d, "#needle-out-all")
+        wait_api(name, "needles counted out", lambda x: outstanding(x) == 0)
+    click(d, "#needle-close")
+    wait_for("needle dialog closed", lambda: not d.find_element(By.ID, "needle-dialog").is_displayed())
+    click_cmd(d, name, "finish")
+    b = wait_api(name, "no longer interrupted", lambda x: x["state"] != "interrupted")
+    assert b["state"] in ("completed", "aborted"), f"after finish: {b['state']}"
+    wait_for("card ended", lambda: card_attr(d, name, "data-state") == b["state"])
+
+
+def t_interrupted_env():
+    name = INTERRUPTED_BED
+    verify_interrupted(name)
+    screenshot(S.d, "kiosk-800x480-interrupted.png")
+    resolve_interrupted(name)
+
+
+def t_interrupted_mock():
+    name = other_bed()
+    start_api(name)
+    status, _, b = api("POST", f"/_mock/interrupt/{name}?uncertain=1")
+    assert status == 200 and b["state"] == "interrupted", f"/_mock/interrupt -> {status} {b}"
+    verify_interrupted(name)
+    screenshot(S.d, "kiosk-800x480-interrupted.png")
+    resolve_interrupted(name)
+    # Not resumable: no Resume, and the reason is shown.
+    start_api(name)
+    api("POST", f"/_mock/interrupt/{name}?resumable=0")
+    verify_interrupted(name)
+    make_idle(name)
+    # Resumable: Resume runs the session again.
+    start_api(name)
+    api("POST", f"/_mock/interrupt/{name}")
+    wait_for("interrupted card", lambda: card_attr(S.d, name, "data-state") == "interrupted")
+    click_cmd(S.d, name, "resume")
+    wait_api(name, "running again", lambda x: x["state"] in ("running", "rest"))
+    wait_for("card running", lambda: card_attr(S.d, name, "data-state") in ("running", "rest"))
+    make_idle(name)
 
 
 def t_consent_required_by_api():
     status, ctype, body = api("POST", "/api/v1/beds/1/session",
-                              {"protocol": S.protocol["id"], "therapist": "t-test", "patient": "p-test"})
+                              {"protocol": S.protocol["id"], "therapist": "t-test", "patient": "p-test",
+                               "screening": screening(), "acknowledged": []})
     assert status == 422, f"start without consent -> {status} {body}"
     assert ctype.startswith("application/problem+json"), f"content type {ctype!r}"
     assert isinstance(body, dict) and body.get("status") == 422 and body.get("detail"), f"problem body {body}"
+    assert body.get("title") == "Consent required", f"title {body.get('title')!r}"
     assert bed("1")["state"] in ENDED, "a session started without consent"
 
 
+def refused_start(answers, acknowledged=()):
+    status, ctype, body = api("POST", "/api/v1/beds/1/session",
+                              {"protocol": S.protocol["id"], "therapist": "t-17", "patient": "p-0042", "consent": True,
+                               "screening": answers, "acknowledged": list(acknowledged)})
+    assert status == 422 and ctype.startswith("application/problem+json"), f"-> {status} {ctype} {body}"
+    assert bed("1")["state"] in ENDED, "a refused start started a session"
+    return body
+
+
+def t_checklist_api():
+    incomplete = dict(screening())
+    incomplete.pop(S.checklist["relative"][0]["code"])
+    assert refused_start(incomplete)["title"] == "Checklist incomplete"
+    absolute = S.checklist["absolute"][2]["code"]
+    p = refused_start(screening(**{absolute: True}))
+    assert p["title"] == "Contraindicated" and absolute in p["detail"], p
+    relative = S.checklist["relative"][0]["code"]
+    p = refused_start(screening(**{relative: True}))
+    assert p["title"] == "Acknowledgement required" and relative in p["detail"], p
+
+
 def t_layout_800():
-    S.d = driver(800, 480)
-    open_page(S.d)
-    check_layout(S.d, 800, 480, S.beds)
+    d = ensure_driver()
+    check_layout(d, 800, 480, S.beds)
 
 
-def fill_start_form(d, consent):
-    click_cmd(d, "1", "start")
-    dialog = wait_for("start dialog", lambda: (lambda e: e if e.is_displayed() else None)(d.find_element(By.ID, "start-dialog")))
+def fill_start_form(d, name, consent):
+    click_cmd(d, name, "start")
+    dialog = wait_for("start dialog", lambda: shown(d, "#start-dialog"))
     select = wait_for("protocol options", lambda: (lambda s: s if any(o.get_attribute("value") == S.protocol["id"] for o in s.options) else None)(
         Select(d.find_element(By.ID, "start-protocol"))))
+    total = len(S.checklist["absolute"]) + len(S.checklist["relative"])
+    wait_for("checklist items", lambda: len(d.find_elements(By.CSS_SELECTOR, "#checklist .chk-item")) == total)
     select.select_by_value(S.protocol["id"])
     for field, value in (("start-therapist", "t-17"), ("start-patient", "p-0042")):
         el = d.find_element(By.ID, field)
         el.clear()
         el.send_keys(value)
+    set_consent(d, consent)
+    return dialog
+
+
+def set_consent(d, consent):
     box = d.find_element(By.ID, "start-consent")
     if box.is_selected() != consent:
         d.find_element(By.CSS_SELECTOR, "label.consent").click()
     assert box.is_selected() == consent
-    return dialog
+
+
+def answer(d, code, value):
+    d.find_element(By.CSS_SELECTOR, f'label[for="chk-{code}-{value}"]').click()
+    assert d.find_element(By.ID, f"chk-{code}-{value}").is_selected(), f"{code} not answered {value}"
+
+
+def start_error(d):
+    return wait_for("start error", lambda: (lambda e: e.text if e.is_displayed() and e.text else None)(d.find_element(By.ID, "start-error")))
+
+
+def submit_start(d):
+    d.find_element(By.ID, "start-submit").click()
 
 
 def t_start_without_consent_refused():
     d = S.d
-    fill_start_form(d, consent=False)
-    d.find_element(By.ID, "start-submit").click()
-    err = wait_for("start error", lambda: (lambda e: e.text if e.is_displayed() else None)(d.find_element(By.ID, "start-error")))
+    fill_start_form(d, "1", consent=False)
+    submit_start(d)
+    err = start_error(d)
     assert "consent" in err.lower(), f"error does not mention consent: {err!r}"
     screenshot(d, "kiosk-800x480-no-consent.png")
     time.sleep(0.5)
@@ -268,19 +544,83 @@ def t_start_without_consent_refused():
     assert d.find_element(By.ID, "start-dialog").is_displayed(), "the form closed after a refusal"
 
 
+def t_checklist_absolute_blocks():
+    d = S.d
+    set_consent(d, True)
+    # Nothing answered yet: the page says so and marks the items.
+    submit_start(d)
+    err = start_error(d)
+    assert "checklist" in err.lower() and "unanswered" in err.lower(), f"unanswered checklist not named: {err!r}"
+    assert d.find_elements(By.CSS_SELECTOR, "#checklist .chk-item.missing"), "unanswered items not marked"
+    click(d, "#none-absolute")
+    click(d, "#none-relative")
+    assert not d.find_elements(By.CSS_SELECTOR, '#checklist .chk-item[data-answer=""]'), "None of these apply left items unanswered"
+    code = S.checklist["absolute"][2]["code"]  # local infection at a needling site
+    answer(d, code, "yes")
+    stop = d.find_element(By.CSS_SELECTOR, f'.chk-item[data-code="{code}"] .chk-stop')
+    assert stop.is_displayed() and "DO NOT NEEDLE" in stop.text, "an absolute contraindication answered Yes is not marked"
+    expected = refused_start(screening(**{code: True}))["detail"]
+    d.execute_script("document.getElementById('start-error').hidden = true")
+    submit_start(d)
+    err = start_error(d)
+    assert expected in err, f"page shows {err!r}, server said {expected!r}"
+    time.sleep(0.5)
+    assert bed("1")["state"] in ENDED, "a contraindicated session started"
+    assert d.find_element(By.ID, "start-dialog").is_displayed(), "the form closed after a refusal"
+    check_dialog(d, "start-dialog")
+    screenshot(d, "kiosk-800x480-checklist.png")
+
+
+def t_checklist_relative_needs_ack():
+    d = S.d
+    answer(d, S.checklist["absolute"][2]["code"], "no")
+    code = S.checklist["relative"][0]["code"]  # bleeding tendency or blood thinners
+    ack_label = f'.chk-item[data-code="{code}"] .chk-ack'
+    assert not d.find_element(By.CSS_SELECTOR, ack_label).is_displayed(), "acknowledgement shown before Yes"
+    answer(d, code, "yes")
+    assert d.find_element(By.CSS_SELECTOR, ack_label).is_displayed(), "no acknowledgement for a relative item answered Yes"
+    expected = refused_start(screening(**{code: True}))["detail"]
+    d.execute_script("document.getElementById('start-error').hidden = true")
+    submit_start(d)
+    err = start_error(d)
+    assert expected in err, f"page shows {err!r}, server said {expected!r}"
+    time.sleep(0.5)
+    assert bed("1")["state"] in ENDED, "started without the acknowledgement"
+    d.find_element(By.CSS_SELECTOR, ack_label).click()
+    assert d.find_element(By.ID, f"ack-{code}").is_selected()
+    submit_start(d)
+    wait_for("dialog closed", lambda: not d.find_element(By.ID, "start-dialog").is_displayed())
+    b = wait_api("1", "started with the acknowledgement", lambda x: x["state"] in ("running", "rest"))
+    assert b["protocol"]["id"] == S.protocol["id"]
+    make_idle("1")
+    wait_for("bed 1 free on the page", lambda: card_attr(d, "1", "data-state") in ENDED)
+
+
 def t_start_session():
     d = S.d
-    box = d.find_element(By.ID, "start-consent")
-    if not box.is_selected():
-        d.find_element(By.CSS_SELECTOR, "label.consent").click()
-    d.find_element(By.ID, "start-submit").click()
+    fill_start_form(d, "1", consent=True)
+    assert d.find_elements(By.CSS_SELECTOR, '#checklist .chk-item[data-answer=""]'), "checklist answered before anyone did"
+    click(d, "#none-absolute")
+    click(d, "#none-relative")
+    submit_start(d)
     wait_for("dialog closed", lambda: not d.find_element(By.ID, "start-dialog").is_displayed())
     wait_for("bed 1 running on the page", lambda: card_attr(d, "1", "data-state") in ("running", "rest"))
     b = bed("1")
     assert b["state"] in ("running", "rest") and b["protocol"]["id"] == S.protocol["id"], f"bed 1 on the API: {b}"
     assert b["therapist"] == "t-17" and b["patient"] == "p-0042", f"therapist/patient not sent: {b}"
-    assert set(buttons(d, "1")) == {"pause", "extend", "skip", "abort"}, f"buttons while running: {buttons(d, '1')}"
+    assert set(buttons(d, "1")) == {"pause", "extend", "skip", "needles", "abort", "rapid-removal"}, f"buttons while running: {buttons(d, '1')}"
     assert S.protocol["title"] in text(d, "1", ".protocol"), "protocol title not shown"
+
+
+def needles_on_card(d, name):
+    return norm(text(d, name, ".needles"))
+
+
+def t_needle_counts_on_card():
+    d = S.d
+    n = bed("1")["needles"]
+    assert n and n["placed"] > 0, f"no needles counted in at the first site: {n}"
+    wait_for("needle counts on the card", lambda: f"Needles in {n['placed']} · out {n['removed']}" in needles_on_card(d, "1"))
 
 
 def t_countdown_ticks():
@@ -295,6 +635,7 @@ def t_countdown_ticks():
     # The page agrees with the server (within the tick and a second of transport).
     server = bed("1")["remaining_ms"] / 1000
     assert abs(to_s(text(d, "1", ".countdown")) - server) <= 2, f"page {text(d, '1', '.countdown')} vs server {server:.1f}s"
+    check_layout(d, 800, 480, S.beds)
     screenshot(d, "kiosk-800x480.png")
 
 
@@ -303,11 +644,12 @@ def t_pause():
     click_cmd(d, "1", "pause")
     wait_for("PAUSED on the card", lambda: text(d, "1", ".state-word") == "PAUSED")
     assert card_attr(d, "1", "data-state") == "paused"
-    assert set(buttons(d, "1")) == {"resume", "extend", "abort"}, f"buttons while paused: {buttons(d, '1')}"
+    assert set(buttons(d, "1")) == {"resume", "extend", "needles", "abort", "rapid-removal"}, f"buttons while paused: {buttons(d, '1')}"
     held = text(d, "1", ".countdown")
     time.sleep(2.2)
     assert text(d, "1", ".countdown") == held, f"countdown moved while paused: {held} -> {text(d, '1', '.countdown')}"
     assert bed("1")["state"] == "paused"
+    check_layout(d, 800, 480, S.beds)
     screenshot(d, "kiosk-800x480-paused.png")
 
 
@@ -329,21 +671,45 @@ def t_api_error_shown():
     check_layout(d, 800, 480, S.beds)
 
 
-def drive_to_overrun(name):
-    make_idle(name)
-    status, _, b = api("POST", f"/api/v1/beds/{name}/session",
-                       {"protocol": S.protocol["id"], "therapist": "t-17", "patient": "p-0043", "consent": True})
-    assert status == 201, f"start bed {name} -> {status} {b}"
-    for _ in range(b["step_count"] + 1):
-        if b["state"] == "overrun":
-            break
-        status, _, b = api("POST", f"/api/v1/beds/{name}/skip")
-        assert status == 200, f"skip -> {status} {b}"
-    assert b["state"] == "overrun", f"bed {name} not in overrun: {b}"
+def site(b, step):
+    return next(s for s in b["needles"]["sites"] if s["step"] == step)
 
 
-def other_bed():
-    return S.beds[1] if len(S.beds) > 1 else "1"
+def site_button(d, step, act):
+    return d.find_element(By.CSS_SELECTOR, f'#needle-sites .site-row[data-step="{step}"] button[data-act="{act}"]')
+
+
+def open_needles(d, name, via="needles"):
+    click_cmd(d, name, via)
+    return wait_for("needle dialog", lambda: shown(d, "#needle-dialog"))
+
+
+def t_needle_dialog():
+    d = S.d
+    b = bed("1")
+    open_needles(d, "1")
+    rows = [r.get_attribute("data-step") for r in d.find_elements(By.CSS_SELECTOR, "#needle-sites .site-row")]
+    assert rows == [str(s["step"]) for s in b["needles"]["sites"]], f"dialog rows {rows} vs API sites {b['needles']['sites']}"
+    step = b["needles"]["sites"][0]["step"]
+    placed, removed = site(b, step)["placed"], site(b, step)["removed"]
+    site_button(d, step, "in-plus").click()
+    wait_api("1", "one more needle in", lambda x: site(x, step)["placed"] == placed + 1)
+    wait_for("dialog count in", lambda: d.find_element(By.CSS_SELECTOR, f'.site-row[data-step="{step}"] .n-in').text == str(placed + 1))
+    site_button(d, step, "in-minus").click()
+    wait_api("1", "back to the protocol's count", lambda x: site(x, step)["placed"] == placed)
+    wait_for("dialog count in again", lambda: d.find_element(By.CSS_SELECTOR, f'.site-row[data-step="{step}"] .n-in').text == str(placed))
+    site_button(d, step, "out-one").click()
+    b = wait_api("1", "one needle counted out", lambda x: site(x, step)["removed"] == removed + 1)
+    n = b["needles"]
+    wait_for("summary", lambda: f"In {n['placed']} · out {n['removed']}" in d.find_element(By.ID, "needle-summary").text)
+    assert f"{n['outstanding']} STILL IN" in d.find_element(By.ID, "needle-summary").text
+    assert not d.find_element(By.ID, "needle-error").is_displayed(), d.find_element(By.ID, "needle-error").text
+    assert not d.find_element(By.ID, "needle-ack").is_displayed(), "acknowledge offered while the steps run"
+    check_dialog(d, "needle-dialog")
+    screenshot(d, "kiosk-800x480-needles.png")
+    click(d, "#needle-close")
+    wait_for("dialog closed", lambda: not d.find_element(By.ID, "needle-dialog").is_displayed())
+    wait_for("card counts", lambda: f"Needles in {n['placed']} · out {n['removed']}" in needles_on_card(d, "1"))
 
 
 def t_overrun():
@@ -351,25 +717,23 @@ def t_overrun():
     name = other_bed()
     if name == "1":
         make_idle("1")
-    drive_to_overrun(name)
+    b = drive_to_overrun(name)
     wait_for("overrun on the card", lambda: card_attr(d, name, "data-state") == "overrun")
     wait_for("counting up", lambda: text(d, name, ".countdown").startswith("+"))
     assert "OVERRUN" in text(d, name, ".state-word"), text(d, name, ".state-word")
     assert "OVERRUN" in text(d, name, ".count-note")
-    assert buttons(d, name) == ["ack", "extend"], f"buttons in overrun: {buttons(d, name)}"
+    assert buttons(d, name) == ["ack", "extend", "needles", "silence", "rapid-removal"], f"buttons in overrun: {buttons(d, name)}"
     ack = card(d, name).find_element(By.CSS_SELECTOR, 'button[data-cmd="ack"]')
     assert "acknowledge" in ack.text.lower() and "needles out" in ack.text.lower(), ack.text
-    anim = d.execute_script("return getComputedStyle(arguments[0]).animationName", card(d, name))
-    assert anim.startswith("flash-"), f"overrun card does not flash: {anim!r}"
+    wait_for("needles still in shown", lambda: f"{outstanding(b)} STILL IN" in needles_on_card(d, name))
+    assert animation(d, name).startswith("flash-"), f"overrun card does not flash: {animation(d, name)!r}"
     time.sleep(1.2)
     check_layout(d, 800, 480, S.beds)
     screenshot(d, "kiosk-800x480-overrun.png")
     time.sleep(1.0)  # the other half of the 0.5 Hz flash
     screenshot(d, "kiosk-800x480-overrun-flash.png")
     # Reduced motion: a steady colour, no flashing.
-    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
-    anim = d.execute_script("return getComputedStyle(arguments[0]).animationName", card(d, name))
-    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    anim = reduced_motion_animation(d, name)
     assert anim == "none", f"still animated with reduced motion: {anim!r}"
 
 
@@ -385,37 +749,166 @@ def t_layout_1920():
 
 
 def t_acknowledge():
+    """Overrun: the acknowledge button opens the count; one tap per needle, then acknowledge."""
     d = S.d
     name = other_bed()
-    click_cmd(d, name, "ack")
+    open_needles(d, name, via="ack")
+    ack = d.find_element(By.ID, "needle-ack")
+    assert ack.is_displayed() and "acknowledge" in ack.text.lower(), "no acknowledge in the needle dialog during overrun"
+    taps = 0
+    while outstanding(bed(name)) > 0:
+        before = bed(name)["needles"]["removed"]
+        d.find_element(By.CSS_SELECTOR, '#needle-sites .site-row button[data-act="out-one"]:enabled').click()
+        wait_api(name, "one more counted out", lambda x: x["needles"]["removed"] == before + 1)
+        taps += 1
+        assert taps <= 40, "needles never all counted out"
+    wait_for("all out in the dialog", lambda: "all out" in d.find_element(By.ID, "needle-summary").text)
+    check_dialog(d, "needle-dialog")
+    screenshot(d, "kiosk-800x480-needles-overrun.png")
+    click(d, "#needle-ack")
     wait_for("acknowledged", lambda: card_attr(d, name, "data-state") in ("observation", "completed"))
-    if card_attr(d, name, "data-state") == "observation":
-        assert buttons(d, name) == ["skip"], f"buttons in observation: {buttons(d, name)}"
+    wait_for("needle dialog closed", lambda: not d.find_element(By.ID, "needle-dialog").is_displayed())
+    assert bed(name)["state"] in ("observation", "completed")
+
+
+def t_observation_aftercare():
+    d = S.d
+    name = other_bed()
+    b = bed(name)
+    if b["state"] == "observation":
+        assert buttons(d, name) == ["skip", "extend"], f"buttons in observation: {buttons(d, name)}"
+        assert b["aftercare"], "no aftercare text from the server"
+        box = wait_for("aftercare shown", lambda: shown(d, ".aftercare", card(d, name)))
+        assert norm(b["aftercare"]) in norm(box.text), f"aftercare {box.text!r} vs {b['aftercare']!r}"
+        fits = d.execute_script("const e = arguments[0]; return e.scrollHeight <= e.clientHeight + 1 && parseFloat(getComputedStyle(e).fontSize) >= 11", box)
+        assert fits, "aftercare cut off or unreadably small"
+        check_layout(d, 800, 480, S.beds)
+        screenshot(d, "kiosk-800x480-observation-aftercare.png")
         click_cmd(d, name, "skip")
     wait_for("completed", lambda: card_attr(d, name, "data-state") == "completed")
     assert bed(name)["state"] == "completed"
     assert buttons(d, name) == ["start"]
+    if b["aftercare"]:
+        assert shown(d, ".aftercare", card(d, name)), "aftercare gone after completion"
+
+
+def t_unaccounted():
+    """Acknowledging with needles still counted in raises the high-priority unaccounted alarm."""
+    d = S.d
+    name = other_bed()
+    b = drive_to_overrun(name)
+    wait_for("overrun on the card", lambda: card_attr(d, name, "data-state") == "overrun")
+    open_needles(d, name, via="ack")
+    click(d, "#needle-ack")
+    b = wait_api(name, "unaccounted", lambda x: x["state"] == "unaccounted")
+    wait_for("unaccounted card", lambda: card_attr(d, name, "data-state") == "unaccounted")
+    wait_for("needle dialog closed", lambda: not d.find_element(By.ID, "needle-dialog").is_displayed())
+    left = outstanding(b)
+    big = norm(text(d, name, ".countdown"))
+    assert big == f"{left} NEEDLE{'' if left == 1 else 'S'} UNACCOUNTED", f"big text {big!r} for {left} outstanding"
+    assert text(d, name, ".state-word") == "UNACCOUNTED"
+    assert norm(b["current"]) in norm(text(d, name, ".steps")), f"server's text {b['current']!r} not shown"
+    assert buttons(d, name) == ["needles", "close", "silence", "rapid-removal"], f"buttons: {buttons(d, name)}"
+    assert animation(d, name) == "flash-red", f"unaccounted does not flash red: {animation(d, name)!r}"
+    assert reduced_motion_animation(d, name) == "none", "unaccounted flashes under reduced motion"
+    check_layout(d, 800, 480, S.beds)
+    screenshot(d, "kiosk-800x480-unaccounted.png")
+
+
+def t_silence():
+    d = S.d
+    name = other_bed()
+    click_cmd(d, name, "silence")
+    b = wait_api(name, "silenced", lambda x: x["silenced_ms"] is not None)
+    assert b["state"] == "unaccounted" and b["signal"] == "silenced", f"{b['state']} {b['signal']}"
+    note = wait_for("SILENCED marker", lambda: shown(d, ".silence-note", card(d, name)))
+    first = note.text
+    assert re.search(r"SILENCED \d+:\d\d", first), f"marker {first!r}"
+    wait_for("silence counting down", lambda: card(d, name).find_element(By.CSS_SELECTOR, ".silence-note").text != first, timeout=4)
+    assert animation(d, name) == "none", "a silenced alarm must not flash"
+    assert card_attr(d, name, "data-signal") == "silenced"
+    assert "UNACCOUNTED" in norm(text(d, name, ".countdown")), "the alarm itself is no longer shown"
+    check_layout(d, 800, 480, S.beds)
+    screenshot(d, "kiosk-800x480-silenced.png")
+
+
+def t_close_with_reason():
+    d = S.d
+    name = other_bed()
+    click_cmd(d, name, "close")
+    wait_for("close dialog", lambda: shown(d, "#close-dialog"))
+    check_dialog(d, "close-dialog")
+    reason = d.find_element(By.ID, "close-reason")
+    reason.send_keys("ab")
+    click(d, "#close-submit")
+    err = wait_for("too short", lambda: (lambda e: e.text if e.is_displayed() else None)(d.find_element(By.ID, "close-error")))
+    assert "3" in err, err
+    assert bed(name)["state"] == "unaccounted"
+    reason.clear()
+    reason.send_keys("One needle not found; couch and floor searched, patient checked, none in")
+    click(d, "#close-submit")
+    wait_for("close dialog closed", lambda: not d.find_element(By.ID, "close-dialog").is_displayed())
+    b = wait_api(name, "no longer unaccounted", lambda x: x["state"] != "unaccounted")
+    assert b["state"] in ("observation", "completed"), f"after close: {b['state']}"
+    wait_for("card left unaccounted", lambda: card_attr(d, name, "data-state") == b["state"])
+
+
+def ensure_running(name):
+    if bed(name)["state"] not in ("running", "rest"):
+        start_api(name, patient="p-0042")
+    wait_for(f"bed {name} running", lambda: card_attr(S.d, name, "data-state") in ("running", "rest"))
+
+
+def confirm_text(d, name):
+    return wait_for("confirmation", lambda: (lambda e: e.text if e.is_displayed() else None)(
+        card(d, name).find_element(By.CSS_SELECTOR, ".confirm-q")))
+
+
+def t_rapid_removal():
+    d = S.d
+    name = "1"
+    ensure_running(name)
+    click_cmd(d, name, "rapid-removal")
+    q = confirm_text(d, name)
+    assert "needle shock" in q.lower() and "session ends" in q.lower(), q
+    check_layout(d, 800, 480, S.beds)
+    click_cmd(d, name, "cancel-rapid-removal")
+    time.sleep(0.5)
+    assert bed(name)["state"] in ("running", "rest"), "rapid removal without confirmation"
+    click_cmd(d, name, "rapid-removal")
+    click_cmd(d, name, "confirm-rapid-removal")
+    wait_for("ABORTED", lambda: text(d, name, ".state-word") == "ABORTED")
+    b = bed(name)
+    assert b["state"] == "aborted" and outstanding(b) == 0, f"after rapid removal: {b['state']} {b['needles']}"
 
 
 def t_abort_confirm():
     d = S.d
     name = "1"
-    if bed(name)["state"] not in ("running", "rest"):  # a one-bed daemon: bed 1 went through the overrun
-        make_idle(name)
-        status, _, b = api("POST", f"/api/v1/beds/{name}/session",
-                           {"protocol": S.protocol["id"], "therapist": "t-17", "patient": "p-0042", "consent": True})
-        assert status == 201, f"start -> {status} {b}"
-    wait_for("bed 1 running", lambda: card_attr(d, name, "data-state") in ("running", "rest"))
+    ensure_running(name)
     click_cmd(d, name, "abort")
-    wait_for("confirmation", lambda: card(d, name).find_element(By.CSS_SELECTOR, 'button[data-cmd="confirm-abort"]').is_displayed())
+    q = confirm_text(d, name)
+    assert "still counted in" in q, f"abort does not warn about needles in: {q!r}"
     screenshot(d, "kiosk-800x480-abort-confirm.png")
     click_cmd(d, name, "cancel-abort")
     time.sleep(0.5)
     assert bed(name)["state"] in ("running", "rest"), "aborted without confirmation"
     click_cmd(d, name, "abort")
     click_cmd(d, name, "confirm-abort")
+    # Needles still counted in: the session is held until they are counted out.
+    wait_for("unaccounted", lambda: card_attr(d, name, "data-state") == "unaccounted")
+    open_needles(d, name)
+    click(d, "#needle-out-all")
     wait_for("ABORTED", lambda: text(d, name, ".state-word") == "ABORTED")
+    wait_for("needle dialog closed", lambda: not d.find_element(By.ID, "needle-dialog").is_displayed())
     assert bed(name)["state"] == "aborted"
+
+
+def t_no_script_errors():
+    # HTTP errors the test provoked on purpose (409, 422, 503) are logged too: only script errors count.
+    logs = [e for e in S.d.get_log("browser") if e.get("level") == "SEVERE"]
+    errors = [e["message"] for e in logs if "Failed to load resource" not in e["message"]]
+    assert not errors, f"JavaScript errors: {errors}"
 
 
 def t_connection_fallback_and_lost():
@@ -423,8 +916,7 @@ def t_connection_fallback_and_lost():
     conn = lambda: d.find_element(By.ID, "conn").get_attribute("data-mode")  # noqa: E731
     banner = lambda: d.find_element(By.ID, "banner")  # noqa: E731
     name = other_bed()
-    make_idle(name)
-    api("POST", f"/api/v1/beds/{name}/session", {"protocol": S.protocol["id"], "therapist": "t-17", "patient": "p-9", "consent": True})
+    start_api(name, patient="p-9")
     try:
         api("POST", "/_mock/nostream")
         wait_for("polling fallback", lambda: conn() == "polling", timeout=10)
@@ -450,28 +942,32 @@ def t_connection_fallback_and_lost():
 
 
 CHECKS = [
-    ("API answers (beds, protocols)", t_api_ready),
+    ("API answers (beds, protocols, checklist)", t_api_ready),
+    # DWELL_INTERRUPTED_BED: the interrupted check comes here, first after the API check.
     ("API refuses a start without consent (422 problem)", t_consent_required_by_api),
+    ("API refuses an incomplete checklist, an absolute item, an unacknowledged relative one", t_checklist_api),
     ("800x480: page loads, cards side by side, no scrolling", t_layout_800),
     ("page refuses a start without consent and says why", t_start_without_consent_refused),
-    ("page starts a session on bed 1", t_start_session),
+    ("checklist: unanswered items and an absolute contraindication block the start", t_checklist_absolute_blocks),
+    ("checklist: a relative contraindication needs its acknowledgement", t_checklist_relative_needs_ack),
+    ("page starts a session on bed 1 (None of these apply + consent)", t_start_session),
+    ("needle counts on the card", t_needle_counts_on_card),
     ("countdown ticks and matches the server", t_countdown_ticks),
     ("pause: PAUSED and the countdown holds", t_pause),
     ("resume: running again", t_resume),
     ("a refused command shows the problem detail on the card", t_api_error_shown),
+    ("needle dialog: count in (+/−) and out per site", t_needle_dialog),
     ("overrun: +m:ss, OVERRUN, acknowledge button, flashing", t_overrun),
     ("1920x1080: layout and screenshot", t_layout_1920),
-    ("acknowledge and end observation from the page", t_acknowledge),
-    ("abort asks to confirm", t_abort_confirm),
+    ("overrun: count each needle out, then acknowledge", t_acknowledge),
+    ("observation shows the aftercare; ending it from the page", t_observation_aftercare),
+    ("acknowledging with needles still in: the unaccounted alarm", t_unaccounted),
+    ("silence: SILENCED m:ss, steady", t_silence),
+    ("close with a reason from the page leaves unaccounted", t_close_with_reason),
+    ("rapid removal asks to confirm and ends as aborted", t_rapid_removal),
+    ("abort asks to confirm; with needles in, counted out first", t_abort_confirm),
+    ("no JavaScript errors in the page", t_no_script_errors),
 ]
-def t_no_script_errors():
-    # HTTP errors the test provoked on purpose (409, 422, 503) are logged too: only script errors count.
-    logs = [e for e in S.d.get_log("browser") if e.get("level") == "SEVERE"]
-    errors = [e["message"] for e in logs if "Failed to load resource" not in e["message"]]
-    assert not errors, f"JavaScript errors: {errors}"
-
-
-CHECKS.append(("no JavaScript errors in the page", t_no_script_errors))
 
 MOCK_ONLY = [
     ("stream down: polling; server down: banner and stale cards (mock)", t_connection_fallback_and_lost),
@@ -482,9 +978,13 @@ def main():
     global passed, failed
     print(f"kiosk test against {BASE}; screenshots in {ARTIFACTS}/")
     checks = list(CHECKS)
+    if INTERRUPTED_BED:
+        checks.insert(1, (f"interrupted bed {INTERRUPTED_BED}: shown, counted out and finished from the page", t_interrupted_env))
+    else:
+        checks.insert(1, ("interrupted (staged by the mock): shown, counted out, finished, resumed", t_interrupted_mock))
     try:
         for name, fn in checks + MOCK_ONLY:
-            if (name, fn) in MOCK_ONLY and not S.mock:
+            if ((name, fn) in MOCK_ONLY or fn is t_interrupted_mock) and not S.mock:
                 print(f"SKIP {name} (needs the mock's controls)")
                 continue
             try:
@@ -498,6 +998,8 @@ def main():
                 if S.d is not None:
                     try:
                         screenshot(S.d, f"failure-{passed + failed:02d}.png")
+                        for dialog in S.d.find_elements(By.CSS_SELECTOR, "dialog[open]"):
+                            S.d.execute_script("arguments[0].close()", dialog)
                     except Exception:  # noqa: BLE001
                         pass
                 if fn in (t_api_ready, t_layout_800):

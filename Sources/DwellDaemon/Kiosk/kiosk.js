@@ -1,24 +1,36 @@
 // Dwell kiosk page: one card per bed, live from dwelld's /api/v1 (Server-Sent Events, with
-// polling as a fallback). Plain ES2020, no dependencies.
+// polling as a fallback), plus the patient-safety dialogs: the pre-start checklist, the needle
+// count, and closing a session whose counts differ. Plain ES2020, no dependencies.
 "use strict";
 
 (() => {
   const API = "/api/v1";
   const POLL_MS = 1000;            // fallback polling interval
   const STREAM_RETRY_MS = 5000;    // re-open a stream that closed for good
-  const STALL_MS = 3500;           // a running bed must hear from the server this often
+  const STALL_MS = 3500;           // a bed with a session must hear from the server this often
   const ERROR_SHOW_MS = 20000;     // how long a command error stays on a card
-  const CONFIRM_MS = 8000;         // an unanswered abort confirmation goes away
+  const CONFIRM_MS = 8000;         // an unanswered confirmation goes away
 
+  // Phases whose remaining time counts on between server updates.
   const TICKING = new Set(["running", "rest", "overrun", "observation"]);
+  // Phases without a session (dwelld publishes the others every second).
+  const ENDED = new Set(["idle", "completed", "aborted"]);
+  // Phases in which needles can be counted in and out from the needle dialog.
+  const COUNTING = new Set(["running", "rest", "paused", "overrun", "unaccounted", "interrupted"]);
+  const ALARMS = new Set(["overrun", "unaccounted", "interrupted"]);
   const STATE_WORDS = {
     idle: "IDLE", running: "RUNNING", rest: "REST", paused: "PAUSED", overrun: "OVERRUN",
-    observation: "OBSERVATION", completed: "COMPLETED", aborted: "ABORTED",
+    observation: "OBSERVATION", unaccounted: "UNACCOUNTED", interrupted: "INTERRUPTED",
+    completed: "COMPLETED", aborted: "ABORTED",
+  };
+  const CONFIRMS = {
+    abort: { yes: "Yes, abort", no: "Keep going" },
+    "rapid-removal": { yes: "Yes, all out", no: "Cancel" },
   };
 
   const beds = new Map();        // bed id -> {data, at (performance.now of receipt), el, ...}
   let protocols = null;          // [{id,title,...}] once loaded
-  const protocolsById = new Map();
+  let checklist = null;          // {absolute: [{code,label}], relative: [...]} once loaded
 
   const conn = {
     stream: null, streamOpen: false, lastStreamMsg: 0,
@@ -26,7 +38,19 @@
   };
 
   const $ = (sel, root = document) => root.querySelector(sel);
+  const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
   const beds_el = $("#beds");
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
 
   // ---------------------------------------------------------------------------------------
   // Formatting
@@ -46,6 +70,23 @@
     return d ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" }) : "—";
   }
 
+  function hoursMinutes(d) {
+    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function ago(ms) {
+    // A span of time, as a person says it: "45 s", "12 min", "1 h 05 min".
+    const s = Math.max(0, Math.floor(ms / 1000));
+    if (s < 60) return `${s} s`;
+    const min = Math.floor(s / 60);
+    if (min < 60) return `${min} min`;
+    return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, "0")} min`;
+  }
+
+  function plural(n, word) {
+    return `${n} ${word}${n === 1 ? "" : "s"}`;
+  }
+
   function parseNotation(text) {
     // "3m", "1m30s", "500ms" -> ms; null when it is not a duration.
     const m = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text || "");
@@ -61,23 +102,102 @@
     return parseNotation(token);
   }
 
+  function outstanding(d) {
+    return d && d.needles ? d.needles.outstanding : 0;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // What a card shows in each phase (the render functions below apply it).
+
+  function describe(bed) {
+    const d = bed.data;
+    const v = { kind: "word", count: "--:--", note: "", steps: null, info: [], aftercare: false, progress: true };
+    const left = outstanding(d);
+    const stepLabel = d.step != null && d.step_count ? `Step ${d.step + 1}/${d.step_count}` : "Now";
+    switch (d.state) {
+      case "idle":
+        Object.assign(v, { count: "Ready", note: "No session", progress: false });
+        break;
+      case "completed": case "aborted":
+        Object.assign(v, { count: d.state === "completed" ? "Complete" : "Aborted", note: "Bed is free", aftercare: true });
+        break;
+      case "running": case "rest": case "paused":
+        v.kind = "time";
+        v.note = d.state === "paused" ? "Paused – time is held" : d.state === "rest" ? "Rest left" : "Left in this step";
+        v.steps = [[stepLabel, d.current], ["Next", d.next]];
+        break;
+      case "overrun":
+        v.kind = "up";
+        v.note = /escalated/.test(d.signal) ? "OVERRUN ALARM – needles still in?" : "OVERRUN – since the last step ended";
+        v.steps = [["Now", d.current], ["Then", d.next]];
+        break;
+      case "observation":
+        Object.assign(v, { kind: "time", note: "Observation left", aftercare: true });
+        break;
+      case "unaccounted":
+        v.kind = "alarm";
+        v.count = !d.needles ? "NEEDLES\nUNACCOUNTED"
+          : left >= 0 ? `${left} NEEDLE${left === 1 ? "" : "S"}\nUNACCOUNTED` : `${-left} MORE OUT\nTHAN IN`;
+        v.note = left >= 0 ? "Count them out – or close with a reason" : "Correct the count in – or close with a reason";
+        v.steps = [["Now", d.current], ["Then", d.next]];
+        v.progress = false;
+        break;
+      case "interrupted":
+        Object.assign(v, { kind: "alarm", count: "NEEDLES MAY\nSTILL BE IN", note: "INTERRUPTED – dwelld restarted", progress: false });
+        v.info = interruptionLines(d.interruption);
+        v.steps = [["To do", d.next]];
+        break;
+      default:
+        v.steps = [["Now", d.current], ["Next", d.next]];
+    }
+    // Nobody answered for a while: the alarm escalated (the lamps and buzzer say so too).
+    if (/-escalated$/.test(d.signal) && d.state !== "overrun") v.note = `ALARM ESCALATED – ${v.note}`;
+    if (v.kind !== "word" && v.kind !== "alarm") {
+      const r = liveRemaining(bed);
+      if (r == null) v.kind = "word";
+      else v.count = v.kind === "up" ? countUp(-r) : mmss(r);
+    }
+    return v;
+  }
+
+  function interruptionLines(i) {
+    // "Session started 12 min ago (at 19:02)", how long ago the restart was found, and warnings.
+    if (!i) return [];
+    const lines = [];
+    const detected = Date.parse(i.detected_at);
+    const sinceFound = Number.isFinite(detected) ? Math.max(0, Date.now() - detected) : null;
+    const started = Date.parse(i.started_at);
+    let first = `Session started ${ago((i.since_start_ms || 0) + (sinceFound || 0))} ago`;
+    if (Number.isFinite(started)) first += ` (at ${hoursMinutes(new Date(started))})`;
+    lines.push({ text: first, cls: "since" });
+    if (sinceFound != null) lines.push({ text: `Restart found ${ago(sinceFound)} ago`, cls: "found" });
+    if (i.uncertain) lines.push({ text: "Clock not synchronised — times uncertain", cls: "warn" });
+    if (!i.resumable) lines.push({ text: i.reason || "This session cannot be resumed: count the needles, then finish it", cls: "warn" });
+    return lines;
+  }
+
   // ---------------------------------------------------------------------------------------
   // Cards
 
   function cardFor(id) {
     let bed = beds.get(id);
     if (bed) return bed;
-    const el = $("#card-template").content.firstElementChild.cloneNode(true);
-    el.id = `bed-${id}`;
-    el.dataset.bed = id;
-    $(".bed-no", el).textContent = id;
-    el.setAttribute("aria-label", `Bed ${id}`);
-    bed = { id, el, data: null, at: 0, wall: null, confirm: false, busy: false,
-            errorTimer: null, confirmTimer: null, stepMax: new Map(), actionsKey: "" };
+    const node = $("#card-template").content.firstElementChild.cloneNode(true);
+    node.id = `bed-${id}`;
+    node.dataset.bed = id;
+    $(".bed-no", node).textContent = id;
+    node.setAttribute("aria-label", `Bed ${id}`);
+    bed = { id, el: node, data: null, at: 0, wall: null, confirm: null, busy: false,
+            errorTimer: null, confirmTimer: null, stepMax: new Map(), actionsKey: "", infoKey: "", squeezeKey: "" };
     beds.set(id, bed);
     $("#empty")?.remove();
     const sorted = [...beds.values()].sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
     sorted.forEach((b) => beds_el.appendChild(b.el));
+    // Refit the big text and the aftercare whenever their boxes change size.
+    if (typeof ResizeObserver !== "undefined") {
+      new ResizeObserver(() => fitCount($(".countdown", node))).observe($(".count-wrap", node));
+      for (const part of [".aftercare", ".info"]) new ResizeObserver(() => fitText($(part, node))).observe($(part, node));
+    }
     layout();
     return bed;
   }
@@ -94,36 +214,42 @@
       if (prev && prev.state !== data.state) cancelConfirm(bed);
     }
     render(bed);
+    dialogsFollow(bed);
   }
 
   function announce(bed, prev) {
     const d = bed.data;
     let text = `Bed ${bed.id}: ${stateWord(d).toLowerCase()}`;
     if (d.signal === "attention-escalated") text += ", alarm: needles may still be in";
+    const left = outstanding(d);
+    if (d.state === "unaccounted") text += `, needle counts differ (${left >= 0 ? `${left} not counted out` : `${-left} more out than in`})`;
+    if (d.state === "interrupted") text += ", dwelld restarted during the session: needles may still be in";
+    if (d.signal === "silenced") text += ", alarm silenced";
     if (d.fault && !(prev && prev.fault)) text += ", device fault";
     if (!d.fault && prev && prev.fault) text += ", fault cleared";
-    const line = document.createElement("p");
-    line.textContent = text + ".";
+    const line = el("p", null, text + ".");
     const region = $("#announce");
     region.appendChild(line);
     while (region.childElementCount > 4) region.firstElementChild.remove();
   }
 
   function stateWord(d) {
-    if (d.state === "overrun") return "OVERRUN";
     if (d.signal === "warning") return "ENDING SOON";
     return STATE_WORDS[d.state] || String(d.state).toUpperCase();
+  }
+
+  function sinceReceipt(bed, now = performance.now()) {
+    // Time since the bed's last update, but never more than a few seconds on our own; when
+    // the connection is lost, held at the last moment we heard from the server.
+    const until = isStale() ? Math.max(bed.at, conn.lastOk) : now;
+    return Math.min(Math.max(0, until - bed.at), STALL_MS);
   }
 
   function liveRemaining(bed, now = performance.now()) {
     const d = bed.data;
     if (d.remaining_ms == null) return null;
     if (!TICKING.has(d.state)) return d.remaining_ms;
-    // Tick locally between server updates, but never further than a few seconds on our own;
-    // when the connection is lost, hold the value at the last moment we heard from the server.
-    const until = isStale() ? Math.max(bed.at, conn.lastOk) : now;
-    const since = Math.min(Math.max(0, until - bed.at), STALL_MS);
-    const r = d.remaining_ms - since;
+    const r = d.remaining_ms - sinceReceipt(bed, now);
     // Do not predict the end of a step: the server says when it has ended.
     if (d.remaining_ms >= 0 && d.state !== "overrun") return Math.max(0, r);
     return r;
@@ -132,69 +258,165 @@
   function render(bed) {
     const d = bed.data;
     if (!d) return;
-    const el = bed.el;
-    el.dataset.state = d.state;
-    el.dataset.signal = d.signal;
-    el.classList.toggle("fault", !!d.fault);
-    $(".fault-badge", el).hidden = !d.fault;
-    $(".state-word", el).textContent = stateWord(d);
-    $(".protocol", el).textContent = d.protocol ? d.protocol.title : "";
-    $(".protocol", el).title = d.protocol ? `${d.protocol.title} (v${d.protocol.version})` : "";
+    const node = bed.el;
+    node.dataset.state = d.state;
+    node.dataset.signal = d.signal;
+    node.classList.toggle("fault", !!d.fault);
+    $(".fault-badge", node).hidden = !d.fault;
+    setText($(".state-word", node), stateWord(d));
+    setText($(".protocol", node), d.protocol ? d.protocol.title : "");
+    $(".protocol", node).title = d.protocol ? `${d.protocol.title} (v${d.protocol.version})` : "";
 
-    renderCount(bed);
-
-    const cur = $(".current", el), nxt = $(".next", el);
-    $(".steps", el).hidden = !d.current && !d.next;
-    $(".text", cur).textContent = d.current || "—";
-    const stepInfo = d.step != null && d.step_count ? `Step ${d.step + 1}/${d.step_count}` : "Now";
-    $(".label", cur).textContent = stepInfo;
-    nxt.hidden = !d.next;
-    $(".text", nxt).textContent = d.next || "";
-
-    renderProgress(bed);
+    const v = describe(bed);
+    renderCount(bed, v);
+    renderNeedles(bed);
+    renderInfo(bed, v);
+    renderSteps(bed, v);
+    renderAftercare(bed, v);
+    renderSilence(bed);
+    renderProgress(bed, v);
     renderActions(bed);
     renderStale(bed);
+    squeeze(bed);
   }
 
-  function renderCount(bed) {
+  // When everything a phase shows does not fit the card (an error, NOT LIVE, a long reason),
+  // the less important parts go, in this order, until it fits: nothing is cut off or overlaps.
+  const SQUEEZE_STEPS = ["progress", "next step", "protocol", "one-line step", "restart time"];
+
+  function squeeze(bed) {
+    const node = bed.el;
     const d = bed.data;
-    const el = bed.el;
-    const count = $(".countdown", el);
-    const note = $(".count-note", el);
-    const r = liveRemaining(bed);
-    let text, noteText = "";
-    const word = r == null;
-    if (word) {
-      text = d.state === "idle" ? "Ready" : d.state === "completed" ? "Complete" : d.state === "aborted" ? "Aborted" : "--:--";
-      noteText = d.state === "idle" ? "No session" : d.state === "completed" || d.state === "aborted" ? "Bed is free" : "";
-    } else if (d.state === "overrun") {
-      text = countUp(-r);
-      noteText = d.signal === "attention-escalated" ? "OVERRUN ALARM – needles still in?" : "OVERRUN – since the last step ended";
-    
-    } else {
-      text = mmss(r);
-      noteText = d.state === "paused" ? "Paused – time is held" : d.state === "observation" ? "Observation left" : d.state === "rest" ? "Rest left" : "Left in this step";
+    const shownText = (sel) => { const e = $(sel, node); return e.hidden ? "" : e.textContent; };
+    const key = [d.state, d.signal, d.current, d.next, d.aftercare, node.classList.contains("fault"),
+                 node.classList.contains("stale"), shownText(".error"), !$(".silence-note", node).hidden,
+                 bed.infoKey, bed.actionsKey, node.clientWidth, node.clientHeight].join("|");
+    if (key === bed.squeezeKey) return;
+    bed.squeezeKey = key;
+    // First keep the text blocks comfortably readable (13px); only then go smaller.
+    fit: for (const floor of [13, 11]) {
+      for (let level = 0; level <= SQUEEZE_STEPS.length; level++) {
+        for (let i = 1; i <= SQUEEZE_STEPS.length; i++) node.classList.toggle(`sq${i}`, i <= level);
+        fitText($(".aftercare", node), floor);
+        fitText($(".info", node), floor);
+        if (!overflowing(node)) break fit;
+      }
     }
-    count.classList.toggle("word", word);
-    if (count.textContent !== text) {
-      const refit = count.textContent.length !== text.length;
-      count.textContent = text;
+    fitCount($(".countdown", node));
+  }
+
+  function overflowing(node) {
+    const cut = (e) => !e.hidden && e.scrollHeight > e.clientHeight + 1;
+    return node.scrollHeight > node.clientHeight + 1 || cut($(".aftercare", node)) || cut($(".info", node));
+  }
+
+  function renderCount(bed, v = describe(bed)) {
+    const count = $(".countdown", bed.el);
+    bed.el.dataset.count = v.kind === "word" || v.kind === "alarm" ? v.kind : "time";
+    count.classList.toggle("word", v.kind === "word");
+    count.classList.toggle("alarm", v.kind === "alarm");
+    setText($(".count-note", bed.el), v.note);
+    if (count.textContent !== v.count) {
+      const refit = count.textContent.length !== v.count.length || v.kind === "alarm" || v.kind === "word";
+      count.textContent = v.count;
       if (refit) fitCount(count);
     }
-    if (note.textContent !== noteText) note.textContent = noteText;
   }
 
   function fitCount(count) {
-    // The CSS size suits m:ss; a longer text ("+12:34", a word) may need a smaller one.
+    // The CSS size suits m:ss; a longer text ("+12:34", a word, two alarm lines) may need a
+    // smaller one to fit the box's width and the height left beside the note.
     count.style.fontSize = "";
-    const room = count.parentElement.clientWidth;
-    if (room > 0 && count.scrollWidth > room) {
+    const wrap = count.parentElement;
+    const roomW = wrap.clientWidth;
+    const roomH = wrap.clientHeight - $(".count-note", wrap).offsetHeight;
+    if (roomW <= 0 || roomH <= 0) return;
+    // A time is sized for its box by the CSS; words may also need to fit the height.
+    const words = count.classList.contains("word") || count.classList.contains("alarm");
+    const scale = Math.min(roomW / count.scrollWidth, words ? roomH / count.scrollHeight : 1);
+    if (scale < 1) {
       const size = parseFloat(getComputedStyle(count).fontSize);
-      count.style.fontSize = `${Math.floor(size * (room / count.scrollWidth) * 0.97)}px`;
+      count.style.fontSize = `${Math.floor(size * scale * 0.97)}px`;
     }
   }
 
-  function renderProgress(bed) {
+  function fitText(box, floor = 11) {
+    // A block of text shrinks (down to a readable minimum) rather than being cut off.
+    if (box.hidden) return;
+    box.style.fontSize = "";
+    let size = parseFloat(getComputedStyle(box).fontSize);
+    while (box.scrollHeight > box.clientHeight + 1 && size > floor) {
+      size = Math.max(floor, size * 0.92);
+      box.style.fontSize = `${size}px`;
+    }
+  }
+
+  function renderNeedles(bed) {
+    const d = bed.data;
+    const box = $(".needles", bed.el);
+    const n = d.needles;
+    box.hidden = !n || d.state === "idle";
+    if (box.hidden) return;
+    setText($(".needle-counts", box), `Needles in ${n.placed} · out ${n.removed}`);
+    const left = $(".needle-left", box);
+    let text = "", cls = "";
+    if (n.outstanding > 0) {
+      // While the steps run, needles in are expected: the counts say enough.
+      if (!["running", "rest", "paused"].includes(d.state)) [text, cls] = [`${n.outstanding} STILL IN`, "strong"];
+    } else if (n.outstanding < 0) {
+      text = `${-n.outstanding} MORE OUT THAN IN`;
+      cls = "strong";
+    } else if (n.placed > 0) {
+      text = "all out ✓";
+      cls = "ok";
+    }
+    setText(left, text);
+    left.className = `needle-left ${cls}`.trim();
+    left.hidden = !text;
+  }
+
+  function renderInfo(bed, v) {
+    const box = $(".info", bed.el);
+    const key = JSON.stringify(v.info);
+    if (key === bed.infoKey) return;
+    bed.infoKey = key;
+    box.replaceChildren(...v.info.map((line) => el("div", `info-line ${line.cls}`, line.text)));
+    box.hidden = !v.info.length;
+    fitText(box);
+  }
+
+  function renderSteps(bed, v) {
+    const steps = $(".steps", bed.el);
+    const rows = (v.steps || []).filter(([, text]) => text);
+    steps.hidden = !rows.length;
+    [$(".current", steps), $(".next", steps)].forEach((row, i) => {
+      row.hidden = !rows[i];
+      if (!rows[i]) return;
+      setText($(".label", row), rows[i][0]);
+      setText($(".text", row), rows[i][1]);
+    });
+  }
+
+  function renderAftercare(bed, v) {
+    const box = $(".aftercare", bed.el);
+    const text = v.aftercare && bed.data.aftercare ? bed.data.aftercare : "";
+    const changed = box.hidden !== !text || $(".text", box).textContent !== text;
+    box.hidden = !text;
+    setText($(".text", box), text);
+    if (changed) fitText(box);
+  }
+
+  function renderSilence(bed) {
+    const d = bed.data;
+    const note = $(".silence-note", bed.el);
+    note.hidden = d.silenced_ms == null;
+    if (note.hidden) return;
+    const left = Math.max(0, d.silenced_ms - sinceReceipt(bed));
+    setText(note, `SILENCED ${mmss(left)} · buzzer off`);
+    note.title = "The alarm still stands; only the buzzer is quiet for a while.";
+  }
+
+  function renderProgress(bed, v) {
     const d = bed.data;
     const bar = $(".bar", bed.el);
     const progress = $(".progress", bed.el);
@@ -217,101 +439,152 @@
     const pct = Math.round(frac * 1000) / 10;
     bar.style.width = `${pct}%`;
     progress.setAttribute("aria-valuenow", String(Math.round(pct)));
-    progress.hidden = d.state === "idle";
+    progress.hidden = !v.progress;
   }
 
   function renderStale(bed) {
-    const stale = isStale() || (bed.data && TICKING.has(bed.data.state) && performance.now() - bed.at > STALL_MS);
+    const live = bed.data && !ENDED.has(bed.data.state);
+    const stale = isStale() || (live && performance.now() - bed.at > STALL_MS);
     bed.el.classList.toggle("stale", stale);
     const note = $(".stale-note", bed.el);
     note.hidden = !stale;
-    if (stale) note.textContent = `NOT LIVE – last update ${wallTime(bed.wall)}`;
+    if (stale) setText(note, `NOT LIVE – last update ${wallTime(bed.wall)}`);
   }
 
   // ---------------------------------------------------------------------------------------
-  // Buttons
+  // Buttons: rows of [command, label, classes]. Commands that are not the server's open a
+  // dialog (start, needles, close) or ask first (abort, rapid-removal).
+
+  const RAPID = ["rapid-removal", "Rapid removal", "danger-outline small"];
+  const NEEDLES = ["needles", "Needles", "small"];
+  const SILENCE = ["silence", "Silence", "small"];
 
   function actionsFor(d) {
     switch (d.state) {
       case "idle": case "completed": case "aborted":
-        return [["start", "Start", "primary"]];
+        return [[["start", "Start", "primary"]]];
       case "running": case "rest":
-        return [["pause", "Pause", ""], ["extend", "+1 min", ""], ["skip", "Skip", ""], ["abort", "Abort", "danger"]];
+        return [[["pause", "Pause", ""], ["extend", "+1\u00a0min", ""], ["skip", "Skip", ""]],
+                [NEEDLES, ["abort", "Abort", "danger small"], RAPID]];
       case "paused":
-        return [["resume", "Resume", "primary"], ["extend", "+1 min", ""], ["abort", "Abort", "danger"]];
+        return [[["resume", "Resume", "primary"], ["extend", "+1\u00a0min", ""]],
+                [NEEDLES, ["abort", "Abort", "danger small"], RAPID]];
       case "overrun":
-        return [["ack", "Needles out – acknowledge", "primary ack"], ["extend", "+1 min", ""]];
+        return [[["ack", "Needles out – acknowledge", "primary ack"], ["extend", "+1\u00a0min", ""]],
+                [NEEDLES, SILENCE, RAPID]];
       case "observation":
-        return [["skip", "End observation", ""]];
+        return [[["skip", "End observation", ""], ["extend", "+1\u00a0min", ""]]];
+      case "unaccounted":
+        return [[["needles", "Count needles", "primary"], ["close", "Close with reason…", ""]],
+                [SILENCE, RAPID]];
+      case "interrupted": {
+        const resumable = !d.interruption || d.interruption.resumable !== false;
+        const first = [["needles", "Count needles", "primary"]];
+        if (resumable) first.push(["resume", "Resume", ""]);
+        first.push(["finish", "Finish", ""]);
+        return [first, [SILENCE, RAPID]];
+      }
       default:
         return [];
     }
   }
 
+  function confirmQuestion(bed) {
+    if (bed.confirm === "rapid-removal") return "Needle shock / fainting: all needles out now? The session ends.";
+    const left = outstanding(bed.data);
+    return `Abort the session on bed ${bed.id}?` + (left > 0 ? ` ${plural(left, "needle")} still counted in.` : "");
+  }
+
   function renderActions(bed) {
     const box = $(".actions", bed.el);
-    const d = bed.data;
-    const list = bed.confirm ? "confirm" : actionsFor(d).map((a) => a[0]).join(",");
+    const rows = actionsFor(bed.data);
+    const list = bed.confirm ? `confirm-${bed.confirm}` : rows.map((row) => row.map((a) => a[0]).join(",")).join("/");
     const key = `${list}|${bed.busy}|${isStale()}`;
     if (key === bed.actionsKey) return;
     bed.actionsKey = key;
     box.replaceChildren();
-    box.classList.toggle("confirming", bed.confirm);
+    box.classList.toggle("confirming", !!bed.confirm);
+    box.classList.toggle("two-rows", rows.length > 1 || !!bed.confirm);
     if (bed.confirm) {
-      const q = document.createElement("p");
-      q.className = "confirm-q";
-      q.textContent = `Abort the session on bed ${bed.id}?`;
+      const what = bed.confirm;
+      const q = el("p", "confirm-q", confirmQuestion(bed));
       q.setAttribute("role", "alert");
-      box.append(q,
-        button("confirm-abort", "Yes, abort", "danger", () => { cancelConfirm(bed); send(bed.id, "abort"); }),
-        button("cancel-abort", "Keep going", "", () => cancelConfirm(bed)));
+      const row = el("div", "action-row");
+      row.append(
+        button(`confirm-${what}`, CONFIRMS[what].yes, "danger", () => { cancelConfirm(bed); send(bed.id, what); }),
+        button(`cancel-${what}`, CONFIRMS[what].no, "", () => cancelConfirm(bed)));
+      box.append(q, row);
       return;
     }
-    for (const [cmd, label, cls] of actionsFor(d)) {
-      const b = button(cmd, label, cls, () => onAction(bed, cmd));
-      b.disabled = bed.busy || isStale();
-      box.append(b);
+    for (const actions of rows) {
+      const row = el("div", "action-row");
+      for (const [cmd, label, cls] of actions) {
+        const b = button(cmd, label, cls, () => onAction(bed, cmd));
+        b.disabled = bed.busy || isStale();
+        row.append(b);
+      }
+      box.append(row);
     }
   }
 
   function button(cmd, label, cls, handler) {
-    const b = document.createElement("button");
+    const b = el("button", `btn ${cls}`.trim(), label);
     b.type = "button";
-    b.className = `btn ${cls}`.trim();
     b.dataset.cmd = cmd;
-    b.textContent = label;
     b.addEventListener("click", handler);
     return b;
   }
 
   function onAction(bed, cmd) {
     clearError(bed);
-    if (cmd === "start") return openStart(bed.id);
-    if (cmd === "abort") {
-      bed.confirm = true;
-      renderActions(bed);
-      bed.confirmTimer = setTimeout(() => cancelConfirm(bed), CONFIRM_MS);
-      return;
+    switch (cmd) {
+      case "start": return openStart(bed.id);
+      case "needles": return openNeedles(bed.id);
+      case "close": return openClose(bed.id);
+      case "abort": case "rapid-removal": return askConfirm(bed, cmd);
+      case "extend": return send(bed.id, "extend", { by: "1m" });
+      case "ack":
+        // Count them out first: with needles still counted in, the button opens the count.
+        if (outstanding(bed.data) > 0) return openNeedles(bed.id);
+        return send(bed.id, "ack");
+      default: return send(bed.id, cmd);
     }
-    send(bed.id, cmd);
+  }
+
+  function askConfirm(bed, what) {
+    clearTimeout(bed.confirmTimer);
+    bed.confirm = what;
+    renderActions(bed);
+    bed.confirmTimer = setTimeout(() => cancelConfirm(bed), CONFIRM_MS);
   }
 
   function cancelConfirm(bed) {
     clearTimeout(bed.confirmTimer);
     if (!bed.confirm) return;
-    bed.confirm = false;
+    bed.confirm = null;
     renderActions(bed);
   }
 
+  // ---------------------------------------------------------------------------------------
+  // Commands
+
+  async function command(id, cmd, body) {
+    // Sends a command; the bed's new state is shown at once. Returns {ok, message}.
+    const res = await request(`${API}/beds/${encodeURIComponent(id)}/${cmd}`, body);
+    if (res.ok) update(res.body);
+    return res;
+  }
+
   async function send(id, cmd, body) {
+    // A command from a card's button: the card is busy meanwhile and shows a refusal.
     const bed = cardFor(String(id));
     clearError(bed);
     bed.busy = true;
     renderActions(bed);
     try {
-      const res = await request(`${API}/beds/${encodeURIComponent(id)}/${cmd}`, body);
-      if (res.ok) update(res.body);
-      else showError(bed, res.message);
+      const res = await command(id, cmd, body);
+      if (!res.ok) showError(bed, res.message);
+      return res;
     } finally {
       bed.busy = false;
       render(bed);
@@ -348,6 +621,7 @@
     box.hidden = false;
     clearTimeout(bed.errorTimer);
     bed.errorTimer = setTimeout(() => clearError(bed), ERROR_SHOW_MS);
+    if (bed.data) squeeze(bed);
   }
 
   function clearError(bed) {
@@ -355,26 +629,41 @@
     const box = $(".error", bed.el);
     box.hidden = true;
     box.textContent = "";
+    if (bed.data) squeeze(bed);
+  }
+
+  function setBoxError(box, text) {
+    box.textContent = text;
+    box.hidden = !text;
   }
 
   // ---------------------------------------------------------------------------------------
-  // Start form
+  // Start form: protocol, therapist, patient, consent, then the contraindication checklist.
 
-  const dialog = $("#start-dialog");
-  const form = $("#start-form");
+  const startDialog = $("#start-dialog");
+  const startForm = $("#start-form");
   let startBed = null;
 
-  async function loadProtocols() {
+  async function getJSON(path) {
     try {
-      const res = await fetch(`${API}/protocols`, { cache: "no-store" });
+      const res = await fetch(`${API}/${path}`, { cache: "no-store" });
       if (!res.ok) throw new Error(String(res.status));
-      protocols = await res.json();
-      protocolsById.clear();
-      protocols.forEach((p) => protocolsById.set(p.id, p));
-      return true;
+      return await res.json();
     } catch (_) {
-      return false;
+      return null;
     }
+  }
+
+  async function loadProtocols() {
+    const list = await getJSON("protocols");
+    if (Array.isArray(list)) protocols = list;
+    return Array.isArray(list);
+  }
+
+  async function loadChecklist() {
+    const list = await getJSON("checklist");
+    if (list && Array.isArray(list.absolute) && Array.isArray(list.relative)) checklist = list;
+    return checklist === list && list !== null;
   }
 
   function minutes(ms) {
@@ -386,17 +675,21 @@
     startBed = id;
     $("#start-bed").textContent = id;
     setStartError("");
-    form.reset();
+    startForm.reset();
     const select = $("#start-protocol");
     select.replaceChildren(new Option("Loading protocols…", ""));
-    if (!dialog.open) dialog.showModal();
-    const ok = await loadProtocols();
+    for (const group of ["absolute", "relative"]) $(`#chk-${group}`).replaceChildren(el("p", "chk-loading", "Loading the checklist…"));
+    $(".dialog-body", startForm).scrollTop = 0;
+    if (!startDialog.open) startDialog.showModal();
+    const [ok, listed] = await Promise.all([loadProtocols(), loadChecklist()]);
+    buildChecklist(listed);
     select.replaceChildren();
     if (!ok || !protocols.length) {
       select.append(new Option(ok ? "No protocols installed" : "Protocols could not be loaded", ""));
       setStartError(ok ? "No protocols are installed on this Dwell service." : "The protocol list could not be loaded. Check the connection and try again.");
       return;
     }
+    if (!listed) setStartError("The contraindication checklist could not be loaded. Check the connection and try again.");
     select.append(new Option("Choose a protocol…", ""));
     for (const p of protocols) {
       const obs = p.observation_ms ? ` + ${minutes(p.observation_ms)} obs.` : "";
@@ -406,27 +699,126 @@
   }
 
   function setStartError(text) {
-    const box = $("#start-error");
-    box.textContent = text;
-    box.hidden = !text;
+    setBoxError($("#start-error"), text);
   }
 
-  $("#start-cancel").addEventListener("click", () => dialog.close());
-  dialog.addEventListener("cancel", () => { startBed = null; });
+  function buildChecklist(loaded) {
+    for (const group of ["absolute", "relative"]) {
+      const box = $(`#chk-${group}`);
+      const items = loaded && checklist ? checklist[group] : [];
+      box.replaceChildren(...items.map((item) => checklistItem(item, group)));
+      if (!loaded) box.append(el("p", "chk-loading", "Not loaded."));
+      $(`#none-${group}`).disabled = !items.length;
+    }
+  }
 
-  form.addEventListener("submit", async (ev) => {
+  function checklistItem(item, group) {
+    // One contraindication: its label and a No / Yes choice, unanswered until tapped. A relative
+    // one answered Yes asks for its own acknowledgement; an absolute one says not to needle.
+    const row = el("div", "chk-item");
+    row.dataset.code = item.code;
+    row.dataset.group = group;
+    row.dataset.answer = "";
+    const label = el("span", "chk-label", item.label);
+    label.id = `chk-${item.code}-label`;
+    const choice = el("span", "yn");
+    choice.setAttribute("role", "radiogroup");
+    choice.setAttribute("aria-labelledby", label.id);
+    for (const [value, text] of [["no", "No"], ["yes", "Yes"]]) {
+      const input = el("input");
+      Object.assign(input, { type: "radio", id: `chk-${item.code}-${value}`, name: `chk-${item.code}`, value });
+      const face = el("label", `yn-${value}`, text);
+      face.htmlFor = input.id;
+      choice.append(input, face);
+    }
+    row.append(label, choice);
+    if (group === "relative") {
+      const ack = el("label", "chk-ack");
+      const box = el("input");
+      Object.assign(box, { type: "checkbox", id: `ack-${item.code}` });
+      ack.append(box, el("span", null, "Risk weighed — acknowledge"));
+      ack.hidden = true;
+      row.append(ack);
+    } else {
+      const stop = el("span", "chk-stop", "DO NOT NEEDLE");
+      stop.hidden = true;
+      row.append(stop);
+    }
+    row.addEventListener("change", () => refreshItem(row));
+    return row;
+  }
+
+  function refreshItem(row) {
+    const yes = $('input[value="yes"]', row).checked;
+    const no = $('input[value="no"]', row).checked;
+    row.dataset.answer = yes ? "yes" : no ? "no" : "";
+    row.classList.remove("missing");
+    if (yes || no) row.classList.remove("flagged");
+    const ack = $(".chk-ack", row);
+    if (ack) {
+      ack.hidden = !yes;
+      if (!yes) $("input", ack).checked = false;
+    }
+    const stop = $(".chk-stop", row);
+    if (stop) stop.hidden = !yes;
+  }
+
+  function answerGroupNo(group) {
+    for (const row of $$(`#chk-${group} .chk-item`)) {
+      $('input[value="no"]', row).checked = true;
+      refreshItem(row);
+    }
+  }
+
+  function checklistAnswers() {
+    const screening = {};
+    const acknowledged = [];
+    const unanswered = [];
+    for (const row of $$("#checklist .chk-item")) {
+      const code = row.dataset.code;
+      if (!row.dataset.answer) { unanswered.push(row); continue; }
+      screening[code] = row.dataset.answer === "yes";
+      if (screening[code] && $(`#ack-${code}`)?.checked) acknowledged.push(code);
+    }
+    return { screening, acknowledged, unanswered };
+  }
+
+  function flagItems(message) {
+    // The server names refused items as `code`: mark them in the list.
+    const codes = new Set([...message.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]));
+    let first = null;
+    for (const row of $$("#checklist .chk-item")) {
+      const hit = codes.has(row.dataset.code);
+      row.classList.toggle("flagged", hit);
+      if (hit && !first) first = row;
+    }
+    first?.scrollIntoView({ block: "nearest" });
+  }
+
+  $("#start-cancel").addEventListener("click", () => startDialog.close());
+  startDialog.addEventListener("cancel", () => { startBed = null; });
+  $$(".none-btn").forEach((b) => b.addEventListener("click", () => answerGroupNo(b.dataset.group)));
+
+  startForm.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const protocol = $("#start-protocol").value;
     const therapist = $("#start-therapist").value.trim();
     const patient = $("#start-patient").value.trim();
     const consent = $("#start-consent").checked;
+    const { screening, acknowledged, unanswered } = checklistAnswers();
     const missing = [];
     if (!protocol) missing.push("choose a protocol");
     if (!therapist) missing.push("enter the therapist ID");
     if (!patient) missing.push("enter the patient pseudonym");
     if (!consent) missing.push("tick “Patient has given informed consent” – a session cannot start without it");
+    if (!checklist) missing.push("the contraindication checklist could not be loaded");
+    else if (unanswered.length) {
+      missing.push(`answer every checklist item No or Yes (${unanswered.length} unanswered, marked)`);
+      unanswered.forEach((row) => row.classList.add("missing"));
+    }
     if (missing.length) {
       setStartError(`Not started: ${missing.join("; ")}.`);
+      if (consent && unanswered.length) unanswered[0].scrollIntoView({ block: "nearest" });
       return;
     }
     const submit = $("#start-submit");
@@ -434,17 +826,149 @@
     setStartError("");
     try {
       const res = await request(`${API}/beds/${encodeURIComponent(startBed)}/session`,
-        { protocol, therapist, patient, consent: true });
+        { protocol, therapist, patient, consent: true, screening, acknowledged });
       if (res.ok) {
         update(res.body);
-        dialog.close();
+        startDialog.close();
       } else {
         setStartError(`Not started: ${res.message}`);
+        flagItems(res.message);
       }
     } finally {
       submit.disabled = false;
     }
   });
+
+  // ---------------------------------------------------------------------------------------
+  // Needle dialog: count needles in (corrections) and out, per site or overall.
+
+  const needleDialog = $("#needle-dialog");
+  const needle = { bed: null, key: "", queue: Promise.resolve() };
+
+  function openNeedles(id) {
+    needle.bed = id;
+    needle.key = "";
+    $("#needle-bed").textContent = id;
+    setBoxError($("#needle-error"), "");
+    if (!needleDialog.open) needleDialog.showModal();
+    renderNeedleDialog();
+  }
+
+  function needleSummary(n) {
+    let text = `In ${n.placed} · out ${n.removed}`;
+    if (n.outstanding > 0) text += ` · ${n.outstanding} STILL IN`;
+    else if (n.outstanding < 0) text += ` · ${-n.outstanding} MORE OUT THAN IN`;
+    else if (n.placed > 0) text += " · all out ✓";
+    return text;
+  }
+
+  function renderNeedleDialog() {
+    if (!needleDialog.open || needle.bed == null) return;
+    const d = beds.get(needle.bed)?.data;
+    if (!d || !COUNTING.has(d.state)) { needleDialog.close(); return; }
+    const n = d.needles || { placed: 0, removed: 0, outstanding: 0, sites: [] };
+    const key = JSON.stringify([n, d.state]);
+    if (key === needle.key) return;
+    needle.key = key;
+    const summary = $("#needle-summary");
+    setText(summary, needleSummary(n));
+    summary.dataset.level = n.outstanding > 0 ? "in" : n.outstanding < 0 ? "over" : "ok";
+    $("#needle-ack").hidden = d.state !== "overrun";
+    $("#needle-out-one").disabled = false;
+    $("#needle-out-all").disabled = n.outstanding <= 0;
+    const rows = n.sites.map((s) => siteRow(s));
+    if (!rows.length) rows.push(el("p", "chk-loading", "No site's needles have gone in yet."));
+    $("#needle-sites").replaceChildren(...rows);
+  }
+
+  function siteRow(s) {
+    const left = s.placed - s.removed;
+    const row = el("div", `site-row${left > 0 ? " has-in" : ""}`);
+    row.dataset.step = String(s.step);
+    const label = el("span", "site-label", s.label);
+    const inGroup = el("span", "site-in");
+    const minus = siteButton("in-minus", "−", `One fewer in at ${s.label}`, () => ({ cmd: "needles-in", body: { count: s.placed - 1, step: s.step } }));
+    minus.disabled = s.placed <= s.removed;
+    const plus = siteButton("in-plus", "+", `One more in at ${s.label}`, () => ({ cmd: "needles-in", body: { count: s.placed + 1, step: s.step } }));
+    inGroup.append(el("span", "mini", "In"), minus, el("b", "n n-in", String(s.placed)), plus);
+    const outGroup = el("span", "site-out");
+    const one = siteButton("out-one", "+1 out", `One needle out at ${s.label}`, () => ({ cmd: "needles-out", body: { count: 1, step: s.step } }));
+    const all = siteButton("out-all", "All out", `Every needle out at ${s.label}`, () => ({ cmd: "needles-out", body: { step: s.step } }));
+    one.disabled = all.disabled = left <= 0;
+    outGroup.append(el("span", "mini", "Out"), el("b", "n n-out", String(s.removed)), one, all);
+    row.append(label, inGroup, outGroup);
+    return row;
+  }
+
+  function siteButton(act, text, title, what) {
+    const b = el("button", "btn", text);
+    b.type = "button";
+    b.dataset.act = act;
+    b.title = title;
+    b.setAttribute("aria-label", title);
+    b.addEventListener("click", () => needleCommand(what));
+    return b;
+  }
+
+  function needleCommand(what) {
+    // Taps are sent one after another, none lost (one tap of "+1 out" is one needle).
+    const id = needle.bed;
+    needle.queue = needle.queue.then(async () => {
+      const { cmd, body } = what();
+      const res = await command(id, cmd, body);
+      setBoxError($("#needle-error"), res.ok ? "" : res.message);
+      if (res.ok && cmd === "ack" && needleDialog.open) needleDialog.close();
+    });
+    return needle.queue;
+  }
+
+  $("#needle-out-one").addEventListener("click", () => needleCommand(() => ({ cmd: "needles-out", body: { count: 1 } })));
+  $("#needle-out-all").addEventListener("click", () => needleCommand(() => ({ cmd: "needles-out" })));
+  $("#needle-ack").addEventListener("click", () => needleCommand(() => ({ cmd: "ack" })));
+  $("#needle-close").addEventListener("click", () => needleDialog.close());
+  needleDialog.addEventListener("close", () => { needle.bed = null; });
+
+  // ---------------------------------------------------------------------------------------
+  // Close with a reason (only while the counts differ).
+
+  const closeDialog = $("#close-dialog");
+  let closeBed = null;
+
+  function openClose(id) {
+    closeBed = id;
+    $("#close-bed").textContent = id;
+    setText($("#close-what"), beds.get(id)?.data?.current || "The needle counts differ.");
+    $("#close-reason").value = "";
+    setBoxError($("#close-error"), "");
+    if (!closeDialog.open) closeDialog.showModal();
+    $("#close-reason").focus();
+  }
+
+  $("#close-cancel").addEventListener("click", () => closeDialog.close());
+  closeDialog.addEventListener("close", () => { closeBed = null; });
+  $("#close-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const reason = $("#close-reason").value.trim();
+    if (reason.length < 3) {
+      setBoxError($("#close-error"), "Not closed: say what happened (at least 3 characters).");
+      return;
+    }
+    const submit = $("#close-submit");
+    submit.disabled = true;
+    try {
+      const res = await command(closeBed, "close", { reason });
+      if (res.ok) closeDialog.close();
+      else setBoxError($("#close-error"), `Not closed: ${res.message}`);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+
+  function dialogsFollow(bed) {
+    // Open dialogs follow the bed: counts refresh; a phase that no longer fits closes them.
+    if (needle.bed === bed.id) renderNeedleDialog();
+    if (closeBed === bed.id && closeDialog.open && bed.data.state !== "unaccounted") closeDialog.close();
+  }
 
   // ---------------------------------------------------------------------------------------
   // Connection: Server-Sent Events, polling as a fallback, a banner when neither works.
@@ -516,30 +1040,29 @@
     const now = performance.now();
     // A stream that went quiet while a session runs is dead even if the socket looks open.
     if (conn.streamOpen) {
-      const anyTicking = [...beds.values()].some((b) => b.data && TICKING.has(b.data.state));
-      if (anyTicking && now - conn.lastStreamMsg > STALL_MS) {
+      const anyLive = [...beds.values()].some((b) => b.data && !ENDED.has(b.data.state));
+      if (anyLive && now - conn.lastStreamMsg > STALL_MS) {
         conn.streamOpen = false;
         startPolling();
         openStream();
       }
     }
-    const el = $("#conn");
+    const status = $("#conn");
     const banner = $("#banner");
     let mode, text;
     if (conn.streamOpen) { mode = "live"; text = "Live"; }
     else if (conn.pollOk) { mode = "polling"; text = "Live (polling)"; }
     else if (!conn.lastOkWall) { mode = "connecting"; text = "Connecting…"; }
     else { mode = "lost"; text = "Connection lost"; }
-    el.dataset.mode = mode;
-    if (el.textContent !== text) el.textContent = text;
+    status.dataset.mode = mode;
+    setText(status, text);
     document.body.classList.toggle("is-stale", isStale() && !!conn.lastOkWall);
     const showBanner = mode === "lost" || (mode === "connecting" && now > 4000);
     banner.hidden = !showBanner;
     if (showBanner) {
-      const msg = conn.lastOkWall
+      setText(banner, conn.lastOkWall
         ? `Connection lost – the beds below are NOT live (last update ${wallTime(conn.lastOkWall)}). Check the lamps at the beds. Reconnecting…`
-        : "No connection to the Dwell service. Check the lamps at the beds. Reconnecting…";
-      if (banner.textContent !== msg) banner.textContent = msg;
+        : "No connection to the Dwell service. Check the lamps at the beds. Reconnecting…");
     }
   }
 
@@ -564,22 +1087,30 @@
 
   window.addEventListener("resize", () => {
     layout();
-    for (const bed of beds.values()) fitCount($(".countdown", bed.el));
+    for (const bed of beds.values()) {
+      fitCount($(".countdown", bed.el));
+      fitText($(".aftercare", bed.el));
+      fitText($(".info", bed.el));
+    }
   });
 
   // ---------------------------------------------------------------------------------------
-  // Frame loop: smooth countdowns, staleness, clock.
+  // Frame loop: smooth countdowns, silences, interruption times, staleness, clock.
 
   let lastClock = "";
   function frame() {
     for (const bed of beds.values()) {
       if (!bed.data) continue;
-      renderCount(bed);
-      if (bed.data.step != null) renderProgress(bed);
+      const v = describe(bed);
+      renderCount(bed, v);
+      if (bed.data.step != null) renderProgress(bed, v);
+      if (bed.data.state === "interrupted") renderInfo(bed, v);
+      renderSilence(bed);
       renderStale(bed);
       renderActions(bed);
+      squeeze(bed);
     }
-    const clock = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const clock = hoursMinutes(new Date());
     if (clock !== lastClock) { $("#clock").textContent = clock; lastClock = clock; }
     refreshConnection();
   }
