@@ -57,7 +57,7 @@ extension SessionStateMachine {
 
         case (.abort, .step), (.abort, .paused), (.abort, .overrun), (.abort, .observation):
             let step = currentStepIndex
-            if !needles.isBalanced { actions.append(.record(SessionEvent(.sessionStopped, at: time, step: step))) }
+            if !needlesSettled { actions.append(.record(SessionEvent(.sessionStopped, at: time, step: step))) }
             close(.aborted(step: step), at: time, into: &actions)
 
         case (.abort, .unaccounted(let since, let then, let escalated)):
@@ -101,6 +101,7 @@ extension SessionStateMachine {
             }
             actions.append(.record(SessionEvent(.mismatchClosed, at: time, needles: needles.difference,
                                                 note: SessionEvent.adverseEventPrefix + stated)))
+            acceptedMismatch = needles.difference
             proceed(to: then, at: time, into: &actions)
 
         case (.placeNeedles(let count, let step), _) where countsNeedles:
@@ -174,9 +175,9 @@ extension SessionStateMachine {
     /// going to; an observation whose counts no longer agree becomes one.
     private mutating func recheckNeedles(at time: Duration, into actions: inout [SessionAction]) {
         switch state {
-        case .unaccounted(_, let then, _) where needles.isBalanced:
+        case .unaccounted(_, let then, _) where needlesSettled:
             proceed(to: then, at: time, into: &actions)
-        case .observation where !needles.isBalanced:
+        case .observation where !needlesSettled:
             close(.completed, at: time, into: &actions)
         default:
             break

@@ -10,6 +10,9 @@ public struct SessionStateMachine: Sendable {
     public internal(set) var now: Duration = .zero
     /// Needles counted in and out; the session cannot end while the two differ.
     public internal(set) var needles = NeedleLedger()
+    /// The difference a therapist closed the unaccounted alarm with (for a recorded reason):
+    /// the session may end with exactly this difference, or with the counts agreeing.
+    public internal(set) var acceptedMismatch: Int?
     /// An alarm a therapist silenced, until when; it lapses when the phase changes.
     public internal(set) var silence: Silence?
     var signal: IndicatorSignal = .idle
@@ -225,7 +228,7 @@ public struct SessionStateMachine: Sendable {
     /// Ends the session as `closing` once every needle counted in is counted out; until then
     /// the session is held in the high-priority "needles unaccounted" alarm.
     mutating func close(_ closing: Closing, at time: Duration, into actions: inout [SessionAction]) {
-        guard needles.isBalanced else {
+        guard needlesSettled else {
             state = .unaccounted(since: time, then: closing, escalated: false)
             actions.append(.record(SessionEvent(.needlesUnaccounted, at: time, needles: needles.difference, note: unaccountedNote)))
             return
@@ -247,6 +250,9 @@ public struct SessionStateMachine: Sendable {
             actions.append(.record(SessionEvent(.sessionAborted, at: time, step: step)))
         }
     }
+
+    /// The counts agree, or differ by exactly what a therapist closed the alarm with.
+    var needlesSettled: Bool { needles.isBalanced || needles.difference == acceptedMismatch }
 
     var unaccountedNote: String {
         let difference = needles.difference

@@ -34,7 +34,7 @@ public struct BedState: Codable, Equatable, Sendable {
     public var silencedMs: Int64?
     /// Advice for the patient, from the protocol or the clinic's config.
     public var aftercare: String?
-    /// Set while (and after) a session was found unfinished when dwelld started.
+    /// Set when dwelld found the session unfinished at start-up, and kept for the rest of it.
     public var interruption: Interruption?
 
     enum CodingKeys: String, CodingKey {

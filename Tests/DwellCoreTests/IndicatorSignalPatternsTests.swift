@@ -4,7 +4,8 @@ import Testing
 /// Every signal a session can show, with a pistoning one.
 let allSignals: [IndicatorSignal] = [
     .idle, .running(cadence: nil), .running(cadence: Cadence(millihertz: 1_500)), .warning, .rest, .paused,
-    .observation, .attention, .attentionEscalated,
+    .observation, .attention, .attentionEscalated, .unaccounted(escalated: false), .unaccounted(escalated: true),
+    .interrupted(escalated: false), .interrupted(escalated: true), .silenced,
 ]
 
 @Suite("Indicator signal patterns")
@@ -144,9 +145,8 @@ struct IndicatorSignalPatternsTests {
     func faultOverlay(signal: IndicatorSignal) {
         let plain = signal.patterns(fault: false)
         let faulted = signal.patterns(fault: true)
-        if signal == .attentionEscalated {
-            #expect(faulted[.red] == IndicatorSignal.fastFlash, "the high-priority flash keeps red")
-            #expect(faulted[.red] != .steady)
+        if plain[.red] != .off {
+            #expect(faulted[.red] == plain[.red], "an alarm that uses red keeps its own red")
         } else {
             #expect(plain[.red] == .off)
             #expect(faulted[.red] == .steady)
@@ -154,10 +154,36 @@ struct IndicatorSignalPatternsTests {
         for lamp in [Lamp.green, .amber, .buzzer] { #expect(faulted[lamp] == plain[lamp], "\(lamp)") }
     }
 
+    @Test("needles unaccounted and interrupted are high priority; escalated, amber joins and bursts come sooner",
+          arguments: [IndicatorSignal.unaccounted(escalated: false), .interrupted(escalated: false)])
+    func safetyAlarms(signal: IndicatorSignal) throws {
+        let high = signal.patterns()
+        #expect(high[.red] == IndicatorSignal.fastFlash && high[.buzzer] == IndicatorSignal.highBursts)
+        #expect(high[.amber] == .off && high[.green] == .off)
+        let escalated = (signal == .interrupted(escalated: false) ? IndicatorSignal.interrupted(escalated: true) : .unaccounted(escalated: true)).patterns()
+        let red = PatternWalk(try #require(escalated[.red]), window: .seconds(10))
+        let amber = PatternWalk(try #require(escalated[.amber]), window: .seconds(10))
+        #expect(red.frequency == 2 && red.dutyPercent == 50 && amber.onsets == red.onsets, "both flash at 2 Hz, together")
+        let buzzer = PatternWalk(try #require(escalated[.buzzer]), window: .seconds(30))
+        #expect(buzzer.groups(spacing: .milliseconds(300)) == Array(repeating: [3, 2], count: 10).flatMap { $0 })
+        let bursts = buzzer.onsets.enumerated().filter { $0.offset.isMultiple(of: 10) }.map(\.element)
+        #expect(zip(bursts, bursts.dropFirst()).allSatisfy { $1 - $0 == .milliseconds(6_250) }, "a burst every 6.25 s")
+        let silence = bursts[1] - (buzzer.pulses[9].start + buzzer.pulses[9].length)
+        #expect(silence == .milliseconds(2_500), "the shortest silence IEC 60601-1-8 allows")
+    }
+
+    @Test("a silenced alarm is steady amber and red with the buzzer quiet, unlike any other signal")
+    func silenced() {
+        let quiet = IndicatorSignal.silenced.patterns()
+        #expect(quiet == [.green: .off, .amber: .steady, .red: .steady, .buzzer: .off])
+        for other in allSignals where other != .silenced { #expect(other.patterns() != quiet, "\(other)") }
+    }
+
     @Test("signals have stable names")
     func names() {
         #expect(allSignals.map(\.name) == [
             "idle", "running", "running", "warning", "rest", "paused", "observation", "attention", "attention-escalated",
+            "needles-unaccounted", "needles-unaccounted-escalated", "interrupted", "interrupted-escalated", "silenced",
         ])
         #expect(IndicatorSignal.running(cadence: Cadence(millihertz: 1_500)).description == "running @1.5Hz")
         #expect(IndicatorSignal.running(cadence: nil).description == "running")

@@ -101,6 +101,17 @@ struct SessionStateMachineNeedleTests {
         ])
         #expect(machine.phase == .observation)
         #expect(machine.needles.difference == 6, "the counts are left as they were: the record shows the mismatch")
+        // The closed mismatch does not sound again when the observation ends…
+        #expect(machine.advance(to: s(1_060)).kinds == [.observationEnded, .sessionCompleted])
+    }
+
+    @Test("a closed mismatch that changes again raises the alarm again; a found needle settles it")
+    func closedMismatchChanges() throws {
+        var machine = try overrun()
+        try machine.command(.acknowledge, at: s(740))
+        try machine.command(.closeWithMismatch(reason: "two needles not found"), at: s(750))
+        #expect(try machine.command(.placeNeedles(count: 3, step: 0), at: s(760)).kinds == [.needlesPlaced, .needlesUnaccounted])
+        #expect(try machine.command(.removeNeedles(count: nil, step: nil), at: s(770)).kinds == [.needlesRemoved, .sessionCompleted])
     }
 
     @Test("abort with needles in stops the timing but ends only once they are out")

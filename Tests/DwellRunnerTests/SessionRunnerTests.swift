@@ -73,6 +73,7 @@ struct SessionRunnerTests {
         // 2 Hz at 50 % duty: a change every 250 ms from the escalation on.
         #expect(red.map { $0.at.wholeMilliseconds } == Array(stride(from: Int64(960_000), through: 965_000, by: 250)))
         #expect(red.enumerated().allSatisfy { index, change in change.on == index.isMultiple(of: 2) })
+        try await harness.runner.send(.removeNeedles(count: nil, step: nil))
         try await harness.runner.send(.acknowledge)
         let after = await harness.runToEnd().events
         #expect(after.suffix(4).map(\.kind) == [.sessionAcknowledged, .observationStarted, .observationEnded, .sessionCompleted])

@@ -30,8 +30,9 @@ struct Harness {
     private var iterator: AsyncStream<RunnerReport>.Iterator
     private(set) var reports: [RunnerReport] = []
 
-    init(_ treatment: TreatmentProtocol, output: (any IndicatorOutput)? = nil, speed: Int = 1, script: [ScriptedCommand] = []) {
-        runner = SessionRunner(machine: SessionStateMachine(treatment: treatment), clock: clock,
+    init(_ treatment: TreatmentProtocol, machine: SessionStateMachine? = nil, output: (any IndicatorOutput)? = nil, speed: Int = 1,
+         script: [ScriptedCommand] = []) {
+        runner = SessionRunner(machine: machine ?? SessionStateMachine(treatment: treatment), clock: clock,
                                output: output ?? board, speed: speed, script: script)
         iterator = runner.reports.makeAsyncIterator()
     }

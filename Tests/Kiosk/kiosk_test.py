@@ -391,7 +391,10 @@ def verify_interrupted(name):
     assert text(d, name, ".state-word") == "INTERRUPTED", text(d, name, ".state-word")
     big = norm(text(d, name, ".count-wrap"))
     assert "NEEDLES MAY STILL BE IN" in big.upper() and "INTERRUPTED" in big.upper(), f"big text: {big!r}"
-    assert animation(d, name).startswith("flash-"), "an interrupted card must flash"
+    if b["signal"] == "silenced":  # silenced before the test: steady, with the SILENCED marker
+        assert animation(d, name) == "none" and re.search(r"SILENCED \d+:\d\d", text(d, name, ".silence-note")), "silenced look"
+    else:
+        assert animation(d, name).startswith("flash-"), "an interrupted card must flash"
     info = norm(text(d, name, ".info"))
     shown_ms, resolution = since_start_text_ms(info)
     expected = i["since_start_ms"] + max(0, time.time() * 1000 - iso_ms(i["detected_at"]))
@@ -758,8 +761,9 @@ def t_acknowledge():
     taps = 0
     while outstanding(bed(name)) > 0:
         before = bed(name)["needles"]["removed"]
-        d.find_element(By.CSS_SELECTOR, '#needle-sites .site-row button[data-act="out-one"]:enabled').click()
+        click(d, '#needle-sites .site-row button[data-act="out-one"]:enabled')
         wait_api(name, "one more counted out", lambda x: x["needles"]["removed"] == before + 1)
+        wait_for("the dialog shows it", lambda: f"out {before + 1}" in d.find_element(By.ID, "needle-summary").text)
         taps += 1
         assert taps <= 40, "needles never all counted out"
     wait_for("all out in the dialog", lambda: "all out" in d.find_element(By.ID, "needle-summary").text)

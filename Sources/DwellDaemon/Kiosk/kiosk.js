@@ -876,28 +876,45 @@
     $("#needle-ack").hidden = d.state !== "overrun";
     $("#needle-out-one").disabled = false;
     $("#needle-out-all").disabled = n.outstanding <= 0;
-    const rows = n.sites.map((s) => siteRow(s));
-    if (!rows.length) rows.push(el("p", "chk-loading", "No site's needles have gone in yet."));
-    $("#needle-sites").replaceChildren(...rows);
+    const sites = $("#needle-sites");
+    const steps = `${needle.bed}/${d.session}/${n.sites.map((s) => s.step).join(",")}`;
+    if (sites.dataset.steps !== steps || !sites.firstElementChild) {
+      sites.dataset.steps = steps;
+      sites.replaceChildren(...(n.sites.length ? n.sites.map(siteRow) : [el("p", "chk-loading", "No site's needles have gone in yet.")]));
+    }
+    for (const s of n.sites) fillSiteRow($(`.site-row[data-step="${s.step}"]`, sites), s);
+  }
+
+  function siteOf(d, step) {
+    return d?.needles?.sites.find((s) => s.step === step) || { placed: 0, removed: 0 };
   }
 
   function siteRow(s) {
-    const left = s.placed - s.removed;
-    const row = el("div", `site-row${left > 0 ? " has-in" : ""}`);
+    // Built once per site and kept (fillSiteRow updates its numbers), so that a tap is never
+    // lost to a rebuilt button; each command reads the counts current when it is sent.
+    const row = el("div", "site-row");
     row.dataset.step = String(s.step);
-    const label = el("span", "site-label", s.label);
+    const at = s.label;
+    const inTo = (delta) => (d) => ({ cmd: "needles-in", body: { count: siteOf(d, s.step).placed + delta, step: s.step } });
     const inGroup = el("span", "site-in");
-    const minus = siteButton("in-minus", "−", `One fewer in at ${s.label}`, () => ({ cmd: "needles-in", body: { count: s.placed - 1, step: s.step } }));
-    minus.disabled = s.placed <= s.removed;
-    const plus = siteButton("in-plus", "+", `One more in at ${s.label}`, () => ({ cmd: "needles-in", body: { count: s.placed + 1, step: s.step } }));
-    inGroup.append(el("span", "mini", "In"), minus, el("b", "n n-in", String(s.placed)), plus);
+    inGroup.append(el("span", "mini", "In"), siteButton("in-minus", "−", `One fewer in at ${at}`, inTo(-1)),
+      el("b", "n n-in"), siteButton("in-plus", "+", `One more in at ${at}`, inTo(+1)));
     const outGroup = el("span", "site-out");
-    const one = siteButton("out-one", "+1 out", `One needle out at ${s.label}`, () => ({ cmd: "needles-out", body: { count: 1, step: s.step } }));
-    const all = siteButton("out-all", "All out", `Every needle out at ${s.label}`, () => ({ cmd: "needles-out", body: { step: s.step } }));
-    one.disabled = all.disabled = left <= 0;
-    outGroup.append(el("span", "mini", "Out"), el("b", "n n-out", String(s.removed)), one, all);
-    row.append(label, inGroup, outGroup);
+    outGroup.append(el("span", "mini", "Out"), el("b", "n n-out"),
+      siteButton("out-one", "+1 out", `One needle out at ${at}`, () => ({ cmd: "needles-out", body: { count: 1, step: s.step } })),
+      siteButton("out-all", "All out", `Every needle out at ${at}`, () => ({ cmd: "needles-out", body: { step: s.step } })));
+    row.append(el("span", "site-label", at), inGroup, outGroup);
     return row;
+  }
+
+  function fillSiteRow(row, s) {
+    const left = s.placed - s.removed;
+    row.classList.toggle("has-in", left > 0);
+    setText($(".n-in", row), String(s.placed));
+    setText($(".n-out", row), String(s.removed));
+    $('[data-act="in-minus"]', row).disabled = s.placed <= s.removed;
+    $('[data-act="out-one"]', row).disabled = left <= 0;
+    $('[data-act="out-all"]', row).disabled = left <= 0;
   }
 
   function siteButton(act, text, title, what) {
@@ -914,7 +931,7 @@
     // Taps are sent one after another, none lost (one tap of "+1 out" is one needle).
     const id = needle.bed;
     needle.queue = needle.queue.then(async () => {
-      const { cmd, body } = what();
+      const { cmd, body } = what(beds.get(id)?.data);
       const res = await command(id, cmd, body);
       setBoxError($("#needle-error"), res.ok ? "" : res.message);
       if (res.ok && cmd === "ack" && needleDialog.open) needleDialog.close();

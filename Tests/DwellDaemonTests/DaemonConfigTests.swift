@@ -1,0 +1,55 @@
+import DwellCore
+import DwellDaemon
+import Foundation
+import Testing
+
+/// The clinic's safety settings in the config file.
+struct DaemonConfigTests {
+    func load(_ text: String) throws -> (path: String, result: Result<DaemonConfig, ProtocolFailureText>) {
+        let path = try temporaryFolder() + "/dwell.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return (path, DaemonConfig.load(path).mapError { ProtocolFailureText(lines: $0.diagnostics.map(\.description)) })
+    }
+
+    struct ProtocolFailureText: Error { var lines: [String] }
+
+    @Test func theClinicExtendsTheChecklistAndSetsAftercareAndSilence() throws {
+        let (_, result) = try load("""
+            beds: ["1"]
+            protocols: Protocols
+            clinic:
+              silence_for: 90s
+              aftercare: Rest for ten minutes.
+              contraindications:
+                - { code: pacemaker, label: "Pacemaker (electro-needling planned)", severity: relative }
+                - { code: anticoagulant-inr-high, label: "INR above 3", severity: absolute }
+            """)
+        let config = try result.get()
+        #expect(config.limits.silenceFor == .seconds(90))
+        #expect(config.aftercare == "Rest for ten minutes.")
+        #expect(config.checklist.absolute.last == Contraindication("anticoagulant-inr-high", "INR above 3", .absolute))
+        #expect(config.checklist.relative.last?.code == "pacemaker")
+        #expect(config.checklist.items.count == Checklist.standardItems.count + 2)
+        #expect(DaemonConfig().aftercare.contains("Drink water"), "a default for every clinic")
+    }
+
+    @Test func badChecklistItemsAreRefusedWithLineAndField() throws {
+        let (path, result) = try load("""
+            beds: ["1"]
+            clinic:
+              contraindications:
+                - { code: diabetes, label: "Diabetes again", severity: relative }
+                - { code: "Big Code", label: "x", severity: relative }
+                - { code: asthma, label: "Asthma", severity: sometimes }
+                - { code: gout, severity: relative }
+            """)
+        guard case .failure(let failure) = result else {
+            Issue.record("a bad checklist was accepted")
+            return
+        }
+        #expect(failure.lines.contains("\(path):4:17: error: clinic.contraindications[0].code: `diabetes` is already on the checklist"))
+        #expect(failure.lines.contains("\(path):5:17: error: clinic.contraindications[1].code: `Big Code` must be 2 to 40 lowercase letters, digits or `-`"))
+        #expect(failure.lines.contains("\(path):6:54: error: clinic.contraindications[2].severity: `sometimes` must be absolute or relative"))
+        #expect(failure.lines.contains { $0.contains("clinic.contraindications[3].label: is required") }, "\(failure.lines)")
+    }
+}
