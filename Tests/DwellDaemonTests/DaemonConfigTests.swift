@@ -47,9 +47,9 @@ struct DaemonConfigTests {
             Issue.record("a bad checklist was accepted")
             return
         }
-        #expect(failure.lines.contains("\(path):4:17: error: clinic.contraindications[0].code: `diabetes` is already on the checklist"))
-        #expect(failure.lines.contains("\(path):5:17: error: clinic.contraindications[1].code: `Big Code` must be 2 to 40 lowercase letters, digits or `-`"))
-        #expect(failure.lines.contains("\(path):6:54: error: clinic.contraindications[2].severity: `sometimes` must be absolute or relative"))
+        #expect(failure.lines.contains("\(path):4:15: error: clinic.contraindications[0].code: `diabetes` is already on the checklist"))
+        #expect(failure.lines.contains("\(path):5:15: error: clinic.contraindications[1].code: `Big Code` must be 2 to 40 lowercase letters, digits or `-`"))
+        #expect(failure.lines.contains("\(path):6:50: error: clinic.contraindications[2].severity: `sometimes` must be absolute or relative"))
         #expect(failure.lines.contains { $0.contains("clinic.contraindications[3].label: is required") }, "\(failure.lines)")
     }
 }

@@ -1,3 +1,4 @@
+import DwellProbe
 import Foundation
 import Testing
 
@@ -33,16 +34,29 @@ struct KioskBrowserTests {
 
     static let browserReady = available("test -x /usr/bin/chromium && test -x /usr/bin/chromedriver && python3 -c 'import selenium'")
 
-    /// Starts a session from the page, watches the countdown move, pauses from the page, and
-    /// saves screenshots at 800×480 and 1920×1080 into `artifacts/` (.ci/run installs Chromium,
-    /// its driver and Selenium; without them this test is skipped with a note).
+    /// After a SIGKILL and restart, finds bed 2 interrupted on the page and finishes it there;
+    /// then the checklist, needle counting, the safety alarms and the timing views (see
+    /// Tests/Kiosk/README.md), with screenshots at 800×480 and 1920×1080 in `artifacts/`
+    /// (.ci/run installs Chromium, its driver and Selenium; without them this test is skipped).
     @Test(.enabled(if: browserReady, "needs chromium, chromium-driver and python3 selenium (.ci/run installs them)"))
     func thePageDrivesARealDaemonInChromium() throws {
-        let daemon = try DaemonProcess()
+        // A session on bed 2 whose dwelld is killed: the page must show it interrupted after the restart.
+        let record = try temporaryFolder() + "/record.sqlite"
+        let killed = try DaemonProcess(record: record)
+        #expect(killed.awaitNotification("READY=1") != nil, "log:\n\(killed.log)")
+        let start = try RawHTTP(port: killed.port)
+        start.send("POST", "/api/v1/beds/2/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-9"}"#))
+        #expect(start.read(until: "}").hasPrefix("HTTP/1.1 201"))
+        usleep(500_000)
+        killed.signal(SIGKILL)
+        #expect(killed.awaitExit(seconds: 5) == SIGKILL)
+
+        let daemon = try DaemonProcess(record: record)
         #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
         let (status, text) = try Self.run(["python3", "Tests/Kiosk/kiosk_test.py"], environment: [
             "DWELL_URL": "http://127.0.0.1:\(daemon.port)",
             "DWELL_ARTIFACTS": packageRoot.appendingPathComponent("artifacts").path,
+            "DWELL_INTERRUPTED_BED": "2",
         ])
         print(text.split(separator: "\n").suffix(30).joined(separator: "\n"))
         #expect(status == 0, "\(text)")
