@@ -24,7 +24,8 @@ apt_install() {
     for package in "$@"; do
         name=${package%%=*}
         want=${package#"$name"}
-        have=$(dpkg-query -W -f='${Status}=${Version}' "$name" 2>/dev/null | sed -n 's/^install ok installed//p')
+        # dpkg-query fails for a package that is not installed: that is "missing", not an error.
+        have=$(dpkg-query -W -f='${Status}=${Version}' "$name" 2>/dev/null | sed -n 's/^install ok installed//p' || true)
         [ -n "$have" ] && { [ -z "$want" ] || [ "$have" = "$want" ]; } || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return

@@ -13,7 +13,10 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             no config file it serves beds 1 and 2 on the simulated board with the protocols in \
             ./Protocols. The API listens on 127.0.0.1:8470; binding to anything but loopback \
             requires --token-file (or token_file in the config). SIGHUP reloads protocols; \
-            SIGTERM shuts down safely. Under systemd (Type=notify) it reports READY=1, WATCHDOG=1, STOPPING=1.
+            SIGTERM shuts down safely. Under systemd (Type=notify) it reports READY=1, WATCHDOG=1, STOPPING=1. \
+            At start-up, a bed whose last session the clinic record shows unfinished (power loss, \
+            crash, kill) shows INTERRUPTED - needles may still be in - until a therapist resumes or \
+            finishes it.
             """,
         version: "0.1.0"
     )

@@ -8,16 +8,7 @@ struct ClientCommandTests {
 
     /// Runs `dwell ARGS --daemon URL`; returns the exit status and stdout + stderr.
     func dwell(_ arguments: [String], port: Int) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.dwell
-        process.arguments = arguments + ["--daemon", "http://127.0.0.1:\(port)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        try runCommand([Self.dwell.path] + arguments + ["--daemon", "http://127.0.0.1:\(port)"])
     }
 
     @Test func startNeedsTheChecklistAndTheNeedlesAreCountedFromTheCommandLine() throws {

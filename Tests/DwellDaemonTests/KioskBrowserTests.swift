@@ -16,22 +16,6 @@ struct KioskBrowserTests {
         return probe.terminationStatus == 0
     }
 
-    /// Runs a command from the package root; returns its status and combined output.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
-
     static let browserReady = available("test -x /usr/bin/chromium && test -x /usr/bin/chromedriver && python3 -c 'import selenium'")
 
     /// After a SIGKILL and restart, finds bed 2 interrupted on the page and finishes it there;
@@ -53,7 +37,7 @@ struct KioskBrowserTests {
 
         let daemon = try DaemonProcess(record: record)
         #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
-        let (status, text) = try Self.run(["python3", "Tests/Kiosk/kiosk_test.py"], environment: [
+        let (status, text) = try runCommand(["python3", "Tests/Kiosk/kiosk_test.py"], environment: [
             "DWELL_URL": "http://127.0.0.1:\(daemon.port)",
             "DWELL_ARTIFACTS": packageRoot.appendingPathComponent("artifacts").path,
             "DWELL_INTERRUPTED_BED": "2",
@@ -71,7 +55,7 @@ struct KioskBrowserTests {
         let unit = try String(contentsOf: packageRoot.appendingPathComponent("systemd/dwelld.service"), encoding: .utf8)
             .replacingOccurrences(of: "/usr/local/bin/dwelld", with: DaemonProcess.executable.path)
         try unit.write(toFile: folder + "/dwelld.service", atomically: true, encoding: .utf8)
-        let (status, text) = try Self.run(["systemd-analyze", "verify", folder + "/dwelld.service"])
+        let (status, text) = try runCommand(["systemd-analyze", "verify", folder + "/dwelld.service"])
         #expect(status == 0 && text.isEmpty, "\(text)")
         #expect(unit.contains("Type=notify") && unit.contains("WatchdogSec=") && unit.contains("DeviceAllow=char-gpiochip rw"))
         #expect(!unit.split(separator: "\n").contains { $0.hasPrefix("PrivateDevices") }, "it would hide /dev/gpiochip*")

@@ -14,6 +14,23 @@ func temporaryFolder() throws -> String {
     return path
 }
 
+/// Runs a command (through `env`, so found on PATH or by path) from the package root; returns
+/// its status and its stdout and stderr together.
+func runCommand(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    process.currentDirectoryURL = packageRoot
+    process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
+
 /// A copy of the shipped protocols in a folder of its own, so a test can break it.
 func protocolsCopy() throws -> String {
     let folder = try temporaryFolder() + "/protocols"
