@@ -38,6 +38,7 @@ public struct NeedleLedger: Equatable, Sendable {
         if let step {
             let left = outstanding(at: step)
             let taking = count ?? left
+            guard taking >= 1 || count != nil else { throw .nothingToRemove }
             guard taking >= 1, taking <= left else { throw .moreThanPlaced(removing: taking, left: left) }
             removed[step, default: 0] += taking
             return taking
@@ -70,7 +71,7 @@ public enum NeedleCountError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(removed) needle\(removed == 1 ? " was" : "s were") already counted out at this site; it cannot have had only \(placed)"
         case .moreThanPlaced(let removing, let left):
             return "only \(left) needle\(left == 1 ? " is" : "s are") counted in at this site, not \(removing); count extra needles out without a site"
-        case .nothingToRemove: return "no needles are counted in; nothing to remove"
+        case .nothingToRemove: return "no needle is still counted in there; nothing to remove"
         }
     }
 }

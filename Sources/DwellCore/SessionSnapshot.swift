@@ -19,8 +19,6 @@ public struct SessionSnapshot: Equatable, Sendable {
     public var needles: NeedleLedger
     /// How much longer a silenced alarm stays quiet.
     public var silencedFor: Duration?
-    /// After an interruption: whether the session can be resumed (its history replayed).
-    public var resumable: Bool?
 
     public init(machine: SessionStateMachine, at elapsed: Duration, lamps: [Lamp: Bool], fault: Bool) {
         let steps = machine.treatment.steps
@@ -57,7 +55,6 @@ public struct SessionSnapshot: Equatable, Sendable {
             case .aborted: next = "end (aborted)"
             }
         case .interrupted(_, _, let resumable, _):
-            self.resumable = resumable
             current = "dwelld restarted during this session: needles may still be in"
             next = resumable ? "count the needles, then resume or finish" : "count the needles, then finish"
         case .completed, .aborted:

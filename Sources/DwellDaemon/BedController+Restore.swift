@@ -22,8 +22,9 @@ extension BedController {
         // How far into the session it is now: by the wall clock, but never before the last event.
         var uncertain = clockSynchronised != true
         var offset = lastOffset
-        if let start = RecordTime.date(from: started.wallTime), now.timeIntervalSince(start) * 1_000_000 >= Double(lastOffset.wholeMicroseconds) {
-            offset = .microseconds(Int64(now.timeIntervalSince(start) * 1_000_000))
+        let sinceStart = RecordTime.date(from: started.wallTime).map { Duration.microseconds(Int64(now.timeIntervalSince($0) * 1_000_000)) }
+        if let sinceStart, sinceStart >= lastOffset {
+            offset = sinceStart
         } else {
             uncertain = true
         }

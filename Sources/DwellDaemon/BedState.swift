@@ -117,11 +117,7 @@ public struct BedState: Codable, Equatable, Sendable {
             therapist: session.therapist, patient: session.patient,
             needles: NeedleCounts(snapshot.needles, treatment: session.treatment),
             silencedMs: snapshot.silencedFor?.wholeMilliseconds, aftercare: session.aftercare,
-            interruption: session.interruption.map { info in
-                var info = info
-                info.resumable = snapshot.resumable ?? info.resumable
-                return info
-            })
+            interruption: session.interruption)
     }
 
     static func lampNames(_ lamps: [Lamp: Bool]) -> [String: Bool] {

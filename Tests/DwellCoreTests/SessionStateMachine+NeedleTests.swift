@@ -170,6 +170,8 @@ struct SessionStateMachineNeedleTests {
         try machine.command(.removeNeedles(count: 2, step: 0), at: s(741))
         let below = #expect(throws: CommandRejection.self) { try machine.handle(.placeNeedles(count: 1, step: 0), at: s(742)) }
         #expect(below?.reason.contains("already counted out") == true)
+        let empty = #expect(throws: CommandRejection.self) { try machine.handle(.removeNeedles(count: nil, step: 0), at: s(743)) }
+        #expect(empty?.reason.contains("nothing to remove") == true, "all out at a site already emptied")
         #expect(before.needles.difference == 6 && machine.needles.difference == 4)
     }
 }
