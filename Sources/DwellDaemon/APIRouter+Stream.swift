@@ -4,11 +4,19 @@ import Hummingbird
 extension APIRouter {
     /// `GET /api/v1/stream`: Server-Sent Events, one `bed` event per bed on connect, then one
     /// whenever a bed changes (and every second while a session runs).
-    static func stream(_ beds: DaemonBeds) -> Response {
-        let updates = beds.hub.subscribe()
+    static func stream(_ beds: DaemonBeds) throws(Problem) -> Response {
+        guard let updates = beds.hub.subscribe() else {
+            throw Problem(.serviceUnavailable, "Too many streams",
+                          "\(beds.hub.capacity) streams are open already; close one, or poll GET /api/v1/beds")
+        }
         let body = ResponseBody { writer in
             for state in await beds.states() { try await writer.write(event(state)) }
-            for await state in updates { try await writer.write(event(state)) }
+            for await message in updates {
+                switch message {
+                case .bed(let state): try await writer.write(event(state))
+                case .heartbeat: try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                }
+            }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
@@ -20,22 +28,6 @@ extension APIRouter {
     }
 }
 
-/// Requires `Authorization: Bearer <token>` on the API when the daemon listens beyond loopback.
-struct BearerTokenMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
-    let token: String
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
-        let header = request.headers[.authorization] ?? ""
-        let expected = "Bearer \(token)"
-        guard header.utf8.count == expected.utf8.count, zip(header.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
-            throw Problem(.unauthorized, "Unauthorized", "send `Authorization: Bearer <token>` with the token from the daemon's token file")
-        }
-        return try await next(request, context)
-    }
-}
-
 /// The kiosk page's files, served from the module's resources.
 enum Kiosk {
     static let files: [(path: String, name: String, type: String)] = [
@@ -44,8 +36,9 @@ enum Kiosk {
         ("/kiosk.js", "kiosk.js", "text/javascript; charset=utf-8"),
     ]
 
-    static func addRoutes(to router: Router<BasicRequestContext>) {
+    static func addRoutes(to router: Router<BasicRequestContext>, table: inout RouteTable) {
         for file in files {
+            table.add(.get, file.path, isPublic: true)
             router.get(RouterPath(file.path)) { _, _ in
                 guard let url = Bundle.module.url(forResource: file.name, withExtension: nil, subdirectory: "Kiosk"),
                       let data = try? Data(contentsOf: url) else {

@@ -7,15 +7,30 @@ import Hummingbird
 /// The HTTP API (`/api/v1/...`, a contract for integrators: see `api/openapi.yaml`) and the
 /// kiosk page. Every error is a problem+json document and changes nothing.
 public enum APIRouter {
-    public static func build(beds: DaemonBeds, token: String?) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
-        if let token { router.add(middleware: BearerTokenMiddleware(token: token)) }
-        let api = router.group("api/v1")
+    /// The API and the kiosk page behind the gate (see ``APIGate``): what the daemon serves.
+    public static func responder(beds: DaemonBeds, token: String?, hosts: HostPolicy) -> APIGate<RouterResponder<BasicRequestContext>> {
+        let (router, routes) = build(beds: beds)
+        return APIGate(inner: router.buildResponder(), routes: routes, token: token, hosts: hosts)
+    }
 
-        api.get("protocols") { _, _ in
+    /// Every route the daemon serves (for tests that walk them all).
+    public static func routes(beds: DaemonBeds) -> [RouteTable.Route] { build(beds: beds).1.routes }
+
+    /// The routes, and the table that lists them for the gate.
+    static func build(beds: DaemonBeds) -> (Router<BasicRequestContext>, RouteTable) {
+        let router = Router(context: BasicRequestContext.self)
+        var table = RouteTable()
+        let api = router.group("api/v1")
+        func on(_ method: HTTPRequest.Method, _ path: String,
+                _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+            table.add(method, "/api/v1/" + path)
+            api.on(RouterPath(path), method: method, use: handler)
+        }
+
+        on(.get, "protocols") { _, _ in
             try json(beds.protocols.map(ProtocolInfo.init))
         }
-        api.post("protocols/reload") { _, _ in
+        on(.post, "protocols/reload") { _, _ in
             switch beds.reloadProtocols() {
             case .success(let count): return try json(["loaded": count])
             case .failure(let error):
@@ -23,14 +38,14 @@ public enum APIRouter {
                               "the previous protocols stay active; fix: \(error.description)")
             }
         }
-        api.get("checklist") { _, _ in
+        on(.get, "checklist") { _, _ in
             try json(ChecklistInfo(beds.config.checklist))
         }
-        api.get("beds") { _, _ in try json(await beds.states()) }
-        api.get("beds/:bed") { _, context in
+        on(.get, "beds") { _, _ in try json(await beds.states()) }
+        on(.get, "beds/:bed") { _, context in
             try json(await beds.controller(try context.parameters.require("bed")).state())
         }
-        api.post("beds/:bed/session") { request, context in
+        on(.post, "beds/:bed/session") { request, context in
             let controller = try beds.controller(try context.parameters.require("bed"))
             let start = try await decode(StartRequest.self, from: request)
             let checklist = try start.validate(against: beds.config.checklist)
@@ -38,7 +53,7 @@ public enum APIRouter {
             return try json(try await controller.start(loaded, therapist: start.therapist, patient: start.patient,
                                                        checklist: checklist, aftercare: beds.config.aftercare), status: .created)
         }
-        api.post("beds/:bed/:command") { request, context in
+        on(.post, "beds/:bed/:command") { request, context in
             let controller = try beds.controller(try context.parameters.require("bed"))
             let name = try context.parameters.require("command")
             let command: SessionCommand
@@ -61,9 +76,9 @@ public enum APIRouter {
             }
             return try json(try await controller.command(command))
         }
-        api.get("stream") { _, _ in stream(beds) }
-        Kiosk.addRoutes(to: router)
-        return router
+        on(.get, "stream") { _, _ in try stream(beds) }
+        Kiosk.addRoutes(to: router, table: &table)
+        return (router, table)
     }
 
     static let encoder: JSONEncoder = {

@@ -9,6 +9,9 @@ import Logging
 
 /// One bed: its indicator output, its current (or last) session, and the task that records the
 /// session's events and publishes the bed's state after each of them.
+///
+/// Actor re-entrancy: every method that checks and then awaits reserves what it checked first
+/// (`starting`), so two requests can never both pass the "bed is free" check.
 actor BedController {
     let id: String
     let output: any IndicatorOutput
@@ -18,6 +21,21 @@ actor BedController {
     let logger: Logger
     private var session: ActiveSession?
     private var consumer: Task<Void, Never>?
+    /// A start is between its checks and its launch: the bed is taken.
+    private var starting = false
+    /// Per session: its reports handled (recorded, or failed to record) so far.
+    private var handled: [String: Int] = [:]
+    private var settling: [Settling] = []
+    private var nextWaiter = 0
+    /// How long an answer waits for the record to commit what the command did.
+    static let settleLimit = Duration.seconds(5)
+
+    private struct Settling {
+        var id: Int
+        var session: String
+        var upTo: Int
+        var waiter: CheckedContinuation<Void, Never>
+    }
 
     init(id: String, output: any IndicatorOutput, writer: RecordWriter, hub: StateHub, limits: ClinicLimits, logger: Logger) {
         self.id = id
@@ -28,14 +46,23 @@ actor BedController {
         self.logger = logger
     }
 
+    /// The bed as it stands once every event the session has reported so far is in the record:
+    /// nothing is shown that the record does not hold.
     func state() async -> BedState {
         guard let session else { return .idle(id, lamps: [:], fault: false) }
+        await settle(session)
         return BedState(bed: id, snapshot: await session.runner.snapshot(), session: session)
     }
 
     /// Starts a session once the checklist passed (`checklist`: its answers, for the record).
     /// The bed must be free (no session, or the last one has ended).
     func start(_ loaded: LoadedProtocol, therapist: String?, patient: String?, checklist: String, aftercare: String) async throws(Problem) -> BedState {
+        // Taken before the first await: a second start arriving meanwhile is refused here.
+        guard !starting else {
+            throw Problem(.conflict, "Bed busy", "bed \(id) is starting a session already")
+        }
+        starting = true
+        defer { starting = false }
         if let session, !(await session.runner.isFinished) {
             throw Problem(.conflict, "Bed busy", "bed \(id) has a session in progress (\(session.treatment.title)); abort or finish it first")
         }
@@ -67,13 +94,61 @@ actor BedController {
     /// state after each of them.
     func launch(_ active: ActiveSession, recorder: SessionRecorder) {
         session = active
-        let (bed, hub, logger, runner) = (id, hub, logger, active.runner)
+        handled[active.id] = 0
+        // Not `self`: a closure capturing the actor's own `self` would run on the actor.
+        let (bed, hub, logger, runner, controller) = (id, hub, logger, active.runner, self)
         consumer = Task {
             let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
                 if case .unrecorded(_, let error) = outcome { logger.error("bed \(bed): \(error)") }
                 hub.publish(BedState(bed: bed, snapshot: await runner.snapshot(), session: active))
+                await controller.reportHandled(session: active.id)
             }
+            await controller.reportsEnded(session: active.id)
             if left > 0 { logger.critical("bed \(bed): \(left) events of session \(active.id) are NOT in the clinic record") }
+        }
+    }
+
+    private func reportHandled(session: String) {
+        let count = (handled[session] ?? 0) + 1
+        handled[session] = count
+        resume { $0.session == session && $0.upTo <= count }
+    }
+
+    /// The report stream ended (the session ended, or shutdown): nothing more will be recorded.
+    private func reportsEnded(session: String) {
+        handled[session] = nil
+        resume { $0.session == session }
+    }
+
+    private func resume(where done: (Settling) -> Bool) {
+        settling.removeAll { entry in
+            guard done(entry) else { return false }
+            entry.waiter.resume()
+            return true
+        }
+    }
+
+    /// Waits until every report the session has made so far is recorded (or its recording
+    /// failed, which the bed shows as a fault), for at most `settleLimit`.
+    private func settle(_ active: ActiveSession) async {
+        let target = await active.runner.reportCount
+        guard let count = handled[active.id], count < target else { return }
+        nextWaiter += 1
+        let id = nextWaiter
+        await withCheckedContinuation { waiter in
+            settling.append(Settling(id: id, session: active.id, upTo: target, waiter: waiter))
+            Task {
+                try? await Task.sleep(for: Self.settleLimit)
+                await self.giveUp(id)
+            }
+        }
+    }
+
+    private func giveUp(_ id: Int) {
+        resume { entry in
+            guard entry.id == id else { return false }
+            logger.warning("bed \(self.id): the clinic record has not committed the latest events within \(Self.settleLimit); answering anyway")
+            return true
         }
     }
 
@@ -87,7 +162,7 @@ actor BedController {
         } catch {
             throw Problem(.conflict, "Not possible now", error.description)
         }
-        return await state()
+        return await state()  // answered once the command's record rows are committed
     }
 
     /// Proves the bed's runner answers (the watchdog is fed only when every bed does).

@@ -15,10 +15,11 @@ public final class DaemonBeds: Sendable {
     private let library: Mutex<ProtocolLibrary>
 
     /// Opens the record and loads the protocols; a bad protocol folder or record refuses to start.
-    public init(config: DaemonConfig, outputs: [String: any IndicatorOutput], logger: Logger) throws(DaemonError) {
+    /// `hub`: the event streams' broadcaster (how many may be open at once, their heartbeat).
+    public init(config: DaemonConfig, outputs: [String: any IndicatorOutput], logger: Logger, hub: StateHub = StateHub()) throws(DaemonError) {
         self.config = config
         self.logger = logger
-        hub = StateHub()
+        self.hub = hub
         let loaded = ProtocolLibrary.load([config.protocols], limits: config.limits)
         guard loaded.isValid else { throw DaemonError.protocols(loaded.diagnostics) }
         guard !loaded.protocols.isEmpty else {

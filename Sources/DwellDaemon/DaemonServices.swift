@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -10,13 +11,18 @@ public struct DwellDaemonRunner: Sendable {
     public let beds: DaemonBeds
     public let listen: ListenAddress
     public let token: String?
+    public let hosts: HostPolicy
+    public let limits: ServerLimits
     public let notifier: SystemdNotifier
     public let logger: Logger
 
-    public init(beds: DaemonBeds, listen: ListenAddress, token: String?, notifier: SystemdNotifier, logger: Logger) {
+    public init(beds: DaemonBeds, listen: ListenAddress, token: String?, hosts: HostPolicy, limits: ServerLimits = .standard,
+                notifier: SystemdNotifier, logger: Logger) {
         self.beds = beds
         self.listen = listen
         self.token = token
+        self.hosts = hosts
+        self.limits = limits
         self.notifier = notifier
         self.logger = logger
     }
@@ -24,7 +30,8 @@ public struct DwellDaemonRunner: Sendable {
     public func run() async throws {
         let (beds, notifier, logger) = (self.beds, self.notifier, self.logger)
         let app = Application(
-            router: APIRouter.build(beds: beds, token: token),
+            responder: APIRouter.responder(beds: beds, token: token, hosts: hosts),
+            server: Self.server(limits),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "dwelld"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
@@ -40,6 +47,15 @@ public struct DwellDaemonRunner: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
+    }
+
+    /// HTTP/1.1 with the connection limits: idle and slow connections are closed, and past the
+    /// connection cap a client is answered 503 and closed.
+    public static func server(_ limits: ServerLimits) -> HTTPServerBuilder {
+        let count = ConnectionCount()
+        return .http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuard(count: count, limits: limits)],
+            idleTimeout: .nanoseconds(limits.idleTimeout.nanoseconds)))
     }
 }
 

@@ -8,6 +8,8 @@ public struct Problem: HTTPResponseError, Equatable, Codable {
     public var title: String
     public var status: HTTPResponse.Status
     public var detail: String
+    /// The methods a path does take, sent as `Allow` with a 405.
+    public var allow: [HTTPRequest.Method] = []
 
     public init(_ status: HTTPResponse.Status, _ title: String, _ detail: String, type: String = "about:blank") {
         self.type = type
@@ -38,8 +40,18 @@ public struct Problem: HTTPResponseError, Equatable, Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(self)
-        return Response(status: status, headers: [.contentType: "application/problem+json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if !allow.isEmpty { headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func methodNotAllowed(_ method: HTTPRequest.Method, _ path: String, allowed: [HTTPRequest.Method]) -> Problem {
+        let methods = Set(allowed).sorted { $0.rawValue < $1.rawValue }
+        let names = methods.map(\.rawValue)
+        var problem = Problem(.methodNotAllowed, "Method not allowed",
+                              "`\(path)` takes \(names.joined(separator: " or ")), not \(method.rawValue)")
+        problem.allow = methods
+        return problem
     }
 
     static func unknownBed(_ bed: String, known: [String]) -> Problem {

@@ -69,8 +69,12 @@ public final class RawHTTP {
     }
 
     public func send(_ method: String, _ path: String, body: String = "") {
-        let request = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
-        _ = request.withCString { write(descriptor, $0, strlen($0)) }
+        send(raw: "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+    }
+
+    /// Sends `text` as it is: any request line, headers and body (or only part of them).
+    public func send(raw text: String) {
+        _ = text.withCString { write(descriptor, $0, strlen($0)) }
     }
 
     /// Reads until `marker` has arrived (or the timeout passes); returns everything read.

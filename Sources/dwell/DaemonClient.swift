@@ -44,9 +44,10 @@ struct DaemonClient: Sendable {
         request.httpMethod = method
         request.timeoutInterval = 5
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let body {
+        if method == "POST" {
+            // dwelld refuses a POST that is not JSON (415), even one without a body.
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.httpBody = try JSONSerialization.data(withJSONObject: body ?? [:])
         }
         let data: Data
         let response: URLResponse

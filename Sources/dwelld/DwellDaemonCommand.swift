@@ -55,11 +55,24 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             try await beds.restoreInterrupted()
             try board.attachButtons(to: beds, logger: logger)
             logger.info("record \(config.record); protocols \(config.protocols) (\(beds.protocols.count)); board \(config.board)")
-            try await DwellDaemonRunner(beds: beds, listen: config.listen, token: token, notifier: SystemdNotifier(), logger: logger).run()
+            raiseDescriptorLimit(logger: logger)
+            try await DwellDaemonRunner(beds: beds, listen: config.listen, token: token, hosts: HostPolicy(listen: config.listen),
+                                        notifier: SystemdNotifier(), logger: logger).run()
         } catch let error as DaemonError {
             FileHandle.standardError.write(Data("dwelld: cannot start: \(error)\n".utf8))
             throw ExitCode(78)
         }
+    }
+
+    /// Open connections each hold a descriptor: raise the soft limit to the hard one (the unit
+    /// sets `LimitNOFILE=`), so the connection cap, not the descriptor table, is what binds.
+    private func raiseDescriptorLimit(logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        let wanted = min(limit.rlim_max, 65_536)
+        guard limit.rlim_cur < wanted else { return }
+        limit.rlim_cur = wanted
+        if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { logger.warning("cannot raise the open-file limit to \(limit.rlim_max)") }
     }
 
     private func resolvedConfig() throws -> DaemonConfig {

@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized)
 struct APIRouterSafetyTests {
     func post(_ client: some TestClientProtocol, _ path: String, _ json: String? = nil) async throws -> (Int, [String: Any]) {
-        try await client.execute(uri: "/api/v1/beds/1/\(path)", method: .post, body: json.map(body)) { response in
+        try await client.execute(uri: "/api/v1/beds/1/\(path)", method: .post, headers: jsonHeaders, body: json.map(body)) { response in
             (Int(response.status.code), try object(response))
         }
     }

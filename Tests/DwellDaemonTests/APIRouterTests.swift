@@ -37,13 +37,13 @@ struct APIRouterTests {
 
     @Test func aSessionStartsAndEveryCommandWorksInItsPhase() async throws {
         try await app(try makeBeds()).test(.router) { client in
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, body: body(startBody)) { response in
+            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)) { response in
                 #expect(response.status == .created)
                 let bed = try object(response)
                 #expect(bed["state"] as? String == "running" && bed["step"] as? Int == 0)
                 #expect(bed["patient"] as? String == "p-0042" && (bed["lamps"] as? [String: Bool])?["green"] == true)
             }
-            try await client.execute(uri: "/api/v1/beds/1/pause", method: .post) { response in
+            try await client.execute(uri: "/api/v1/beds/1/pause", method: .post, headers: jsonHeaders) { response in
                 let json = try object(response)
                 #expect(json["state"] as? String == "paused")
             }
@@ -51,31 +51,31 @@ struct APIRouterTests {
                 let json = try object(response)
                 return json["remaining_ms"] as? Int ?? 0
             }
-            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, body: body(#"{"by":"2m"}"#)) { response in
+            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders, body: body(#"{"by":"2m"}"#)) { response in
                 let json = try object(response)
                 #expect(json["remaining_ms"] as? Int == before + 120_000, "paused: exactly two minutes more")
             }
-            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post) { response in
+            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders) { response in
                 let json = try object(response)
                 #expect(json["remaining_ms"] as? Int == before + 180_000, "default one minute")
             }
-            try await client.execute(uri: "/api/v1/beds/1/resume", method: .post) { response in
+            try await client.execute(uri: "/api/v1/beds/1/resume", method: .post, headers: jsonHeaders) { response in
                 let json = try object(response)
                 #expect(json["state"] as? String == "running")
             }
-            try await client.execute(uri: "/api/v1/beds/1/skip", method: .post) { response in
+            try await client.execute(uri: "/api/v1/beds/1/skip", method: .post, headers: jsonHeaders) { response in
                 let json = try object(response)
                 #expect(json["step"] as? Int == 1)
             }
-            try await client.execute(uri: "/api/v1/beds/1/needles-out", method: .post) { response in
+            try await client.execute(uri: "/api/v1/beds/1/needles-out", method: .post, headers: jsonHeaders) { response in
                 let json = try object(response)
                 #expect((json["needles"] as? [String: Any])?["outstanding"] as? Int == 0)
             }
-            try await client.execute(uri: "/api/v1/beds/1/abort", method: .post) { response in
+            try await client.execute(uri: "/api/v1/beds/1/abort", method: .post, headers: jsonHeaders) { response in
                 let json = try object(response)
                 #expect(json["state"] as? String == "aborted")
             }
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, body: body(startBody)) { response in
+            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)) { response in
                 #expect(response.status == .created, "an ended session frees the bed")
             }
         }
@@ -123,20 +123,20 @@ struct APIRouterTests {
 
     @Test func illegalCommandsForThePhaseAreRefusedWith409() async throws {
         try await app(try makeBeds()).test(.router) { client in
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, body: body(startBody)) { _ in }
+            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)) { _ in }
             for (command, says) in [("ack", "nothing to acknowledge"), ("resume", "not paused")] {
-                try await client.execute(uri: "/api/v1/beds/1/\(command)", method: .post) { response in
+                try await client.execute(uri: "/api/v1/beds/1/\(command)", method: .post, headers: jsonHeaders) { response in
                     #expect(response.status == .conflict)
                     let detail = try object(response)["detail"] as? String
                     #expect(detail?.contains(says) == true)
                 }
             }
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, body: body(startBody)) { response in
+            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)) { response in
                 #expect(response.status == .conflict)
                 let detail = try object(response)["detail"] as? String
                 #expect(detail?.contains("in progress") == true)
             }
-            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, body: body(#"{"by":"2 minutes"}"#)) { response in
+            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders, body: body(#"{"by":"2 minutes"}"#)) { response in
                 #expect(response.status == .unprocessableContent)
             }
             try await client.execute(uri: "/api/v1/beds/1", method: .get) { response in
@@ -150,12 +150,12 @@ struct APIRouterTests {
         let folder = try protocolsCopy()
         let beds = try makeBeds(protocols: folder)
         try await app(beds).test(.router) { client in
-            try await client.execute(uri: "/api/v1/protocols/reload", method: .post) { response in
+            try await client.execute(uri: "/api/v1/protocols/reload", method: .post, headers: jsonHeaders) { response in
                 let json = try object(response)
                 #expect(json["loaded"] as? Int == 7)
             }
             try "id: broken\ntitle: Broken\n".write(toFile: folder + "/broken.yaml", atomically: true, encoding: .utf8)
-            try await client.execute(uri: "/api/v1/protocols/reload", method: .post) { response in
+            try await client.execute(uri: "/api/v1/protocols/reload", method: .post, headers: jsonHeaders) { response in
                 #expect(response.status == .unprocessableContent)
                 let detail = try object(response)["detail"] as? String
                 #expect(detail?.contains("broken.yaml:1:1: error: version: is required") == true)

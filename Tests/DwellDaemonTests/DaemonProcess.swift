@@ -15,7 +15,9 @@ final class DaemonProcess {
     }()
 
     /// Starts dwelld with a fresh record in a folder of its own, or on `record` (a restart).
-    init(arguments: [String] = [], environment: [String: String] = [:], simulator: Bool = true, record: String? = nil) throws {
+    /// `listenHost`: the address to bind (the tests always talk to it over loopback).
+    init(arguments: [String] = [], environment: [String: String] = [:], simulator: Bool = true, record: String? = nil,
+         listenHost: String = "127.0.0.1") throws {
         let folder = try temporaryFolder()
         notify = try NotifySocket(path: folder + "/notify")
         port = freePort()
@@ -23,7 +25,7 @@ final class DaemonProcess {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Self.executable
         process.currentDirectoryURL = packageRoot
-        process.arguments = (simulator ? ["--simulator"] : []) + ["--listen", "127.0.0.1:\(port)", "--record", record ?? folder + "/record.sqlite"] + arguments
+        process.arguments = (simulator ? ["--simulator"] : []) + ["--listen", "\(listenHost):\(port)", "--record", record ?? folder + "/record.sqlite"] + arguments
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = notify.path
         for (key, value) in environment { env[key] = value }

@@ -58,6 +58,7 @@ struct KioskBrowserTests {
         let (status, text) = try runCommand(["systemd-analyze", "verify", folder + "/dwelld.service"])
         #expect(status == 0 && text.isEmpty, "\(text)")
         #expect(unit.contains("Type=notify") && unit.contains("WatchdogSec=") && unit.contains("DeviceAllow=char-gpiochip rw"))
+        #expect(unit.contains("LimitNOFILE=16384"), "room for the daemon's connection cap")
         #expect(!unit.split(separator: "\n").contains { $0.hasPrefix("PrivateDevices") }, "it would hide /dev/gpiochip*")
     }
 }

@@ -39,16 +39,19 @@ func protocolsCopy() throws -> String {
 }
 
 /// Beds 1 and 2 on simulated boards, with a fresh record (or `record`) and the shipped protocols.
-func makeBeds(protocols: String? = nil, record: String? = nil) throws -> DaemonBeds {
+func makeBeds(protocols: String? = nil, record: String? = nil, hub: StateHub = StateHub()) throws -> DaemonBeds {
     var config = DaemonConfig.simulatorDefaults
     config.protocols = try protocols ?? protocolsCopy()
     config.record = try record ?? temporaryFolder() + "/record.sqlite"
     let outputs = Dictionary(uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
-    return try DaemonBeds(config: config, outputs: outputs, logger: Logger(label: "test"))
+    return try DaemonBeds(config: config, outputs: outputs, logger: Logger(label: "test"), hub: hub)
 }
 
-func app(_ beds: DaemonBeds, token: String? = nil) -> some ApplicationProtocol {
-    Application(router: APIRouter.build(beds: beds, token: token), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+/// The daemon's HTTP side in process: the gate and the routes, on loopback (the router test
+/// client sends `Host: localhost`), with the daemon's connection limits.
+func app(_ beds: DaemonBeds, token: String? = nil, limits: ServerLimits = .standard) -> some ApplicationProtocol {
+    Application(responder: APIRouter.responder(beds: beds, token: token, hosts: HostPolicy(listen: .loopbackDefault)),
+                server: DwellDaemonRunner.server(limits), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
 }
 
 func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
@@ -71,3 +74,6 @@ func screening(yes: [String] = [], acknowledged: [String] = []) -> String {
 func screened(_ json: String) -> String { String(json.dropLast()) + "," + screening() + "}" }
 
 let startBody = screened(#"{"protocol":"neck-shoulder-multisite","therapist":"t-17","patient":"p-0042","consent":true}"#)
+
+/// What every POST carries: dwelld refuses any other content type (415).
+let jsonHeaders: HTTPFields = [.contentType: "application/json"]

@@ -46,7 +46,7 @@ failed = 0
 def api(method, path, body=None, raw=None):
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     req = urllib.request.Request(BASE + path, data=data, method=method)
-    if data is not None:
+    if data is not None or method == "POST":
         req.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(req, timeout=10) as res:

@@ -37,6 +37,50 @@
     pollTimer: null, pollOk: false, lastOk: 0, lastOkWall: null, retryTimer: null,
   };
 
+  // ---------------------------------------------------------------------------------------
+  // Access: when dwelld has a token (it listens beyond loopback), this browser keeps it once
+  // entered (or handed over as #token=… in the kiosk's start URL) and sends it with every call.
+
+  const TOKEN_KEY = "dwell-token";
+  let token = null;
+  try { token = localStorage.getItem(TOKEN_KEY); } catch (_) { /* storage disabled */ }
+  const handed = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (handed) {
+    token = decodeURIComponent(handed[1]);
+    try { localStorage.setItem(TOKEN_KEY, token); } catch (_) { /* kept for this page only */ }
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+
+  // Every API call: JSON for POSTs (dwelld refuses anything else), the token when there is one.
+  async function api(path, options = {}) {
+    const headers = { ...(options.headers || {}) };
+    if (options.method === "POST") headers["Content-Type"] = "application/json";
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const res = await fetch(`${API}/${path}`, { cache: "no-store", ...options, headers });
+    if (res.status === 401) askForToken();
+    return res;
+  }
+
+  function askForToken() {
+    const dialog = document.getElementById("token-dialog");
+    if (!dialog || dialog.open) return;
+    document.getElementById("token-error").hidden = !token;
+    document.getElementById("token-input").value = "";
+    dialog.showModal();
+  }
+
+  function saveToken(event) {
+    event.preventDefault();
+    const value = document.getElementById("token-input").value.trim();
+    if (!value) return;
+    token = value;
+    try { localStorage.setItem(TOKEN_KEY, token); } catch (_) { /* kept for this page only */ }
+    document.getElementById("token-dialog").close();
+    initialLoad();
+    openStream();
+    loadProtocols();
+  }
+
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
   const beds_el = $("#beds");
@@ -570,7 +614,7 @@
 
   async function command(id, cmd, body) {
     // Sends a command; the bed's new state is shown at once. Returns {ok, message}.
-    const res = await request(`${API}/beds/${encodeURIComponent(id)}/${cmd}`, body);
+    const res = await request(`beds/${encodeURIComponent(id)}/${cmd}`, body);
     if (res.ok) update(res.body);
     return res;
   }
@@ -591,14 +635,9 @@
     }
   }
 
-  async function request(url, body) {
+  async function request(path, body) {
     try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: body === undefined ? {} : { "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: "no-store",
-      });
+      const res = await api(path, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
       let payload = null;
       try { payload = await res.json(); } catch (_) { /* not JSON */ }
       if (res.ok) return { ok: true, body: payload };
@@ -646,7 +685,7 @@
 
   async function getJSON(path) {
     try {
-      const res = await fetch(`${API}/${path}`, { cache: "no-store" });
+      const res = await api(path);
       if (!res.ok) throw new Error(String(res.status));
       return await res.json();
     } catch (_) {
@@ -825,7 +864,7 @@
     submit.disabled = true;
     setStartError("");
     try {
-      const res = await request(`${API}/beds/${encodeURIComponent(startBed)}/session`,
+      const res = await request(`beds/${encodeURIComponent(startBed)}/session`,
         { protocol, therapist, patient, consent: true, screening, acknowledged });
       if (res.ok) {
         update(res.body);
@@ -994,33 +1033,45 @@
     return !conn.streamOpen && !conn.pollOk;
   }
 
+  // The stream is read with fetch (EventSource cannot send the token): `event: bed` messages.
   function openStream() {
     clearTimeout(conn.retryTimer);
-    if (conn.stream) conn.stream.close();
-    if (typeof EventSource === "undefined") { startPolling(); return; }
-    const es = new EventSource(`${API}/stream`);
-    conn.stream = es;
-    es.addEventListener("open", () => {
+    if (conn.stream) conn.stream.abort();
+    const controller = new AbortController();
+    conn.stream = controller;
+    const lost = () => {
+      if (conn.stream !== controller) return;
+      conn.streamOpen = false;
+      startPolling();
+      conn.retryTimer = setTimeout(openStream, STREAM_RETRY_MS);
+      refreshConnection();
+    };
+    (async () => {
+      const res = await api("stream", { signal: controller.signal });
+      if (!res.ok || !res.body) throw new Error(String(res.status));
       conn.streamOpen = true;
       conn.lastStreamMsg = performance.now();
       stopPolling();
       refreshConnection();
-    });
-    es.addEventListener("bed", (ev) => {
-      conn.streamOpen = true;
-      conn.lastStreamMsg = performance.now();
-      markOk();
-      try { update(JSON.parse(ev.data)); } catch (_) { /* ignore a malformed event */ }
-    });
-    es.addEventListener("error", () => {
-      conn.streamOpen = false;
-      startPolling();
-      if (es.readyState === EventSource.CLOSED) {
-        // The browser gave up (e.g. HTTP error or wrong content type): try again later.
-        conn.retryTimer = setTimeout(openStream, STREAM_RETRY_MS);
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = message.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+          if (!/^event: bed$/m.test(message) || !data) continue;
+          conn.streamOpen = true;
+          conn.lastStreamMsg = performance.now();
+          markOk();
+          try { update(JSON.parse(data)); } catch (_) { /* ignore a malformed event */ }
+        }
       }
-      refreshConnection();
-    });
+    })().then(lost, lost);
   }
 
   function markOk() {
@@ -1032,7 +1083,7 @@
     if (conn.pollTimer) return;
     const tick = async () => {
       try {
-        const res = await fetch(`${API}/beds`, { cache: "no-store" });
+        const res = await api("beds");
         if (!res.ok) throw new Error(String(res.status));
         const list = await res.json();
         conn.pollOk = true;
@@ -1135,11 +1186,12 @@
 
   async function initialLoad() {
     try {
-      const res = await fetch(`${API}/beds`, { cache: "no-store" });
+      const res = await api("beds");
       if (res.ok) { markOk(); (await res.json()).forEach(update); }
     } catch (_) { /* the stream or polling will report */ }
   }
 
+  document.getElementById("token-form").addEventListener("submit", saveToken);
   initialLoad();
   openStream();
   loadProtocols();
