@@ -1,0 +1,105 @@
+import DwellProbe
+import Foundation
+import Testing
+
+/// `schemathesis` (property-based, from `api/openapi.yaml`) against a live dwelld on the
+/// simulator: no 5xx, and every status, content type, header and body as the spec says.
+@Suite(.serialized)
+struct SchemathesisTests {
+    /// schemathesis 4.x (its CLI differs from 3.x); .ci/run installs it.
+    static let ready = KioskBrowserTests.available(
+        "python3 -c 'import sys, schemathesis; sys.exit(0 if schemathesis.__version__.startswith(\"4.\") else 1)'")
+
+    /// The run's bounds: examples per operation and phase (about 1,200 test cases, some 20 s on
+    /// an idle 2-core machine), and the hard deadline past which the run is killed and the test fails.
+    static let maxExamples = 100
+    static let deadlineSeconds = 120.0
+
+    /// What each response is checked for. (`unsupported_method,allow_header_conformance` join
+    /// once every undeclared method gets 405 with `Allow`.)
+    static let checks = ["not_a_server_error", "status_code_conformance", "content_type_conformance",
+                         "response_headers_conformance", "response_schema_conformance"]
+
+    @Test(.enabled(if: ready, "needs python3 schemathesis 4.x (.ci/run installs it)"))
+    func everyGeneratedRequestGetsAnAnswerTheSpecAllows() throws {
+        let daemon = try DaemonProcess()
+        try #require(daemon.awaitNotification("READY=1") != nil, "dwelld did not become ready; log:\n\(daemon.log)")
+        let folder = try temporaryFolder()
+        let arguments = [
+            "python3", "-m", "schemathesis.cli", "run", packageRoot.appendingPathComponent("api/openapi.yaml").path,
+            "--url", "http://127.0.0.1:\(daemon.port)",
+            // The stream never ends by design; the drift guard and APIRouterTests cover it.
+            "--exclude-path", "/api/v1/stream",
+            "--checks", Self.checks.joined(separator: ","),
+            // One worker: schemathesis' coverage phase calls ast.parse from several threads, which
+            // CPython 3.11.7 can fail ("AST constructor recursion depth mismatch").
+            "--max-examples", "\(Self.maxExamples)", "--workers", "1",
+            "--request-timeout", "10", "--generation-database", "none",
+            "--report", "junit", "--report-dir", folder, "--no-color",
+        ]
+        // Run in a folder of its own: schemathesis keeps a `.schemathesis/` cache in its working directory.
+        let run = try BoundedCommand(arguments, in: folder, seconds: Self.deadlineSeconds)
+        let summary = Self.section(of: run.output, from: "SUMMARY") ?? String(run.output.suffix(3_000))
+        print("$ \(arguments.joined(separator: " "))\n\(summary)")
+        try #require(!run.timedOut, "schemathesis did not finish within \(Int(Self.deadlineSeconds)) s and was killed:\n\(run.output.suffix(3_000))")
+        let failures = Self.section(of: run.output, from: "FAILURES") ?? Self.section(of: run.output, from: "ERRORS") ?? ""
+        let counts = run.output.firstMatch(of: /Test cases:\s+(\d+) generated, (\d+) passed/)
+        let generated = counts.flatMap { Int($0.1) } ?? 0
+        #expect(run.status == 0 && failures.isEmpty && counts.flatMap { Int($0.2) } == generated,
+                "schemathesis found responses outside api/openapi.yaml (exit \(run.status)):\n\(failures.prefix(12_000))\n\(summary)")
+        #expect(generated >= 500, "schemathesis generated only \(generated) test cases:\n\(summary)")
+        #expect(daemon.process.isRunning, "dwelld died during the run; log:\n\(daemon.log)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.awaitExit(seconds: 5) == 0, "log:\n\(daemon.log)")
+    }
+
+    /// The deadline is real: a command that outlives it is killed and reported as such.
+    @Test func aCommandPastItsDeadlineIsKilled() throws {
+        let run = try BoundedCommand(["sleep", "60"], in: try temporaryFolder(), seconds: 0.5)
+        #expect(run.timedOut && run.status == SIGKILL)
+    }
+
+    /// schemathesis' output from its `==== NAME ====` banner on, if it has one.
+    static func section(of output: String, from name: String) -> String? {
+        guard let banner = output.range(of: "=+ \(name) =+", options: .regularExpression) else { return nil }
+        return String(output[banner.lowerBound...])
+    }
+}
+
+/// A command run in `folder`, killed when it outlives `seconds`.
+struct BoundedCommand {
+    let status: Int32
+    let output: String
+    let timedOut: Bool
+
+    init(_ arguments: [String], in folder: String, seconds: Double) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        let collected = Collected()
+        pipe.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData) }
+        try process.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(100_000) }
+        timedOut = process.isRunning
+        if timedOut {
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        pipe.fileHandleForReading.readabilityHandler = nil
+        collected.append(pipe.fileHandleForReading.readDataToEndOfFile())
+        status = process.terminationStatus
+        output = collected.text
+    }
+
+    final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data = Data()
+        func append(_ more: Data) { lock.withLock { data.append(more) } }
+        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
+    }
+}
