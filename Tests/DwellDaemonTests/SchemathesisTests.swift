@@ -10,9 +10,10 @@ struct SchemathesisTests {
     static let ready = KioskBrowserTests.available(
         "python3 -c 'import sys, schemathesis; sys.exit(0 if schemathesis.__version__.startswith(\"4.\") else 1)'")
 
-    /// The run's bounds: examples per operation and phase (700 to 1,200 test cases, 15-25 s on
-    /// an idle 2-core machine), and the hard deadline past which the run is killed and the test fails.
-    static let maxExamples = 100
+    /// The run's bounds: examples per operation and phase (some 550-600 test cases: 11-13 s on an
+    /// idle 2-core machine, several times that while the whole suite runs), and the hard deadline
+    /// past which the run is killed and the test fails.
+    static let maxExamples = 60
     static let deadlineSeconds = 120.0
 
     /// What each response is checked for. (`unsupported_method,allow_header_conformance` join
@@ -48,7 +49,7 @@ struct SchemathesisTests {
         let passed = run.output.firstMatch(of: /Test cases:\s+\d+ generated, (\d+) passed/).flatMap { Int($0.1) }
         #expect(run.status == 0 && failures.isEmpty && passed == generated,
                 "schemathesis found responses outside api/openapi.yaml (exit \(run.status)):\n\(failures.prefix(12_000))\n\(summary)")
-        #expect(generated >= 500, "schemathesis generated only \(generated) test cases:\n\(summary)")
+        #expect(generated >= 300, "schemathesis generated only \(generated) test cases:\n\(summary)")
         #expect(daemon.process.isRunning, "dwelld died during the run; log:\n\(daemon.log)")
         daemon.signal(SIGTERM)
         #expect(daemon.awaitExit(seconds: 5) == 0, "log:\n\(daemon.log)")
