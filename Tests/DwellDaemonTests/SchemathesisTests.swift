@@ -23,10 +23,20 @@ struct SchemathesisTests {
 
     @Test(.enabled(if: ready, "needs python3 schemathesis 4.x (.ci/run installs it)"))
     func everyGeneratedRequestGetsAnAnswerTheSpecAllows() throws {
+        // Bed 2 comes back interrupted (a session, then SIGKILL), so its `interruption` is checked too.
         let folder = try temporaryFolder()
         let record = folder + "/record.sqlite"
+        let killed = try DaemonProcess(record: record)
+        try #require(killed.awaitNotification("READY=1") != nil, "dwelld did not become ready; log:\n\(killed.log)")
+        let start = try RawHTTP(port: killed.port)
+        start.send("POST", "/api/v1/beds/2/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-9"}"#))
+        try #require(start.read(until: "}").hasPrefix("HTTP/1.1 201"))
+        killed.signal(SIGKILL)
+        try #require(killed.awaitExit(seconds: 5) == SIGKILL)
         let daemon = try DaemonProcess(record: record)
         try #require(daemon.awaitNotification("READY=1") != nil, "dwelld did not become ready; log:\n\(daemon.log)")
+        let restored = try RawHTTP.get("/api/v1/beds/2", port: daemon.port)
+        try #require(restored.contains(#""state":"interrupted""#) && restored.contains(#""resumable":"#), "\(restored)")
         let arguments = [
             "python3", "-m", "schemathesis.cli", "run", packageRoot.appendingPathComponent("api/openapi.yaml").path,
             "--url", "http://127.0.0.1:\(daemon.port)",
