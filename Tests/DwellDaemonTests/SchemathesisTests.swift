@@ -1,4 +1,6 @@
+import DwellCore
 import DwellProbe
+import DwellRecord
 import Foundation
 import Testing
 
@@ -31,6 +33,7 @@ struct SchemathesisTests {
         let start = try RawHTTP(port: killed.port)
         start.send("POST", "/api/v1/beds/2/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-9"}"#))
         try #require(start.read(until: "}").hasPrefix("HTTP/1.1 201"))
+        try #require(Self.awaitSessionStarted(bed: "2", in: record), "the session's start never reached the record")
         killed.signal(SIGKILL)
         try #require(killed.awaitExit(seconds: 5) == SIGKILL)
         let daemon = try DaemonProcess(record: record)
@@ -73,6 +76,18 @@ struct SchemathesisTests {
     @Test func aCommandPastItsDeadlineIsKilled() throws {
         let run = try BoundedCommand(["sleep", "60"], in: try temporaryFolder(), seconds: 0.5)
         #expect(run.timedOut && run.status == SIGKILL)
+    }
+
+    /// Waits (up to 10 s) until the record holds the bed's `session.started` row (a 201 may come
+    /// before it is committed).
+    static func awaitSessionStarted(bed: String, in record: String) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let entries = (try? RecordStore(path: record, options: .init(readOnly: true)).entries()) ?? []
+            if entries.contains(where: { $0.bed == bed && $0.type == SessionEvent.Kind.sessionStarted.rawValue }) { return true }
+            usleep(50_000)
+        }
+        return false
     }
 
     /// schemathesis' output from its `==== NAME ====` banner on, if it has one.
