@@ -43,7 +43,8 @@ struct SchemathesisTests {
         let arguments = [
             "python3", "-m", "schemathesis.cli", "run", packageRoot.appendingPathComponent("api/openapi.yaml").path,
             "--url", "http://127.0.0.1:\(daemon.port)",
-            // The stream never ends by design; the drift guard and APIRouterTests cover it.
+            // The stream never ends by design; DaemonProcessTests reads it (its events are encoded
+            // Beds, whose fields the drift guard checks).
             "--exclude-path", "/api/v1/stream",
             "--checks", Self.checks.joined(separator: ","),
             // One worker: schemathesis' coverage phase calls ast.parse from several threads, which
