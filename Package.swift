@@ -134,6 +134,7 @@ let package = Package(
             dependencies: [
                 "DwellDaemon", "DwellCore", "DwellRecord", "dwelld", "DwellProbe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ]
