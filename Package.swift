@@ -120,6 +120,8 @@ let package = Package(
         ),
         .testTarget(name: "DwellGPIOTests", dependencies: ["DwellGPIO", "DwellCore", "DwellProtocolFiles"]),
         .testTarget(name: "DwellCLITests", dependencies: ["dwell", "dwelld", "dwell-bench", "DwellRecord"]),
+        // Bounded fuzz of the protocol, board and config parsers over Tests/Fuzz/corpus.
+        .testTarget(name: "DwellFuzzTests", dependencies: ["DwellDaemon", "DwellGPIO", "DwellProtocolFiles", "DwellCore"]),
         .testTarget(
             name: "DwellDaemonTests",
             dependencies: [
