@@ -77,7 +77,10 @@ struct ProtocolReloadTimingTests {
             }
             #expect(answered, "GET /beds/1 answers (a running session) while the reload runs")
             #expect(beds.isReloadingProtocols, "the reload was still running when the GET answered (make the files slower to check if not)")
+            let clock = ContinuousClock()
+            let waited = clock.now
             let refused = await reloads.value
+            print("reload timing: the reloads ended \(clock.now - waited) after GET /beds/1 answered")
             #expect(refused, "every reload refused the bad files")
             #expect(beds.protocols.map(\.treatment.id) == ["quick"], "the previous protocols stay")
         }
@@ -91,6 +94,8 @@ struct ProtocolReloadTimingTests {
         // usual lateness, yet far less than any reload of these files) means the reload held the
         // beds' threads again. The bound is loose because the machine is shared and noisy.
         let worst = timed.map { $0.latenessUs ?? 0 }.max() ?? 0
+        print("reload timing: \(timed.count) timed cues, worst lateness \(worst) µs")
+        await beds.shutdown()
         #expect(worst < 2_000_000, "a cue was \(Double(worst) / 1e6) s late: \(timed.map { "\($0.type) \($0.latenessUs ?? 0)" })")
     }
 }
