@@ -69,7 +69,7 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             try await DwellDaemonRunner(beds: beds, listen: config.listen, token: token, notifier: SystemdNotifier(), logger: logger).run()
         } catch let error as DaemonError {
             let text = resolved.map { Self.located(error, in: $0) } ?? error.description
-            FileHandle.standardError.write(Data("dwelld: cannot start:\n\(text)\n".utf8))
+            FileHandle.standardError.write(Data("dwelld: cannot start: \(text)\n".utf8))
             throw ExitCode(Self.configExit)
         }
     }
