@@ -74,7 +74,7 @@ public struct DaemonConfig: Equatable, Sendable {
         case .success(let root): mapping = root
         case .failure(let failure): return .failure(failure)
         }
-        let sink = DiagnosticSink(path: path, budget: text.utf8.count + 1_000)
+        let sink = DiagnosticSink(path: path, text: text)
         let fields = FieldReader(mapping, at: .root, known: keys, sink: sink)
         var config = base
         if let (text, mark) = fields.scalar("listen") {

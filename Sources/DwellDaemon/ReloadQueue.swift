@@ -17,11 +17,15 @@ final class ReloadQueue<Value: Sendable>: Sendable {
     }
 
     private let state = Mutex(State())
+    static var threadName: String { "dwell-reload" }
     /// Room for deep YAML nesting (the parser allows 1,000 levels).
     static var stackSize: Int { 16 << 20 }
 
     /// Whether a job is running now.
     var isRunning: Bool { state.withLock { $0.running } }
+
+    /// Callers waiting for the next run.
+    var waiting: Int { state.withLock { $0.waiting.count } }
 
     /// Runs `job` (or joins the next run) and returns its result.
     func run(_ job: @escaping @Sendable () -> Value) async -> Value {
@@ -33,8 +37,12 @@ final class ReloadQueue<Value: Sendable>: Sendable {
                 return true
             }
             guard startThread else { return }
-            let thread = Thread { [self] in drain(job) }
-            thread.name = "dwell-reload"
+            let thread = Thread { [self] in
+                // Named from the thread itself, so that the kernel sees it too (`top -H`).
+                Thread.current.name = Self.threadName
+                drain(job)
+            }
+            thread.name = Self.threadName
             thread.stackSize = Self.stackSize
             thread.start()
         }

@@ -17,7 +17,7 @@ extension BoardFile {
         case .success(let mapping): root = mapping
         case .failure(let failure): return .failure(failure)
         }
-        let sink = DiagnosticSink(path: path, budget: text.utf8.count + 1_000)
+        let sink = DiagnosticSink(path: path, text: text)
         checkKeys(root, known: topLevelKeys, at: .root, sink: sink)
         let consumer = scalar(root, "consumer", at: .root, sink: sink) ?? defaultConsumer
         let debounce = duration(root, "debounce", at: .root, sink: sink) ?? defaultDebounce

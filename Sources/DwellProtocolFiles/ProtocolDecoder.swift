@@ -17,7 +17,7 @@ public enum ProtocolDecoder {
     }
 
     public static func decode(_ text: String, path: String, limits: ClinicLimits) -> Result<Decoded, ProtocolFailure> {
-        let sink = DiagnosticSink(path: path, budget: text.utf8.count + 1_000)
+        let sink = DiagnosticSink(path: path, text: text)
         let mapping: Node.Mapping
         switch document(text, path: path, needs: "a protocol needs `id`, `title`, `version`, `technique` and `steps`") {
         case .success(let root): mapping = root
@@ -55,7 +55,7 @@ public enum ProtocolDecoder {
     /// The single YAML document of a file, as a mapping; empty files, several documents, syntax
     /// errors and non-mappings are diagnosed. `needs` tells what the file should hold.
     package static func document(_ text: String, path: String, needs: String) -> Result<Node.Mapping, ProtocolFailure> {
-        let sink = DiagnosticSink(path: path)
+        let sink = DiagnosticSink(path: path, text: text)
         guard !text.allSatisfy(\.isWhitespace) else {
             return .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: "the file is empty; \(needs)")]))
         }
@@ -94,6 +94,16 @@ public enum ProtocolDecoder {
     /// on the line after the last; they are placed at the end of the last line instead, so every
     /// line:column names a place in the file.
     static func endOfFileClamped(_ diagnostic: ProtocolDiagnostic, text: String) -> ProtocolDiagnostic {
+        let end = end(of: text)
+        guard diagnostic.line > end.line else { return diagnostic }
+        var placed = diagnostic
+        (placed.line, placed.column) = end
+        return placed
+    }
+
+    /// The line and column just past the last character, counting lines as YAML does (LF,
+    /// CR, CR LF, NEL, LS, PS).
+    package static func end(of text: String) -> (line: Int, column: Int) {
         var (lines, width, afterCR) = (1, 0, false)
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -103,10 +113,7 @@ public enum ProtocolDecoder {
             }
             afterCR = scalar == "\r"
         }
-        guard diagnostic.line > lines else { return diagnostic }
-        var placed = diagnostic
-        (placed.line, placed.column) = (lines, width + 1)
-        return placed
+        return (lines, width + 1)
     }
 
     private static func syntaxDiagnostic(_ error: Error, path: String) -> ProtocolDiagnostic {

@@ -113,17 +113,35 @@ package final class DiagnosticSink {
     private var budget: Int
     package private(set) var exhausted = false
 
+    /// The last place in the file: libyaml puts what it finds at the end of a file that does
+    /// not end with a line break (an empty value, say) on the line after the last.
+    private let end: (line: Int, column: Int)?
+
     /// `budget`: how many mapping entries the readers may visit (about the file's size in bytes).
     package init(path: String, budget: Int = .max) {
         self.path = path
         self.budget = budget
+        end = nil
+    }
+
+    /// A sink for the problems in `text`: a budget in proportion to its size, and every place
+    /// kept inside it.
+    package convenience init(path: String, text: String) {
+        self.init(path: path, budget: text.utf8.count + 1_000, end: ProtocolDecoder.end(of: text))
+    }
+
+    private init(path: String, budget: Int, end: (line: Int, column: Int)) {
+        self.path = path
+        self.budget = budget
+        self.end = end
     }
 
     package var isEmpty: Bool { count == 0 }
 
     /// `message` is only built for problems that are kept.
     package func add(at mark: Mark?, _ field: FieldPath, _ message: @autoclosure () -> String) {
-        let line = mark?.line ?? 1, column = mark?.column ?? 1
+        var (line, column) = (mark?.line ?? 1, mark?.column ?? 1)
+        if let end, line > end.line { (line, column) = end }
         count += 1
         if !field.components.isEmpty { fieldsWithProblems.insert(field) }
         guard kept.count < Self.maximumKept else {
@@ -135,6 +153,8 @@ package final class DiagnosticSink {
 
     /// A problem found elsewhere (e.g. a check over the whole decoded file), counted and capped alike.
     package func add(_ diagnostic: ProtocolDiagnostic) {
+        var diagnostic = diagnostic
+        if let end, diagnostic.line > end.line { (diagnostic.line, diagnostic.column) = end }
         count += 1
         if !diagnostic.field.components.isEmpty { fieldsWithProblems.insert(diagnostic.field) }
         guard kept.count < Self.maximumKept else {

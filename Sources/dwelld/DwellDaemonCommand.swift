@@ -134,12 +134,14 @@ struct DwellDaemonCommand: AsyncParsableCommand {
         case .protocols(let diagnostics):
             // Problems inside protocol files keep their own file:line:column; problems with the
             // folder itself are placed where the config names the folder.
-            return diagnostics.map { diagnostic in
+            let inFiles = diagnostics.filter { $0.path != config.protocols }
+            let header = inFiles.isEmpty ? [] : [config.located("protocols", "the protocol files in \(config.protocols) have problems:")]
+            return (header + diagnostics.map { diagnostic in
                 diagnostic.path == config.protocols
                     ? config.located("protocols", diagnostic.message.contains(config.protocols)
                         ? diagnostic.message : "\(config.protocols): \(diagnostic.message)")
                     : diagnostic.description
-            }.joined(separator: "\n")
+            }).joined(separator: "\n")
         case .record(let problem):
             return config.located("record", "\(problem)")
         case .board(let message):

@@ -84,6 +84,15 @@ struct DiagnosticCapTests {
         #expect(diagnostics.first.map { $0.line <= 11 } == true)
     }
 
+    /// Found by the fuzz: libyaml places an empty value at the very end of a file without a
+    /// final line break on the line after the last; the diagnostic is kept inside the file.
+    @Test func anEmptyValueAtTheEndOfTheFileIsPlacedInsideIt() throws {
+        let text = "id: eof\ntitle: T\nversion: 1\ntechnique: deep\nsteps:\n  - site: a\n    needles: 1\n    dwell: 10m\n  - site:"
+        let diagnostics = try failure(text)
+        #expect(!diagnostics.isEmpty && diagnostics.allSatisfy { $0.line <= 9 }, "\(diagnostics)")
+        #expect(diagnostics.contains { $0.description.hasPrefix("many.yaml:9:10: error: steps[1].site: is empty") }, "\(diagnostics)")
+    }
+
     @Test func hasProblemLooksUpTheFieldAndItsAncestors() {
         let sink = DiagnosticSink(path: "x.yaml")
         sink.add(at: nil, FieldPath.key("steps").appending(index: 3), "bad step")
