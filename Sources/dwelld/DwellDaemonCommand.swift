@@ -128,10 +128,8 @@ struct DwellDaemonCommand: AsyncParsableCommand {
     /// folder, the record, the board file, the token file, the listen address) when it came
     /// from the config file.
     static func located(_ error: DaemonError, in config: DaemonConfig) -> String {
-        switch error {
-        case .config:
-            return error.description
-        case .protocols(let diagnostics):
+        // `if case` rather than a switch: a case added to DaemonError elsewhere prints as it is.
+        if case .protocols(let diagnostics) = error {
             // Problems inside protocol files keep their own file:line:column; problems with the
             // folder itself are placed where the config names the folder.
             let inFiles = diagnostics.filter { $0.path != config.protocols }
@@ -142,12 +140,12 @@ struct DwellDaemonCommand: AsyncParsableCommand {
                         ? diagnostic.message : "\(config.protocols): \(diagnostic.message)")
                     : diagnostic.description
             }).joined(separator: "\n")
-        case .record(let problem):
-            return config.located("record", "\(problem)")
-        case .board(let message):
-            return config.located("board", message)
-        case .token(let message):
+        }
+        if case .record(let problem) = error { return config.located("record", "\(problem)") }
+        if case .board(let message) = error { return config.located("board", message) }
+        if case .token(let message) = error {
             return config.tokenFile == nil ? config.located("listen", message) : config.located("token_file", message)
         }
+        return error.description
     }
 }
