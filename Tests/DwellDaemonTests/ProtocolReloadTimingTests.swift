@@ -55,13 +55,19 @@ struct ProtocolReloadTimingTests {
     @Test(.timeLimit(.minutes(3)))
     func aReloadOfAPathologicalFolderNeitherDelaysCuesNorTheAPI() async throws {
         let (beds, folder, record) = try makeQuickBeds()
+        // The bad files are made before the session starts (building them is work of its own
+        // on the test's threads) and moved into the folder once it runs.
+        let staging = try temporaryFolder()
+        for index in 0..<4 {
+            try Self.pathological(index).write(toFile: staging + "/bad-\(index).yaml", atomically: true, encoding: .utf8)
+        }
         try await app(beds).test(.router) { client in
             let start = screened(#"{"protocol":"quick","therapist":"t-1","patient":"p-1","consent":true}"#)
             try await client.execute(uri: "/api/v1/beds/1/session", method: .post, body: body(start)) { response in
                 #expect(response.status == .created, "\(String(buffer: response.body))")
             }
             for index in 0..<4 {
-                try Self.pathological(index).write(toFile: folder + "/bad-\(index).yaml", atomically: true, encoding: .utf8)
+                try FileManager.default.moveItem(atPath: staging + "/bad-\(index).yaml", toPath: folder + "/bad-\(index).yaml")
             }
             // Three reloads at once, as in the report: they share one run on the reload thread.
             let reloads = Task {
