@@ -12,12 +12,12 @@ struct ReloadQueueTests {
         let onPool = Mutex<[Bool]>([])
 
         /// The job: counts its run, notes whether it ran on the thread it was given, and holds
-        /// until the gate opens (or 20 s pass, so a broken test cannot hang).
+        /// until the gate opens (or 90 s pass, so a broken test cannot hang).
         func job() -> Int {
             let run = runs.withLock { $0 += 1; return $0 }
             let thread = Thread.current.name
             onPool.withLock { $0.append(thread != "dwell-reload") }
-            let deadline = Date().addingTimeInterval(20)
+            let deadline = Date().addingTimeInterval(90)
             while !open.withLock({ $0 }) && Date() < deadline { usleep(5_000) }
             return run
         }
@@ -36,10 +36,10 @@ struct ReloadQueueTests {
         let queue = ReloadQueue<Int>()
         let gate = Gate()
         let first = Task { await queue.run { gate.job() } }
-        #expect(await eventually(10) { gate.runs.withLock { $0 } == 1 }, "the first run started")
+        #expect(await eventually(60) { gate.runs.withLock { $0 } == 1 }, "the first run started")
         // Five more while the first is held: they wait for one shared second run.
         let others = (0..<5).map { _ in Task { await queue.run { gate.job() } } }
-        #expect(await eventually(10) { queue.waiting == 5 }, "the five requests wait")
+        #expect(await eventually(60) { queue.waiting == 5 }, "the five requests wait")
         #expect(gate.runs.withLock { $0 } == 1, "one run at a time")
         gate.open.withLock { $0 = true }
         #expect(await first.value == 1)
@@ -48,6 +48,6 @@ struct ReloadQueueTests {
         #expect(answers == Array(repeating: 2, count: 5), "the five requests shared the second run")
         #expect(gate.runs.withLock { $0 } == 2)
         #expect(gate.onPool.withLock { $0 } == [false, false], "every run was on the reload thread")
-        #expect(await eventually(5) { !queue.isRunning })
+        #expect(await eventually(60) { !queue.isRunning })
     }
 }
