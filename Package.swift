@@ -90,6 +90,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Replays inputs through the protocol and board parsers; built with
+        // `-sanitize=fuzzer -D FUZZING` it is a libFuzzer target (by hand, see README).
+        .executableTarget(name: "dwell-fuzz", dependencies: ["DwellProtocolFiles", "DwellGPIO"]),
         .executableTarget(
             name: "dwell",
             dependencies: [

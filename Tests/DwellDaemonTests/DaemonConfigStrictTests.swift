@@ -95,6 +95,13 @@ struct DaemonConfigStrictTests {
         ])
     }
 
+    @Test func theShippedExampleConfigIsValid() throws {
+        let path = packageRoot.appendingPathComponent("systemd/dwell.yaml").path
+        let loaded = try DaemonConfig.load(path).mapError { DiagnosticsText(lines: $0.diagnostics.map(\.description)) }.get()
+        #expect(loaded.beds == ["1", "2"] && loaded.listen.isLoopback)
+        #expect(loaded.sources["protocols"]?.line == 6, "\(loaded.sources)")
+    }
+
     @Test func fieldsNamingPathsRememberTheirConfigLine() throws {
         let loaded = try config("beds: [\"1\"]\nprotocols:   /nowhere\ntoken_file: /etc/dwell/api-token\n")
         #expect(loaded.located("protocols", "no such folder /nowhere") == "dwell.yaml:2:14: error: protocols: no such folder /nowhere")
