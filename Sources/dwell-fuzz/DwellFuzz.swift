@@ -23,22 +23,40 @@ enum FuzzTarget {
 }
 
 #if FUZZING
-/// libFuzzer's entry point (built with `-sanitize=fuzzer -D FUZZING`; see README "Test it").
+/// libFuzzer's entry point: one input (its runtime needs the symbol even when driven from `main`).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    if let problem = FuzzTarget.check(text) {
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { UnsafeBufferPointer(start: $0, count: size) } ?? UnsafeBufferPointer(start: nil, count: 0)
+    if let problem = FuzzTarget.check(String(decoding: bytes, as: UTF8.self)) {
         FileHandle.standardError.write(Data("dwell-fuzz: \(problem)\n".utf8))
         abort()
     }
     return 0
 }
-#else
-/// Without libFuzzer: replays files (a crash input, the corpus) through the same checks.
+#endif
+
+/// libFuzzer's driver, for a program with a `main` of its own (SwiftPM gives every executable
+/// one, so libFuzzer's own `main` is not linked in).
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
 @main
 struct DwellFuzz {
     static func main() {
-        let paths = CommandLine.arguments.dropFirst()
+        #if FUZZING
+        // Built with `-sanitize=fuzzer -D FUZZING` (see README "Test it"): libFuzzer drives.
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) })
+        #else
+        replay(Array(CommandLine.arguments.dropFirst()))
+        #endif
+    }
+
+    /// Without libFuzzer: replays files (a crash input, the corpus) through the same checks.
+    static func replay(_ paths: [String]) {
         guard !paths.isEmpty else {
             FileHandle.standardError.write(Data("usage: dwell-fuzz FILE...  (replays inputs through the protocol and board parsers)\n".utf8))
             exit(64)
@@ -57,4 +75,3 @@ struct DwellFuzz {
         exit(failed ? 1 : 0)
     }
 }
-#endif
