@@ -99,6 +99,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Replays inputs through the protocol and board parsers; built with
+        // `-sanitize=fuzzer -D FUZZING` it is a libFuzzer target (by hand, see README).
+        .executableTarget(name: "dwell-fuzz", dependencies: ["DwellProtocolFiles", "DwellGPIO"]),
         .executableTarget(
             name: "dwell",
             dependencies: [
@@ -129,6 +132,8 @@ let package = Package(
         ),
         .testTarget(name: "DwellGPIOTests", dependencies: ["DwellGPIO", "DwellCore", "DwellProtocolFiles"]),
         .testTarget(name: "DwellCLITests", dependencies: ["dwell", "dwelld", "dwell-bench", "DwellRecord"]),
+        // Bounded fuzz of the protocol, board and config parsers over Tests/Fuzz/corpus.
+        .testTarget(name: "DwellFuzzTests", dependencies: ["DwellDaemon", "DwellGPIO", "DwellProtocolFiles", "DwellCore"]),
         .testTarget(
             name: "DwellDaemonTests",
             dependencies: [

@@ -31,7 +31,7 @@ public enum APIRouter {
             try json(beds.protocols.map(ProtocolInfo.init))
         }
         on(.post, "protocols/reload") { _, _ in
-            switch beds.reloadProtocols() {
+            switch await beds.reloadProtocols() {
             case .success(let count): return try json(["loaded": count])
             case .failure(let error):
                 throw Problem(.unprocessableContent, "Protocols not reloaded",

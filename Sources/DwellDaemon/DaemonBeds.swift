@@ -77,10 +77,23 @@ public final class DaemonBeds: Sendable {
         return found
     }
 
+    /// Reloads run one at a time on a thread of their own (see ``ReloadQueue``).
+    private let reloads = ReloadQueue<Result<Int, DaemonError>>()
+
+    /// Whether a protocol reload is being read and checked now.
+    public var isReloadingProtocols: Bool { reloads.isRunning }
+
     /// Reloads the protocol folder. When anything is wrong the previous protocols stay active
-    /// and the diagnostics are returned.
+    /// and the diagnostics are returned. The folder is read and checked on the reload thread,
+    /// never on the threads that time the beds and answer the API; a reload asked for while
+    /// one runs waits for the next run, shared by everyone who asked meanwhile.
     @discardableResult
-    public func reloadProtocols() -> Result<Int, DaemonError> {
+    public func reloadProtocols() async -> Result<Int, DaemonError> {
+        await reloads.run { [self] in reloadNow() }
+    }
+
+    /// On the reload thread: load, check, and swap in when everything is valid.
+    private func reloadNow() -> Result<Int, DaemonError> {
         let fresh = ProtocolLibrary.load([config.protocols], limits: config.limits)
         guard fresh.isValid, !fresh.protocols.isEmpty else {
             let diagnostics = fresh.diagnostics.isEmpty

@@ -20,6 +20,13 @@ public struct DaemonConfig: Equatable, Sendable {
     public var checklist: Checklist = .standard
     /// Shown during observation when the protocol has no `aftercare` of its own.
     public var aftercare: String = Self.defaultAftercare
+    /// DNS names (lowercase, no port) the API may be reached by, besides the loopback names and
+    /// the listen address: what a request's `Host` may name (`allowed_hosts`).
+    public var allowedHosts: [String] = []
+    /// Where each field naming a path or address was set in the config file (`protocols`,
+    /// `record`, `board`, `token_file`, `listen`), so that a problem with what it names is
+    /// reported at that line. A command-line override removes the field's entry.
+    public var sources: [String: ConfigSource] = [:]
 
     public init() {}
 
@@ -31,6 +38,8 @@ public struct DaemonConfig: Equatable, Sendable {
         """
 
     public static let defaultPath = "/etc/dwell/dwell.yaml"
+    /// Larger config files are refused before they are parsed.
+    public static let maximumFileSize = 1 << 20
 
     /// `dwelld --simulator` with no config file: two beds on the simulated board, `./Protocols`.
     public static var simulatorDefaults: DaemonConfig {
@@ -40,107 +49,57 @@ public struct DaemonConfig: Equatable, Sendable {
         return config
     }
 
-    static let keys = ["listen", "token_file", "protocols", "record", "board", "beds", "clinic"]
-    static let clinicKeys = ["min_session", "max_session", "escalate_after", "silence_for", "aftercare", "contraindications"]
-    static let itemKeys = ["code", "label", "severity"]
+    static let keys = ["listen", "token_file", "protocols", "record", "board", "beds", "allowed_hosts", "clinic"]
+    static let pathKeys = ["token_file", "protocols", "record", "board"]
 
     /// Reads a config file over `base`, reporting every problem as `path:line:column: error: …`.
     public static func load(_ path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, ProtocolFailure> {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            return .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: "cannot read the config file (missing, unreadable or not UTF-8)")]))
+        func fail(_ message: String) -> Result<DaemonConfig, ProtocolFailure> {
+            .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: message)]))
         }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return fail("cannot read the config file (missing or unreadable)")
+        }
+        guard data.count <= maximumFileSize else {
+            return fail("the file is \(data.count) bytes; a config file is limited to \(maximumFileSize) bytes (1 MiB)")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else { return fail("the config file is not valid UTF-8 text") }
+        return parse(text, path: path, over: base)
+    }
+
+    /// Reads a config file's text (named `path` in diagnostics) over `base`.
+    public static func parse(_ text: String, path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, ProtocolFailure> {
         let mapping: Node.Mapping
         switch ProtocolDecoder.document(text, path: path, needs: "a config sets at least `beds` and `protocols`") {
         case .success(let root): mapping = root
         case .failure(let failure): return .failure(failure)
         }
-        let sink = DiagnosticSink(path: path)
+        let sink = DiagnosticSink(path: path, text: text)
         let fields = FieldReader(mapping, at: .root, known: keys, sink: sink)
         var config = base
         if let (text, mark) = fields.scalar("listen") {
-            if let address = ListenAddress(text) { config.listen = address } else {
-                sink.add(at: mark, .key("listen"), "`\(text)` is not HOST:PORT (e.g. `127.0.0.1:8470`)")
+            switch ListenAddress.parse(text) {
+            case .success(let address):
+                config.listen = address
+                config.sources["listen"] = ConfigSource(path: path, mark: mark)
+            case .failure(let problem):
+                sink.add(at: mark, .key("listen"), problem.description)
             }
         }
-        if let value = fields.string("token_file") { config.tokenFile = value }
-        if let value = fields.string("protocols") { config.protocols = value }
-        if let value = fields.string("record") { config.record = value }
-        if let value = fields.string("board") { config.board = value }
-        if let node = fields.node("beds") {
-            let beds = node.sequence?.compactMap { $0.scalar?.string } ?? []
-            if beds.isEmpty || beds.count != node.sequence?.count {
-                sink.add(at: node.mark, .key("beds"), "must be a list of bed names, e.g. `[\"1\", \"2\"]`")
-            } else if Set(beds).count != beds.count {
-                sink.add(at: node.mark, .key("beds"), "bed names must be unique")
-            } else if let bad = beds.first(where: { !Self.isBedName($0) }) {
-                sink.add(at: node.mark, .key("beds"), "`\(bad)` may use only letters, digits and `-`, up to 16 characters")
-            } else {
-                config.beds = beds
+        for key in pathKeys {
+            guard let (value, mark) = fields.scalar(key) else { continue }
+            switch key {
+            case "token_file": config.tokenFile = value
+            case "protocols": config.protocols = value
+            case "record": config.record = value
+            default: config.board = value
             }
+            config.sources[key] = ConfigSource(path: path, mark: mark)
         }
-        if let node = fields.node("clinic") {
-            if let clinic = node.mapping {
-                let reader = FieldReader(clinic, at: .key("clinic"), known: clinicKeys, sink: sink)
-                let minimum = reader.duration("min_session") ?? config.limits.sessionLength.lowerBound
-                let maximum = reader.duration("max_session") ?? config.limits.sessionLength.upperBound
-                if minimum <= maximum {
-                    config.limits.sessionLength = minimum...maximum
-                } else {
-                    sink.add(at: clinic.mark, .key("clinic"), "min_session \(minimum.notation) is longer than max_session \(maximum.notation)")
-                }
-                if let escalate = reader.duration("escalate_after") { config.limits.escalateAfter = escalate }
-                if let silence = reader.duration("silence_for") { config.limits.silenceFor = silence }
-                if let aftercare = reader.string("aftercare") { config.aftercare = aftercare }
-                if let items = reader.node("contraindications") {
-                    config.checklist = Checklist(adding: contraindications(items, sink: sink))
-                }
-            } else {
-                sink.add(at: node.mark, .key("clinic"), "must be a mapping with min_session, max_session, escalate_after, …")
-            }
-        }
-        let sorted = sink.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
-        return sorted.isEmpty ? .success(config) : .failure(ProtocolFailure(sorted))
-    }
-
-    /// The clinic's own checklist items: `[{code, label, severity: absolute|relative}]`.
-    static func contraindications(_ node: Node, sink: DiagnosticSink) -> [Contraindication] {
-        let field = FieldPath.key("clinic").appending("contraindications")
-        guard let sequence = node.sequence else {
-            sink.add(at: node.mark, field, "must be a list of {code, label, severity}")
-            return []
-        }
-        var codes = Set(Checklist.standardItems.map(\.code))
-        var items: [Contraindication] = []
-        for (index, element) in sequence.enumerated() {
-            let path = field.appending(index: index)
-            guard let mapping = element.mapping else {
-                sink.add(at: element.mark, path, "must be a mapping with code, label and severity")
-                continue
-            }
-            let reader = FieldReader(mapping, at: path, known: itemKeys, sink: sink)
-            let code = reader.scalar("code", required: "a short code such as `pacemaker`")
-            let label = reader.string("label", required: "the words therapists see")
-            let severity = reader.scalar("severity", required: "absolute or relative")
-            guard let code, let label, let severity else { continue }
-            guard Contraindication.isCode(code.text) else {
-                sink.add(at: code.mark, path.appending("code"), "`\(code.text)` must be 2 to 40 lowercase letters, digits or `-`")
-                continue
-            }
-            guard codes.insert(code.text).inserted else {
-                sink.add(at: code.mark, path.appending("code"), "`\(code.text)` is already on the checklist")
-                continue
-            }
-            guard (1...160).contains(label.count) else {
-                sink.add(at: mapping.mark, path.appending("label"), "must be 1 to 160 characters")
-                continue
-            }
-            guard let kind = Contraindication.Severity(rawValue: severity.text) else {
-                sink.add(at: severity.mark, path.appending("severity"), "`\(severity.text)` must be absolute or relative")
-                continue
-            }
-            items.append(Contraindication(code.text, label, kind))
-        }
-        return items
+        if let node = fields.node("beds"), let beds = beds(node, sink: sink) { config.beds = beds }
+        if let node = fields.node("allowed_hosts"), let hosts = allowedHosts(node, sink: sink) { config.allowedHosts = hosts }
+        if let node = fields.node("clinic") { clinic(node, into: &config, sink: sink) }
+        return sink.isEmpty ? .success(config) : .failure(ProtocolFailure(sink.diagnostics))
     }
 
     static func isBedName(_ name: String) -> Bool {
@@ -148,29 +107,29 @@ public struct DaemonConfig: Equatable, Sendable {
     }
 }
 
-/// Where the API listens.
-public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+/// Where a config field's value stands, to place errors about what it names at that line.
+public struct ConfigSource: Equatable, Sendable {
+    public var path: String
+    public var line: Int
+    public var column: Int
 
-    public static let loopbackDefault = ListenAddress(host: "127.0.0.1", port: 8470)
-
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
+    public init(path: String, line: Int, column: Int) {
+        self.path = path
+        self.line = line
+        self.column = column
     }
 
-    /// `HOST:PORT`, `[v6]:PORT`.
-    public init?(_ text: String) {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (0...65_535).contains(port) else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { return nil }
-        self.init(host: host, port: port)
+    init(path: String, mark: Mark?) {
+        self.init(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
+}
 
-    public var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
-
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+extension DaemonConfig {
+    /// A problem with what `field` names (a folder, a file, an address), placed at the config
+    /// line that named it — `dwell.yaml:4:12: error: protocols: no such folder /x` — or, when
+    /// the value came from the command line or a default, naming the field alone.
+    public func located(_ field: String, _ message: String) -> String {
+        guard let source = sources[field] else { return "error: \(field): \(message)" }
+        return "\(source.path):\(source.line):\(source.column): error: \(field): \(message)"
+    }
 }

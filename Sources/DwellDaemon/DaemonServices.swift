@@ -72,7 +72,7 @@ struct BedsService: Service {
             group.addTask {
                 for await _ in hangups.cancelOnGracefulShutdown() {
                     logger.info("SIGHUP: reloading protocols")
-                    beds.reloadProtocols()
+                    await beds.reloadProtocols()
                 }
             }
             group.addTask {

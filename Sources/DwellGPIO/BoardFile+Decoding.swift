@@ -17,7 +17,7 @@ extension BoardFile {
         case .success(let mapping): root = mapping
         case .failure(let failure): return .failure(failure)
         }
-        let sink = DiagnosticSink(path: path)
+        let sink = DiagnosticSink(path: path, text: text)
         checkKeys(root, known: topLevelKeys, at: .root, sink: sink)
         let consumer = scalar(root, "consumer", at: .root, sink: sink) ?? defaultConsumer
         let debounce = duration(root, "debounce", at: .root, sink: sink) ?? defaultDebounce
@@ -27,6 +27,7 @@ extension BoardFile {
         if let bedsNode = root["beds"] {
             if let mapping = bedsNode.mapping, !mapping.isEmpty {
                 for (key, node) in mapping {
+                    guard sink.spend(1) else { break }
                     let name = key.string ?? "?"
                     beds.append(decodeBed(name, node, at: FieldPath.key("beds").appending(name), chip: boardChip, sink: sink))
                 }
@@ -37,10 +38,8 @@ extension BoardFile {
             sink.add(at: root.mark, .key("beds"), "is required (each bed's outputs and buttons)")
         }
         let board = BoardFile(path: path, consumer: consumer, debounce: debounce, lampTest: lampTest, beds: beds)
-        let problems = sink.diagnostics + duplicates(board.allLines, path: path)
-        guard problems.isEmpty else {
-            return .failure(ProtocolFailure(problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }))
-        }
+        for problem in duplicates(board.allLines, path: path) { sink.add(problem) }
+        guard sink.isEmpty else { return .failure(ProtocolFailure(sink.diagnostics)) }
         return .success(board)
     }
 

@@ -5,6 +5,7 @@ import Yams
 /// Small readers for board file fields; every problem goes to the sink with its line and column.
 extension BoardFile {
     static func checkKeys(_ mapping: Node.Mapping, known: [String], at field: FieldPath, sink: DiagnosticSink) {
+        guard sink.spend(mapping.count) else { return }
         for (key, _) in mapping {
             guard let name = key.string, key.scalar != nil else {
                 sink.add(at: key.mark, field, "keys must be plain words")

@@ -30,6 +30,10 @@ extension ProtocolDecoder {
             return result
         }
         for (index, item) in sequence.enumerated() {
+            guard sink.spend(1) else {
+                result.incomplete = true
+                break
+            }
             let itemPath = path.appending(index: index)
             sink.locate(itemPath, at: item.mark)
             guard let mapping = item.mapping else {

@@ -17,7 +17,7 @@ public enum ProtocolDecoder {
     }
 
     public static func decode(_ text: String, path: String, limits: ClinicLimits) -> Result<Decoded, ProtocolFailure> {
-        let sink = DiagnosticSink(path: path)
+        let sink = DiagnosticSink(path: path, text: text)
         let mapping: Node.Mapping
         switch document(text, path: path, needs: "a protocol needs `id`, `title`, `version`, `technique` and `steps`") {
         case .success(let root): mapping = root
@@ -40,16 +40,14 @@ public enum ProtocolDecoder {
             length: length, warnBefore: warnBefore ?? TreatmentProtocol.defaultWarnBefore,
             observation: observation ?? .zero, notes: notes, aftercare: aftercare, steps: steps.steps)
         let stepsIncomplete = steps.incomplete
-        for violation in treatment.violations(limits: limits) {
+        for violation in sink.exhausted ? [] : treatment.violations(limits: limits) {
             // A field that failed to decode holds a stand-in value: judge only what was read.
             if sink.hasProblem(atOrAbove: violation.field) { continue }
             if stepsIncomplete && (violation.field == .key("length") || violation.field == .key("steps")) { continue }
             if id == nil && violation.field == .key("id") { continue }
             sink.add(at: sink.location(of: violation.field), violation.field, violation.message)
         }
-        guard sink.diagnostics.isEmpty else {
-            return .failure(ProtocolFailure(sink.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }))
-        }
+        guard sink.isEmpty else { return .failure(ProtocolFailure(sink.diagnostics)) }
         let idMark = sink.location(of: .key("id"))
         return .success(Decoded(treatment: treatment, idLine: idMark?.line ?? 1, idColumn: idMark?.column ?? 1))
     }
@@ -57,9 +55,16 @@ public enum ProtocolDecoder {
     /// The single YAML document of a file, as a mapping; empty files, several documents, syntax
     /// errors and non-mappings are diagnosed. `needs` tells what the file should hold.
     package static func document(_ text: String, path: String, needs: String) -> Result<Node.Mapping, ProtocolFailure> {
-        let sink = DiagnosticSink(path: path)
+        let sink = DiagnosticSink(path: path, text: text)
         guard !text.allSatisfy(\.isWhitespace) else {
             return .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: "the file is empty; \(needs)")]))
+        }
+        // Far more nodes than bytes can only come from aliases; composing them would take
+        // minutes (Yams hashes every key in full), so such a file is refused first.
+        if let (line, column) = YAMLExpansion.firstAliasPast(text.utf8.count + 10_000, in: text) {
+            return .failure(ProtocolFailure([ProtocolDiagnostic(
+                path: path, line: line, column: column,
+                message: "this alias makes the file expand to far more values than it holds; write the values out without `*` aliases")]))
         }
         let root: Node
         do {
@@ -76,13 +81,39 @@ public enum ProtocolDecoder {
             }
             root = first
         } catch {
-            return .failure(ProtocolFailure([syntaxDiagnostic(error, path: path)]))
+            return .failure(ProtocolFailure([endOfFileClamped(syntaxDiagnostic(error, path: path), text: text)]))
         }
         guard let mapping = root.mapping else {
             sink.add(at: root.mark, .root, "expected a mapping of fields (`key: value`), not a \(root.sequence != nil ? "list" : "single value")")
             return .failure(ProtocolFailure(sink.diagnostics))
         }
         return .success(mapping)
+    }
+
+    /// libyaml places problems found at the end of a file that does not end with a line break
+    /// on the line after the last; they are placed at the end of the last line instead, so every
+    /// line:column names a place in the file.
+    static func endOfFileClamped(_ diagnostic: ProtocolDiagnostic, text: String) -> ProtocolDiagnostic {
+        let end = end(of: text)
+        guard diagnostic.line > end.line else { return diagnostic }
+        var placed = diagnostic
+        (placed.line, placed.column) = end
+        return placed
+    }
+
+    /// The line and column just past the last character, counting lines as YAML does (LF,
+    /// CR, CR LF, NEL, LS, PS).
+    package static func end(of text: String) -> (line: Int, column: Int) {
+        var (lines, width, afterCR) = (1, 0, false)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n" where afterCR: break
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}": (lines, width) = (lines + 1, 0)
+            default: width += 1
+            }
+            afterCR = scalar == "\r"
+        }
+        return (lines, width + 1)
     }
 
     private static func syntaxDiagnostic(_ error: Error, path: String) -> ProtocolDiagnostic {

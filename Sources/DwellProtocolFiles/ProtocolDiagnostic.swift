@@ -24,7 +24,10 @@ public struct ProtocolDiagnostic: Error, Equatable, Sendable, CustomStringConver
 /// "Did you mean …?" for a misspelt key or value: the closest candidate within a small edit distance.
 enum Suggestion {
     static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0)) }
+        // Only candidates within 3 edits can be suggested, and the lengths alone bound the
+        // distance from below: a long word is not compared letter by letter.
+        let nearby = candidates.filter { abs($0.count - word.count) <= 3 }
+        let scored = nearby.map { ($0, distance(word.lowercased(), $0)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         let allowed = max(1, min(3, best.0.count / 3))
         return best.1 <= allowed ? best.0 : nil

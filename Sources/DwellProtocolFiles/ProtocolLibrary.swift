@@ -106,11 +106,14 @@ public struct ProtocolLibrary: Sendable {
     private mutating func reportDuplicateIDs() {
         let groups = Dictionary(grouping: protocols, by: \.treatment.id).filter { $0.value.count > 1 }
         for (id, copies) in groups.sorted(by: { $0.key < $1.key }) {
-            for copy in copies {
-                let others = copies.filter { $0.path != copy.path || $0.idLine != copy.idLine }.map(\.path)
+            for (index, copy) in copies.enumerated() {
+                // At most three other files are named (linear in the copies, however many).
+                let others = copies.indices.lazy.filter { $0 != index }.prefix(3).map { copies[$0].path }
+                let more = copies.count - 1 - others.count
+                let named = others.joined(separator: ", ") + (more > 0 ? " and \(more) more files" : "")
                 diagnostics.append(ProtocolDiagnostic(
                     path: copy.path, line: copy.idLine, column: copy.idColumn, field: .key("id"),
-                    message: "`\(id)` is also the id of \(others.joined(separator: ", ")); protocol ids must be unique"))
+                    message: "`\(id)` is also the id of \(named); protocol ids must be unique"))
             }
         }
         let duplicated = Set(groups.keys)

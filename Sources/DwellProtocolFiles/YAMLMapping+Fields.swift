@@ -12,12 +12,14 @@ package struct FieldReader {
         self.mapping = mapping
         self.path = path
         self.diagnostics = sink
-        for (key, _) in mapping {
+        // Each key and value once (looking a key up in a Yams mapping is a scan of its pairs).
+        guard sink.spend(mapping.count) else { return }
+        for (key, value) in mapping {
             guard let name = key.string, key.scalar != nil else {
                 sink.add(at: key.mark, path, "keys must be plain words")
                 continue
             }
-            sink.locate(path.appending(name), at: mapping[name]?.mark ?? key.mark)
+            sink.locate(path.appending(name), at: value.mark ?? key.mark)
             if !known.contains(name) {
                 let what = context.map { "`\(name)` is not a field of \($0)" } ?? "unknown key `\(name)`"
                 sink.add(at: key.mark, path.appending(name), what + Suggestion.hint(for: name, in: known))
@@ -90,16 +92,110 @@ package struct FieldReader {
 }
 
 /// Collects diagnostics and where each field's value stood, shared by the readers of one file.
+/// Every operation is constant time (or proportional to a field path's depth), so a file with
+/// thousands of problems is judged in time linear in its size; only the first
+/// ``maximumKept`` problems are kept, the rest counted into one "… and N more" line.
 package final class DiagnosticSink {
+    /// Problems kept per file; beyond this they are only counted.
+    package static let maximumKept = 50
+
     package let path: String
-    package private(set) var diagnostics: [ProtocolDiagnostic] = []
+    private var kept: [ProtocolDiagnostic] = []
+    /// Every problem found, kept or only counted.
+    package private(set) var count = 0
+    /// Where the first problem that was only counted stands.
+    private var firstDropped: (line: Int, column: Int)?
+    /// Every field with a problem, so ``hasProblem(atOrAbove:)`` looks up instead of scanning.
+    private var fieldsWithProblems: Set<FieldPath> = []
     private(set) var locations: [FieldPath: Mark] = [:]
+    /// Mapping entries the readers may still visit: YAML aliases (`*name`) can make a small file
+    /// name the same large mapping thousands of times, so the work is bounded by the file's size.
+    private var budget: Int
+    package private(set) var exhausted = false
 
-    package init(path: String) { self.path = path }
+    /// The last place in the file: libyaml puts what it finds at the end of a file that does
+    /// not end with a line break (an empty value, say) on the line after the last.
+    private let end: (line: Int, column: Int)?
 
-    package func add(at mark: Mark?, _ field: FieldPath, _ message: String) {
-        diagnostics.append(ProtocolDiagnostic(
-            path: path, line: mark?.line ?? 1, column: mark?.column ?? 1, field: field, message: message))
+    /// `budget`: how many mapping entries the readers may visit (about the file's size in bytes).
+    package init(path: String, budget: Int = .max) {
+        self.path = path
+        self.budget = budget
+        end = nil
+    }
+
+    /// A sink for the problems in `text`: a budget in proportion to its size, and every place
+    /// kept inside it.
+    package convenience init(path: String, text: String) {
+        self.init(path: path, budget: text.utf8.count + 1_000, end: ProtocolDecoder.end(of: text))
+    }
+
+    private init(path: String, budget: Int, end: (line: Int, column: Int)) {
+        self.path = path
+        self.budget = budget
+        self.end = end
+    }
+
+    package var isEmpty: Bool { count == 0 }
+
+    /// `message` is only built for problems that are kept.
+    package func add(at mark: Mark?, _ field: FieldPath, _ message: @autoclosure () -> String) {
+        var (line, column) = (mark?.line ?? 1, mark?.column ?? 1)
+        if let end, line > end.line { (line, column) = end }
+        count += 1
+        if !field.components.isEmpty { fieldsWithProblems.insert(field) }
+        guard kept.count < Self.maximumKept else {
+            if firstDropped == nil { firstDropped = (line, column) }
+            return
+        }
+        kept.append(ProtocolDiagnostic(path: path, line: line, column: column, field: field, message: message()))
+    }
+
+    /// A problem found elsewhere (e.g. a check over the whole decoded file), counted and capped alike.
+    package func add(_ diagnostic: ProtocolDiagnostic) {
+        var diagnostic = diagnostic
+        if let end, diagnostic.line > end.line { (diagnostic.line, diagnostic.column) = end }
+        count += 1
+        if !diagnostic.field.components.isEmpty { fieldsWithProblems.insert(diagnostic.field) }
+        guard kept.count < Self.maximumKept else {
+            if firstDropped == nil { firstDropped = (diagnostic.line, diagnostic.column) }
+            return
+        }
+        kept.append(diagnostic)
+    }
+
+    /// The kept problems in file order, then "… and N more problems in this file" when some were
+    /// only counted (placed where the first of those stands).
+    package var diagnostics: [ProtocolDiagnostic] {
+        var sorted = kept.enumerated()
+            .sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
+            .map(\.element)
+        if count > kept.count {
+            let place = firstDropped ?? (1, 1)
+            sorted.append(ProtocolDiagnostic(
+                path: path, line: place.line, column: place.column,
+                message: "… and \(count - kept.count) more problems in this file (the first \(kept.count) are shown)"))
+        }
+        return sorted
+    }
+
+    /// Takes `entries` from the budget; false (with one diagnostic) once it is spent.
+    package func spend(_ entries: Int) -> Bool {
+        guard !exhausted else { return false }
+        budget -= entries
+        if budget < 0 {
+            exhausted = true
+            // Always shown: it explains why the file was not read to its end.
+            count += 1
+            if kept.count >= Self.maximumKept {
+                let dropped = kept.removeLast()
+                if firstDropped == nil { firstDropped = (dropped.line, dropped.column) }
+            }
+            kept.append(ProtocolDiagnostic(
+                path: path, message: "the file expands (through `*` aliases) to far more fields than it holds; write the fields out without aliases"))
+            return false
+        }
+        return true
     }
 
     package func locate(_ field: FieldPath, at mark: Mark?) {
@@ -118,6 +214,11 @@ package final class DiagnosticSink {
 
     /// Whether a field, or a mapping or list holding it, already has a decoding problem.
     package func hasProblem(atOrAbove field: FieldPath) -> Bool {
-        diagnostics.contains { !$0.field.components.isEmpty && field.components.starts(with: $0.field.components) }
+        var current = field
+        while !current.components.isEmpty {
+            if fieldsWithProblems.contains(current) { return true }
+            current = current.parent
+        }
+        return false
     }
 }

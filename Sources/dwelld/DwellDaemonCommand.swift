@@ -11,8 +11,13 @@ struct DwellDaemonCommand: AsyncParsableCommand {
         discussion: """
             Configuration comes from --config (default /etc/dwell/dwell.yaml). With --simulator and \
             no config file it serves beds 1 and 2 on the simulated board with the protocols in \
-            ./Protocols. The API listens on 127.0.0.1:8470; binding to anything but loopback \
-            requires --token-file (or token_file in the config). SIGHUP reloads protocols; \
+            ./Protocols. The API listens on 127.0.0.1:8470; --listen and `listen` take an IP \
+            address (IPv4, or IPv6 in brackets) or localhost with a port, never a DNS name. \
+            Binding to anything but loopback requires --token-file (or token_file in the config): \
+            a file only its owner may read or write (chmod 600), holding a token of 16 or more \
+            characters. Every config problem is reported as FILE:LINE:COLUMN: error: FIELD: \
+            message (a missing folder or file at the line that named it) and exits 78. \
+            SIGHUP reloads protocols (checked off the timing path; the old ones stay on error); \
             SIGTERM shuts down safely. Under systemd (Type=notify) it reports READY=1, WATCHDOG=1, STOPPING=1. \
             At start-up, a bed whose last session the clinic record shows unfinished (power loss, \
             crash, kill) shows INTERRUPTED - needles may still be in - until a therapist resumes or \
@@ -21,13 +26,16 @@ struct DwellDaemonCommand: AsyncParsableCommand {
         version: "0.1.0"
     )
 
+    /// sysexits EX_CONFIG: every config problem, including a bad command-line value.
+    static let configExit: Int32 = 78
+
     @Option(help: ArgumentHelp("Config file.", valueName: "path"))
     var config: String?
 
     @Flag(help: "Drive the simulated indicator board (development and demos).")
     var simulator = false
 
-    @Option(help: ArgumentHelp("Listen on HOST:PORT.", valueName: "host:port"))
+    @Option(help: ArgumentHelp("Listen on HOST:PORT (an IP address or localhost; no DNS names).", valueName: "host:port"))
     var listen: String?
 
     @Option(help: ArgumentHelp("Clinic record file.", valueName: "path"))
@@ -36,7 +44,7 @@ struct DwellDaemonCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Protocol folder.", valueName: "path"))
     var protocols: String?
 
-    @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the API bearer token.", valueName: "path"))
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the API bearer token (mode 0600).", valueName: "path"))
     var tokenFile: String?
 
     func run() async throws {
@@ -46,9 +54,12 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "dwelld")
+        var resolved: DaemonConfig?
         do {
             let config = try resolvedConfig()
-            let token = try readToken(config)
+            resolved = config
+            try Self.checkPaths(config)
+            let token = try Self.readToken(config)
             let board = try await DaemonBoard.open(config, logger: logger)
             defer { board.release(logger: logger) }
             let beds = try DaemonBeds(config: config, outputs: board.outputs, logger: logger)
@@ -56,11 +67,12 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             try board.attachButtons(to: beds, logger: logger)
             logger.info("record \(config.record); protocols \(config.protocols) (\(beds.protocols.count)); board \(config.board)")
             raiseDescriptorLimit(logger: logger)
-            try await DwellDaemonRunner(beds: beds, listen: config.listen, token: token, hosts: HostPolicy(listen: config.listen),
+            try await DwellDaemonRunner(beds: beds, listen: config.listen, token: token, hosts: HostPolicy(listen: config.listen, allowedNames: config.allowedHosts),
                                         notifier: SystemdNotifier(), logger: logger).run()
         } catch let error as DaemonError {
-            FileHandle.standardError.write(Data("dwelld: cannot start: \(error)\n".utf8))
-            throw ExitCode(78)
+            let text = resolved.map { Self.located(error, in: $0) } ?? error.description
+            FileHandle.standardError.write(Data("dwelld: cannot start: \(text)\n".utf8))
+            throw ExitCode(Self.configExit)
         }
     }
 
@@ -75,7 +87,7 @@ struct DwellDaemonCommand: AsyncParsableCommand {
         if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { logger.warning("cannot raise the open-file limit to \(limit.rlim_max)") }
     }
 
-    private func resolvedConfig() throws -> DaemonConfig {
+    private func resolvedConfig() throws(DaemonError) -> DaemonConfig {
         var config = simulator ? DaemonConfig.simulatorDefaults : DaemonConfig()
         // --simulator needs no config file; otherwise the default one is read when none is named.
         let path = self.config ?? (simulator ? nil : DaemonConfig.defaultPath)
@@ -86,26 +98,67 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             }
         }
         if let listen {
-            guard let address = ListenAddress(listen) else { throw ValidationError("--listen `\(listen)` is not HOST:PORT") }
-            config.listen = address
+            switch ListenAddress.parse(listen) {
+            case .success(let address): config.listen = address
+            case .failure(let problem): throw DaemonError.config([.init(path: "--listen", message: problem.description)])
+            }
+            config.sources["listen"] = nil
         }
-        if let record { config.record = record }
-        if let protocols { config.protocols = protocols }
-        if let tokenFile { config.tokenFile = tokenFile }
-        if simulator { config.board = "simulator" }
+        if let record { config.record = record; config.sources["record"] = nil }
+        if let protocols { config.protocols = protocols; config.sources["protocols"] = nil }
+        if let tokenFile { config.tokenFile = tokenFile; config.sources["token_file"] = nil }
+        if simulator { config.board = "simulator"; config.sources["board"] = nil }
         return config
     }
 
-    private func readToken(_ config: DaemonConfig) throws -> String? {
+    /// What the config names must exist before anything is opened, so that the error names the
+    /// config line rather than some later failure.
+    static func checkPaths(_ config: DaemonConfig) throws(DaemonError) {
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: config.protocols, isDirectory: &isFolder) {
+            throw .protocols([.init(path: config.protocols, message: "no such folder \(config.protocols)")])
+        }
+        if !isFolder.boolValue {
+            throw .protocols([.init(path: config.protocols, message: "\(config.protocols) is not a folder")])
+        }
+        if config.board != "simulator", !FileManager.default.fileExists(atPath: config.board) {
+            throw .board("no such board file \(config.board)")
+        }
+    }
+
+    static func readToken(_ config: DaemonConfig) throws(DaemonError) -> String? {
         guard let path = config.tokenFile else {
             if config.listen.isLoopback { return nil }
             throw DaemonError.token("listening on \(config.listen) (not loopback) needs a bearer token: set token_file or --token-file")
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw DaemonError.token("cannot read the token file \(path)")
+        switch TokenFile.read(path) {
+        case .success(let token): return token
+        case .failure(let problem): throw DaemonError.token(problem.description)
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard token.count >= 16 else { throw DaemonError.token("the token in \(path) is shorter than 16 characters") }
-        return token
+    }
+
+    /// A start-up error, placed at the config line that named what failed (the protocols
+    /// folder, the record, the board file, the token file, the listen address) when it came
+    /// from the config file.
+    static func located(_ error: DaemonError, in config: DaemonConfig) -> String {
+        // `if case` rather than a switch: a case added to DaemonError elsewhere prints as it is.
+        if case .protocols(let diagnostics) = error {
+            // Problems inside protocol files keep their own file:line:column; problems with the
+            // folder itself are placed where the config names the folder.
+            let inFiles = diagnostics.filter { $0.path != config.protocols }
+            let header = inFiles.isEmpty ? [] : [config.located("protocols", "the protocol files in \(config.protocols) have problems:")]
+            return (header + diagnostics.map { diagnostic in
+                diagnostic.path == config.protocols
+                    ? config.located("protocols", diagnostic.message.contains(config.protocols)
+                        ? diagnostic.message : "\(config.protocols): \(diagnostic.message)")
+                    : diagnostic.description
+            }).joined(separator: "\n")
+        }
+        if case .record(let problem) = error { return config.located("record", "\(problem)") }
+        if case .board(let message) = error { return config.located("board", message) }
+        if case .token(let message) = error {
+            return config.tokenFile == nil ? config.located("listen", message) : config.located("token_file", message)
+        }
+        return error.description
     }
 }

@@ -109,7 +109,7 @@ struct DaemonProcessTests {
         let daemon = try DaemonProcess(arguments: ["--config", config])
         #expect(daemon.awaitExit(seconds: 10) == 78)
         let log = daemon.log
-        #expect(log.contains("dwelld: cannot start: \(config):1:7: error: beds: bed names must be unique"))
+        #expect(log.contains("dwelld: cannot start: \(config):1:13: error: beds[1]: `1` is listed twice; bed names must be unique"), "\(log)")
         #expect(log.contains("\(config):2:9: error: listen: `nowhere` is not HOST:PORT"))
         #expect(log.contains("\(config):3:1: error: bord: unknown key `bord`; did you mean `board`?"))
 
@@ -117,8 +117,8 @@ struct DaemonProcessTests {
         try "beds: [\"1\"]\nprotocols: Protocols\nboard: \(folder)/missing-board.yaml\n".write(toFile: board, atomically: true, encoding: .utf8)
         let noBoard = try DaemonProcess(arguments: ["--config", board], simulator: false)
         #expect(noBoard.awaitExit(seconds: 10) == 78)
-        #expect(noBoard.log.contains("dwelld: cannot start: board: \(folder)/missing-board.yaml:1:1: error: (document): cannot read the board file"),
-                "\(noBoard.log)")
+        #expect(noBoard.log.contains("dwelld: cannot start: \(board):3:8: error: board: no such board file \(folder)/missing-board.yaml"),
+                "the error is placed at the config line naming the board file: \(noBoard.log)")
 
         let open = try DaemonProcess(arguments: ["--listen", "0.0.0.0:\(freePort())"])
         #expect(open.awaitExit(seconds: 10) == 78)

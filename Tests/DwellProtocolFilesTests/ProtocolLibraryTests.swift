@@ -106,8 +106,9 @@ struct ProtocolLibraryTests {
             Issue.record("must fail")
             return
         }
-        #expect(failure.diagnostics.contains { $0.field.description == "a0" && $0.message.contains("unknown key") })
-        #expect(failure.diagnostics.contains { $0.field.description == "id" })
+        // Refused at the alias that makes the expansion run away, before the document is composed.
+        #expect(failure.diagnostics.count == 1)
+        #expect(failure.diagnostics.first?.message.contains("expand to far more values than it holds") == true, "\(failure.diagnostics)")
     }
 
     private func temporaryFolder() throws -> String {
