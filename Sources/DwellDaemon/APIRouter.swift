@@ -11,6 +11,7 @@ public enum APIRouter {
         let router = Router(context: BasicRequestContext.self)
         if let token { router.add(middleware: BearerTokenMiddleware(token: token)) }
         let api = router.group("api/v1")
+        addRecordRoutes(to: api, beds: beds)
 
         api.get("protocols") { _, _ in
             try json(beds.protocols.map(ProtocolInfo.init))

@@ -34,6 +34,22 @@ struct SessionRunnerFaultTests {
         #expect(faults.first == "line write failed: No such device")
         #expect(reports.lampChanges.contains { $0.lamp == .red && $0.on }, "the fault lamp is requested")
     }
+
+    @Test func aRecordFaultClearsWhenTheRecordRecoversButAnOutputFaultStays() async throws {
+        var harness = Harness(neckShoulder(), output: SimulatedBoard())
+        try await harness.runner.start()
+        await harness.runner.reportFault("clinic record: the disk is full")
+        #expect(await harness.runner.snapshot().fault)
+        await harness.runner.clearFault()
+        #expect(await !harness.runner.snapshot().fault, "the record recovered: no fault")
+
+        var failing = Harness(neckShoulder(), output: FailingOutput(failAfter: 1))
+        try await failing.runner.start()
+        await failing.run(until: .seconds(170))
+        await failing.runner.reportFault("clinic record: the disk is full")
+        await failing.runner.clearFault()
+        #expect(await failing.runner.snapshot().fault, "the indicator output still fails: the fault stays")
+    }
 }
 
 struct VirtualClockTests {

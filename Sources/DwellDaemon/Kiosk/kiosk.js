@@ -1140,6 +1140,30 @@
     } catch (_) { /* the stream or polling will report */ }
   }
 
+  // ---------------------------------------------------------------------------------------
+  // Record fault: a damaged clinic record found at start-up, shown until acknowledged.
+
+  const recordBanner = $("#record-banner");
+  function showRecord(status) {
+    const fault = status && status.fault;
+    recordBanner.hidden = !fault;
+    if (!fault) return;
+    recordBanner.toggleAttribute("data-acknowledged", !!fault.acknowledged);
+    setText($("#record-text"), `CLINIC RECORD DAMAGED — moved to ${fault.moved_to}; beds shown interrupted` +
+      (fault.acknowledged ? " (acknowledged)" : ""));
+    $("#record-ack").hidden = !!fault.acknowledged;
+  }
+  async function loadRecord() {
+    const status = await getJSON("record");
+    if (status) showRecord(status);
+  }
+  $("#record-ack").addEventListener("click", async () => {
+    const res = await request(`${API}/record/acknowledge`, {});
+    if (res.ok) showRecord(res.body); else setText($("#record-text"), res.message);
+  });
+  setInterval(loadRecord, 10000);
+  loadRecord();
+
   initialLoad();
   openStream();
   loadProtocols();
