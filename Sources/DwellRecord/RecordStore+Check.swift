@@ -15,6 +15,8 @@ public struct RecordCheck: Equatable, Sendable {
     /// The walk reached the last row: no row after `verifiedSeq` was left unread. False when the
     /// chain broke or the pages could not be read.
     public var reachedEnd: Bool
+    /// `PRAGMA quick_check` found the pages sound.
+    public var pagesSound = true
 
     public var isIntact: Bool { problem == nil }
 }
@@ -41,10 +43,11 @@ extension RecordStore {
     /// than damage (I/O, permissions).
     public func check() throws(RecordError) -> RecordCheck {
         do {
-            return try database.read { db in try Self.check(db) }
+            // Outside a transaction: on malformed pages the closing COMMIT would fail too and hide what was found.
+            return try database.unsafeRead { db in try Self.check(db) }
         } catch let error as DatabaseError where Self.isDamage(error) {
             return RecordCheck(checkedFrom: 0, verifiedSeq: 0, verifiedHash: RecordChain.genesis, walked: 0,
-                               problem: "the file's pages are malformed: \(error)", reachedEnd: false)
+                               problem: "the file's pages are malformed: \(error)", reachedEnd: false, pagesSound: false)
         } catch {
             throw Self.openError(path, error)
         }
@@ -60,7 +63,10 @@ extension RecordStore {
         var result = RecordCheck(checkedFrom: 0, verifiedSeq: 0, verifiedHash: RecordChain.genesis, walked: 0, problem: nil, reachedEnd: false)
         guard try db.tableExists("events") else {
             result.reachedEnd = true
-            if quick != ["ok"] { result.problem = "PRAGMA quick_check: " + quick.prefix(5).joined(separator: "; ") }
+            if quick != ["ok"] {
+                result.pagesSound = false
+                result.problem = "PRAGMA quick_check: " + quick.prefix(5).joined(separator: "; ")
+            }
             return result
         }
         var start: (seq: Int64, hash: String) = (0, RecordChain.genesis)
@@ -83,6 +89,7 @@ extension RecordStore {
         result.reachedEnd = walked.firstBad == nil
         if let bad = walked.firstBad { problem = problem ?? "the chain breaks at seq \(bad): \(walked.problem ?? "")" }
         if quick != ["ok"] {
+            result.pagesSound = false
             let found = "PRAGMA quick_check: " + quick.prefix(5).joined(separator: "; ")
             problem = problem.map { found + "; " + $0 } ?? found
         }

@@ -12,7 +12,8 @@ public struct RecordDamage: Equatable, Sendable {
     /// The last row whose chain was verified, and its hash (`0` and the genesis hash when none).
     public var lastVerifiedSeq: Int64
     public var lastVerifiedHash: String
-    /// Every row of the damaged file was read and verified (the damage hid no row).
+    /// The pages were sound, every row was read and verified, and the latest sessions could be
+    /// read: the damage hid no row (only then may a bed be shown idle).
     public var allRowsVerified: Bool
     /// Each bed's latest session among the verified rows (empty when they could not be read).
     public var latestSessions: [String: [RecordEntry]]
@@ -58,17 +59,17 @@ extension RecordStore {
     /// (`record.recovered`) names it, its last verified row and what was wrong.
     public static func openChecked(path: String, now: Date = Date()) throws(RecordError) -> RecordOpening {
         var check: RecordCheck
-        var latest: [String: [RecordEntry]] = [:]
+        var latest: [String: [RecordEntry]]?
         try prepareFile(at: path)
         do throws(RecordError) {
             // Read-only first: nothing (not even a migration or a WAL checkpoint) touches a damaged file.
             let reader = try RecordStore(path: path, options: Options(readOnly: true))
             check = try reader.check()
-            if !check.isIntact { latest = (try? reader.latestSessions(through: check.verifiedSeq)) ?? [:] }
+            if !check.isIntact { latest = try? reader.latestSessionsScanning(through: check.verifiedSeq) }
             reader.close()
         } catch .damaged(_, let reason) {
             check = RecordCheck(checkedFrom: 0, verifiedSeq: 0, verifiedHash: RecordChain.genesis, walked: 0,
-                                problem: "the file cannot be opened as a database: \(reason)", reachedEnd: false)
+                                problem: "the file cannot be opened as a database: \(reason)", reachedEnd: false, pagesSound: false)
         }
         guard let problem = check.problem else {
             let store = try RecordStore(path: path)
@@ -78,7 +79,8 @@ extension RecordStore {
         let movedTo = try moveAside(path, now: now)
         let damage = RecordDamage(problem: problem, movedTo: movedTo, detectedAt: RecordTime.string(from: now),
                                   lastVerifiedSeq: check.verifiedSeq, lastVerifiedHash: check.verifiedHash,
-                                  allRowsVerified: check.reachedEnd, latestSessions: latest)
+                                  allRowsVerified: check.reachedEnd && check.pagesSound && latest != nil,
+                                  latestSessions: latest ?? [:])
         let store = try RecordStore(path: path)
         let note = RecoveryNote(movedTo: movedTo, lastVerifiedSeq: check.verifiedSeq, lastVerifiedHash: check.verifiedHash, problem: problem)
         let first = try store.appendNow(RecordEvent(
@@ -130,6 +132,30 @@ extension RecordStore {
             }
         } catch {
             throw RecordError.writeFailed(String(describing: error))
+        }
+    }
+
+    /// Each bed's latest session up to `last`, by one scan of the table in sequence order (no
+    /// index: on a damaged file the indexes may be what is broken).
+    func latestSessionsScanning(through last: Int64) throws(RecordError) -> [String: [RecordEntry]] {
+        do {
+            return try database.unsafeRead { db in
+                var found: [String: [RecordEntry]] = [:]
+                var seen: Set<String> = []
+                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events NOT INDEXED WHERE seq <= ? ORDER BY seq", arguments: [last])
+                while let row = try rows.next() {
+                    let entry = try RecordEntry(row: row)
+                    guard !entry.type.hasPrefix("record.") else { continue }
+                    if found[entry.bed]?.first?.sessionID == entry.sessionID {
+                        found[entry.bed, default: []].append(entry)
+                    } else if seen.insert(entry.sessionID).inserted {
+                        found[entry.bed] = [entry]
+                    }
+                }
+                return found
+            }
+        } catch {
+            throw Self.openError(path, error)
         }
     }
 
