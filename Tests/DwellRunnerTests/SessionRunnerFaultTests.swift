@@ -20,6 +20,22 @@ final class FailingOutput: IndicatorOutput {
     }
 }
 
+/// An output whose `at`-th write fails, and no other.
+final class FailingOnce: IndicatorOutput {
+    private let writes = Mutex(0)
+    let at: Int
+
+    init(at: Int) { self.at = at }
+
+    func apply(_ changes: [LampChange]) throws(IndicatorError) {
+        let count = writes.withLock { count in
+            count += 1
+            return count
+        }
+        if count == at { throw IndicatorError("line write failed: Input/output error") }
+    }
+}
+
 struct SessionRunnerFaultTests {
     @Test func anOutputFailureShowsAFaultAndTimingGoesOn() async throws {
         var harness = Harness(neckShoulder(), output: FailingOutput(failAfter: 1),
@@ -43,12 +59,15 @@ struct SessionRunnerFaultTests {
         await harness.runner.clearFault()
         #expect(await !harness.runner.snapshot().fault, "the record recovered: no fault")
 
-        var failing = Harness(neckShoulder(), output: FailingOutput(failAfter: 1))
-        try await failing.runner.start()
-        await failing.run(until: .seconds(170))
-        await failing.runner.reportFault("clinic record: the disk is full")
-        await failing.runner.clearFault()
-        #expect(await failing.runner.snapshot().fault, "the indicator output still fails: the fault stays")
+        // One failed line write (later writes work again): the output fault stays for the session.
+        var failedOnce = Harness(neckShoulder(), output: FailingOnce(at: 2))
+        try await failedOnce.runner.start()
+        await failedOnce.run(until: .seconds(170))
+        #expect(await failedOnce.runner.snapshot().fault)
+        await failedOnce.runner.reportFault("clinic record: the disk is full")
+        await failedOnce.runner.clearFault()
+        await failedOnce.run(until: .seconds(200))
+        #expect(await failedOnce.runner.snapshot().fault, "the indicator output failed: that fault stays")
     }
 }
 
