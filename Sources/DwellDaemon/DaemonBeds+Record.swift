@@ -62,6 +62,10 @@ extension DaemonBeds {
     /// verified and its latest session there had ended; every other bed is interrupted.
     func restoreAfterDamage(_ damage: RecordDamage) async -> [String] {
         var restored: [String] = []
+        for (bed, rows) in damage.latestSessions.sorted(by: { $0.key < $1.key }) where controllers[bed] == nil {
+            guard !rows.contains(where: { RecordStore.endingTypes.contains($0.type) }) else { continue }
+            logger.critical("session \(rows.first?.sessionID ?? "?") on bed \(bed) may not have ended, but bed \(bed) is not configured here; check that bed")
+        }
         for bed in config.beds {
             guard let controller = controllers[bed] else { continue }
             let rows = damage.latestSessions[bed]

@@ -1146,12 +1146,9 @@
   const recordBanner = $("#record-banner");
   function showRecord(status) {
     const fault = status && status.fault;
-    recordBanner.hidden = !fault;
-    if (!fault) return;
-    recordBanner.toggleAttribute("data-acknowledged", !!fault.acknowledged);
-    setText($("#record-text"), `CLINIC RECORD DAMAGED — moved to ${fault.moved_to}; beds shown interrupted` +
-      (fault.acknowledged ? " (acknowledged)" : ""));
-    $("#record-ack").hidden = !!fault.acknowledged;
+    recordBanner.hidden = !fault || !!fault.acknowledged;
+    if (recordBanner.hidden) return;
+    setText($("#record-text"), `CLINIC RECORD DAMAGED — moved to ${fault.moved_to}; beds shown interrupted`);
   }
   async function loadRecord() {
     const status = await getJSON("record");
