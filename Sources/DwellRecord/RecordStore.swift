@@ -60,10 +60,11 @@ public final class RecordStore: Sendable {
                 database = pool
                 isImmutable = false
                 return
-            } catch let error as DatabaseError where Self.isDamage(error) {
-                throw Self.openError(path, error)
+            } catch let error as DatabaseError where Self.mayBeReadOnlyMedia(error) {
+                // The `-shm` file cannot be created (read-only folder or medium): immutable below.
+                // Never for busy or locked errors: immutable reads of a file being written go wrong.
             } catch {
-                // Most often read-only media: the `-shm` file cannot be created. Try immutable below.
+                throw Self.openError(path, error)
             }
         }
         do {
@@ -89,6 +90,11 @@ public final class RecordStore: Sendable {
             }
         }
         return "file:\(escaped)?mode=ro&immutable=1"
+    }
+
+    static func mayBeReadOnlyMedia(_ error: DatabaseError) -> Bool {
+        let codes: [ResultCode] = [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR]
+        return codes.contains(error.resultCode)
     }
 
     static func isDamage(_ error: DatabaseError) -> Bool {
