@@ -22,8 +22,10 @@ public struct RecordedReports<C: Clock>: Sendable where C.Duration == Duration {
         self.recorder = recorder
     }
 
-    /// Consumes the runner's reports until the session ends. Returns how many events are still
-    /// not in the record after a last retry (0 when everything was recorded).
+    /// Consumes the runner's reports until the session ends. Returns how many events of this
+    /// session are still not in the record after a last retry (0 when everything was recorded).
+    /// After a failure, the fault is shown until a later write succeeds (the writer writes the
+    /// queued events first, in order, so that success means they are in too).
     public func run(_ handle: (Outcome) async -> Void) async -> Int {
         var faulted = false
         for await report in runner.reports {
@@ -38,6 +40,10 @@ public struct RecordedReports<C: Clock>: Sendable where C.Duration == Duration {
                 case .fault(let message, let at): entry = try await recorder.recordFault(message, at: at)
                 default: entry = nil
                 }
+                if faulted, entry != nil {
+                    faulted = false
+                    await runner.clearFault()
+                }
                 await handle(.delivered(report, entry: entry))
             } catch {
                 if !faulted { await runner.reportFault("clinic record: \(error)") }
@@ -45,6 +51,7 @@ public struct RecordedReports<C: Clock>: Sendable where C.Duration == Duration {
                 await handle(.unrecorded(report, error))
             }
         }
-        return await recorder?.writer.retry() ?? 0
+        guard let recorder else { return 0 }
+        return await recorder.writer.retry(session: recorder.context.sessionID)
     }
 }

@@ -30,7 +30,8 @@ public enum APIRouter {
         on(.get, "protocols") { _, _ in
             try json(beds.protocols.map(ProtocolInfo.init))
         }
-        on(.post, "protocols/reload") { _, _ in
+        on(.post, "protocols/reload") { request, _ in
+            _ = try await decodeIfPresent(NoFields.self, from: request)
             switch await beds.reloadProtocols() {
             case .success(let count): return try json(["loaded": count])
             case .failure(let error):
@@ -55,31 +56,17 @@ public enum APIRouter {
         }
         on(.post, "beds/:bed/:command") { request, context in
             let controller = try beds.controller(try context.parameters.require("bed"))
-            let name = try context.parameters.require("command")
-            let command: SessionCommand
-            switch name {
-            case "pause": command = .pause
-            case "resume": command = .resume
-            case "skip": command = .skip
-            case "abort": command = .abort
-            case "ack", "acknowledge": command = .acknowledge
-            case "extend": command = .extend(try await extensionAmount(request))
-            case "silence": command = .silence
-            case "finish": command = .finish
-            case "rapid-removal": command = .rapidRemoval
-            case "needles-in", "needles-out", "close": command = try await needleCommand(name, request)
-            default:
-                throw Problem(.notFound, "Unknown command", """
-                    `\(name)`: use pause, resume, extend, skip, abort, ack, needles-in, needles-out, rapid-removal, \
-                    silence, close or finish
-                    """)
-            }
-            return try json(try await controller.command(command))
+            let fields = try await decodeIfPresent(CommandBody.self, from: request) ?? CommandBody()
+            return try json(try await controller.command(try fields.command(try context.parameters.require("command"))))
         }
         on(.get, "stream") { _, _ in try stream(beds) }
+        addRecordRoutes(beds: beds, on: on)
         Kiosk.addRoutes(to: router, table: &table)
         return (router, table)
     }
+
+    /// Registers a handler for `method /api/v1/path`, in the router and in the gate's table.
+    typealias Route = (HTTPRequest.Method, String, @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) -> Void
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -94,6 +81,12 @@ public enum APIRouter {
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         try decode(type, from: try await body(of: request))
+    }
+
+    /// The body decoded as `T`, or nil when there is none: a body that is there must be right.
+    static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T? {
+        let body = try await body(of: request)
+        return body.readableBytes == 0 ? nil : try decode(type, from: body)
     }
 
     /// The request body, refused when over 64 KiB.
@@ -112,48 +105,10 @@ public enum APIRouter {
             throw Problem(.badRequest, "Malformed JSON", "the field `\(key.stringValue)` is missing")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw Problem(.badRequest, "Malformed JSON", "`\(field)` has the wrong type: \(context.debugDescription)")
+            let what = field.isEmpty ? "the body" : "`\(field)`"
+            throw Problem(.badRequest, "Malformed JSON", "\(what) has the wrong type: \(context.debugDescription)")
         } catch {
             throw Problem(.badRequest, "Malformed JSON", "the body is not the JSON object this endpoint takes")
-        }
-    }
-
-    /// `needles-in {"count", "step"?}`, `needles-out {"count"?, "step"?}`, `close {"reason"}`.
-    static func needleCommand(_ name: String, _ request: Request) async throws -> SessionCommand {
-        struct Counted: Decodable {
-            var count: Int?
-            var step: Int?
-            var reason: String?
-        }
-        let body = try await body(of: request)
-        let fields = body.readableBytes > 0 ? try decode(Counted.self, from: body) : Counted()
-        switch name {
-        case "needles-in":
-            guard let count = fields.count else {
-                throw Problem(.unprocessableContent, "Count required", "`count`: how many needles are in at the site (0 to \(NeedleLedger.maximumPerSite))")
-            }
-            return .placeNeedles(count: count, step: fields.step)
-        case "needles-out":
-            return .removeNeedles(count: fields.count, step: fields.step)
-        default:
-            guard let reason = fields.reason else {
-                throw Problem(.unprocessableContent, "Reason required",
-                              "`reason`: why the session closes with the needle counts differing (recorded as a possible adverse event)")
-            }
-            return .closeWithMismatch(reason: reason)
-        }
-    }
-
-    static func extensionAmount(_ request: Request) async throws -> Duration {
-        let body = try await body(of: request)
-        guard body.readableBytes > 0 else { return SessionCommand.defaultExtension }
-        struct Extend: Decodable { var by: String? }
-        let extend = try decode(Extend.self, from: body)
-        guard let text = extend.by else { return SessionCommand.defaultExtension }
-        do {
-            return try Duration.parse(notation: text)
-        } catch {
-            throw Problem(.unprocessableContent, "Bad extension", "`by`: \(error.description)")
         }
     }
 }

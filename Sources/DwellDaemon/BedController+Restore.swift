@@ -13,21 +13,21 @@ extension BedController {
     /// ones; the session can be resumed only with the very protocol file it started with.
     func restore(_ rows: [RecordEntry], protocols: [LoadedProtocol], aftercare: String, now: Date = Date(),
                  clockSynchronised: Bool? = SystemClock.isSynchronised) async {
-        guard let first = rows.first, let last = rows.last,
-              let started = rows.first(where: { $0.type == SessionEvent.Kind.sessionStarted.rawValue }) else {
-            logger.notice("bed \(id): session \(rows.first?.sessionID ?? "?") was never started (only its checklist is recorded)")
+        guard let first = rows.first, let last = rows.last else { return }
+        guard let started = rows.first(where: { $0.type == SessionEvent.Kind.sessionStarted.rawValue }) else {
+            if rows.allSatisfy({ $0.type == SessionRecorder.checklistType }) {
+                logger.notice("bed \(id): session \(first.sessionID) was never started (only its checklist is recorded)")
+                return
+            }
+            // Events but no start: the session began in a record found damaged (or its start row is gone).
+            await restoreUnverified(rows, reason: """
+                cannot resume: the clinic record holds no start of session \(first.sessionID) (it began in a record \
+                that was found damaged); count the needles at the bed and finish the session
+                """, protocols: protocols, aftercare: aftercare, now: now, clockSynchronised: clockSynchronised)
             return
         }
         let lastOffset = Duration.microseconds(rows.map(\.monotonicUs).max() ?? 0)
-        // How far into the session it is now: by the wall clock, but never before the last event.
-        var uncertain = clockSynchronised != true
-        var offset = lastOffset
-        let sinceStart = RecordTime.date(from: started.wallTime).map { Duration.microseconds(Int64(now.timeIntervalSince($0) * 1_000_000)) }
-        if let sinceStart, sinceStart >= lastOffset {
-            offset = sinceStart
-        } else {
-            uncertain = true
-        }
+        let (offset, uncertain) = Self.elapsed(since: started, lastOffset: lastOffset, now: now, clockSynchronised: clockSynchronised)
         let loaded = protocols.first { $0.treatment.id == first.protocolID && $0.sha256 == first.protocolSHA256 }
         var reason: String?
         var machine: SessionStateMachine
@@ -39,31 +39,87 @@ extension BedController {
                                      recorded: rows.compactMap { row in SessionEvent.Kind(rawValue: row.type).map { ($0, row.step) } })
         } catch {
             reason = "cannot resume: \(error.description); finish the session and start a new one"
-            let stand = protocols.first { $0.treatment.id == first.protocolID }?.treatment ?? TreatmentProtocol(
-                id: first.protocolID, title: first.protocolTitle, version: first.protocolVersion, technique: .superficial, steps: [])
-            machine = SessionStateMachine(interruptedAt: offset, treatment: stand, limits: limits, needles: Self.needles(rows),
-                                          stepsDone: rows.contains { $0.type == SessionEvent.Kind.sessionOverrun.rawValue })
+            machine = Self.unresumable(rows, at: offset, protocols: protocols, limits: limits)
         }
-        let context = SessionContext(
-            sessionID: first.sessionID, bed: id, protocolID: first.protocolID, protocolVersion: first.protocolVersion,
-            protocolTitle: first.protocolTitle, protocolSHA256: first.protocolSHA256, therapist: first.therapist, patient: first.patient)
-        let runner = SessionRunner(machine: machine, clock: ContinuousClock(), output: output)
         let interruption = Interruption(
             startedAt: started.wallTime, lastEventAt: last.wallTime, detectedAt: RecordTime.string(from: now),
             sinceStartMs: offset.wholeMilliseconds, uncertain: uncertain, resumable: reason == nil, reason: reason)
-        launch(ActiveSession(id: first.sessionID, treatment: machine.treatment, therapist: first.therapist, patient: first.patient,
+        await adoptInterrupted(machine, context: Self.context(of: first, bed: id), interruption: interruption, at: offset, aftercare: aftercare)
+    }
+
+    /// A bed whose state the record cannot establish (it was found damaged, or the session's start
+    /// is not in it): shown interrupted, never resumable, never idle. `rows` are the session's
+    /// verified rows when there are any (their needle counts and ids are shown), else nil: an
+    /// unknown session.
+    func restoreUnverified(_ rows: [RecordEntry]?, reason: String, protocols: [LoadedProtocol], aftercare: String,
+                           now: Date = Date(), clockSynchronised: Bool? = SystemClock.isSynchronised) async {
+        let detected = RecordTime.string(from: now)
+        guard let rows, let first = rows.first, let last = rows.last else {
+            let context = SessionContext(
+                sessionID: UUID().uuidString.lowercased(), bed: id, protocolID: Self.unknownProtocol.id, protocolVersion: 0,
+                protocolTitle: Self.unknownProtocol.title, protocolSHA256: "-", therapist: nil, patient: nil)
+            let machine = SessionStateMachine(interruptedAt: .zero, treatment: Self.unknownProtocol, limits: limits,
+                                              needles: NeedleLedger(), stepsDone: false)
+            let interruption = Interruption(startedAt: detected, lastEventAt: detected, detectedAt: detected, sinceStartMs: 0,
+                                            uncertain: true, resumable: false, reason: reason)
+            await adoptInterrupted(machine, context: context, interruption: interruption, at: .zero, aftercare: aftercare)
+            return
+        }
+        let started = rows.first { $0.type == SessionEvent.Kind.sessionStarted.rawValue } ?? first
+        let lastOffset = Duration.microseconds(rows.map(\.monotonicUs).max() ?? 0)
+        let (offset, uncertain) = Self.elapsed(since: started, lastOffset: lastOffset, now: now, clockSynchronised: clockSynchronised)
+        let interruption = Interruption(startedAt: started.wallTime, lastEventAt: last.wallTime, detectedAt: detected,
+                                        sinceStartMs: offset.wholeMilliseconds, uncertain: uncertain, resumable: false, reason: reason)
+        await adoptInterrupted(Self.unresumable(rows, at: offset, protocols: protocols, limits: limits),
+                               context: Self.context(of: first, bed: id), interruption: interruption, at: offset, aftercare: aftercare)
+    }
+
+    /// What an unknown session shows as its protocol.
+    static let unknownProtocol = TreatmentProtocol(
+        id: "unknown", title: "Unknown session (clinic record damaged)", version: 0, technique: .superficial, steps: [])
+
+    /// How far into the session it is now: by the wall clock, but never before the last event;
+    /// uncertain when the clock is not synchronised or went backwards.
+    static func elapsed(since started: RecordEntry, lastOffset: Duration, now: Date, clockSynchronised: Bool?) -> (Duration, Bool) {
+        let sinceStart = RecordTime.date(from: started.wallTime).map { Duration.microseconds(Int64(now.timeIntervalSince($0) * 1_000_000)) }
+        if let sinceStart, sinceStart >= lastOffset { return (sinceStart, clockSynchronised != true) }
+        return (lastOffset, true)
+    }
+
+    /// A machine that can only be finished, with the needles the rows count.
+    static func unresumable(_ rows: [RecordEntry], at offset: Duration, protocols: [LoadedProtocol], limits: ClinicLimits) -> SessionStateMachine {
+        let first = rows.first
+        let stand = protocols.first { $0.treatment.id == first?.protocolID }?.treatment ?? TreatmentProtocol(
+            id: first?.protocolID ?? unknownProtocol.id, title: first?.protocolTitle ?? unknownProtocol.title,
+            version: first?.protocolVersion ?? 0, technique: .superficial, steps: [])
+        return SessionStateMachine(interruptedAt: offset, treatment: stand, limits: limits, needles: needles(rows),
+                                   stepsDone: rows.contains { $0.type == SessionEvent.Kind.sessionOverrun.rawValue })
+    }
+
+    static func context(of first: RecordEntry, bed: String) -> SessionContext {
+        SessionContext(sessionID: first.sessionID, bed: bed, protocolID: first.protocolID, protocolVersion: first.protocolVersion,
+                       protocolTitle: first.protocolTitle, protocolSHA256: first.protocolSHA256, therapist: first.therapist,
+                       patient: first.patient)
+    }
+
+    /// Makes the rebuilt session the bed's, interrupted (recorded), and says so loudly.
+    func adoptInterrupted(_ machine: SessionStateMachine, context: SessionContext, interruption: Interruption, at offset: Duration,
+                          aftercare: String) async {
+        let runner = SessionRunner(machine: machine, clock: ContinuousClock(), output: output)
+        launch(ActiveSession(id: context.sessionID, treatment: machine.treatment, therapist: context.therapist, patient: context.patient,
                              aftercare: machine.treatment.aftercare ?? aftercare, runner: runner, interruption: interruption),
                recorder: SessionRecorder(writer: writer, context: context, treatment: machine.treatment))
         do throws(CommandRejection) {
             try await runner.adopt(at: offset)
         } catch {
-            logger.error("bed \(id): session \(first.sessionID) cannot be shown as interrupted: \(error)")
+            logger.error("bed \(id): session \(context.sessionID) cannot be shown as interrupted: \(error)")
             return
         }
         logger.critical("""
-            bed \(id): session \(first.sessionID) (\(first.protocolTitle)) never ended: started \(offset.notation) ago \
-            at \(started.wallTime)\(uncertain ? " (uncertain: the system clock is not synchronised)" : ""); \
-            needles may still be in. The bed shows INTERRUPTED until a therapist resumes or finishes it.
+            bed \(id): session \(context.sessionID) (\(context.protocolTitle)) never ended: started \(offset.notation) ago \
+            at \(interruption.startedAt)\(interruption.uncertain ? " (uncertain)" : ""); needles may still be in. \
+            The bed shows INTERRUPTED until a therapist \(interruption.resumable ? "resumes or finishes" : "finishes") it\
+            \(interruption.reason.map { ": " + $0 } ?? ".")
             """)
     }
 

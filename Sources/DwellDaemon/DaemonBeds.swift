@@ -13,8 +13,14 @@ public final class DaemonBeds: Sendable {
     let logger: Logger
     let controllers: [String: BedController]
     private let library: Mutex<ProtocolLibrary>
+    /// The damaged record found at this start-up, if any (moved aside and replaced).
+    let damage: RecordDamage?
+    /// The record fault shown until acknowledged (this start-up's, or an earlier one not yet acknowledged).
+    let fault: Mutex<RecordFault?>
 
-    /// Opens the record and loads the protocols; a bad protocol folder or record refuses to start.
+    /// Opens the record and loads the protocols; a bad protocol folder or a record that cannot be
+    /// opened refuses to start. The record is checked first (``RecordStore/openChecked(path:now:)``):
+    /// a damaged one is moved aside and replaced, and the fault is shown until acknowledged.
     /// `hub`: the event streams' broadcaster (how many may be open at once, their heartbeat).
     public init(config: DaemonConfig, outputs: [String: any IndicatorOutput], logger: Logger, hub: StateHub = StateHub()) throws(DaemonError) {
         self.config = config
@@ -26,10 +32,28 @@ public final class DaemonBeds: Sendable {
             throw DaemonError.protocols([ProtocolDiagnostic(path: config.protocols, message: "no protocol files (*.yaml) in this folder")])
         }
         library = Mutex(loaded)
-        do {
-            writer = try RecordWriter(store: RecordStore(path: config.record))
+        let opening: RecordOpening
+        let recovery: (entry: RecordEntry, acknowledged: Bool)?
+        do throws(RecordError) {
+            opening = try RecordStore.openChecked(path: config.record)
+            writer = try RecordWriter(store: opening.store)
+            recovery = try opening.store.lastRecovery()
         } catch {
             throw DaemonError.record(error)
+        }
+        damage = opening.damage
+        fault = Mutex(recovery.map { RecordFault($0.entry, acknowledged: $0.acknowledged) })
+        if let damage = opening.damage {
+            logger.critical("""
+                CLINIC RECORD DAMAGED: \(damage.problem). It was moved to \(damage.movedTo) (last verified row \
+                \(damage.lastVerifiedSeq), hash \(damage.lastVerifiedHash)); a new record was started at \(config.record). \
+                Beds whose state the verified rows cannot establish are shown INTERRUPTED - needles may still be in.
+                """)
+        } else {
+            logger.info("clinic record checked: \(opening.check.walked) rows verified after the checkpoint at seq \(opening.check.checkedFrom)")
+            if let recovery, !recovery.acknowledged {
+                logger.critical("the clinic record was recovered from a damaged one (\(recovery.entry.note ?? "")); not yet acknowledged")
+            }
         }
         var controllers: [String: BedController] = [:]
         for bed in config.beds {
@@ -42,9 +66,12 @@ public final class DaemonBeds: Sendable {
     public var bedNames: [String] { config.beds }
 
     /// Honest restart: every bed whose latest session the record shows unfinished enters the
-    /// "interrupted" alarm, rebuilt from the record. Returns the beds that did.
+    /// "interrupted" alarm, rebuilt from the record. After a damaged record was replaced, every
+    /// bed whose state the verified rows cannot establish does too, not resumable. Returns the
+    /// beds that did.
     @discardableResult
     public func restoreInterrupted() async throws(DaemonError) -> [String] {
+        if let damage { return await restoreAfterDamage(damage) }
         let unfinished: [String: [RecordEntry]]
         do {
             unfinished = try writer.store.unfinishedSessions()
@@ -139,6 +166,7 @@ public final class DaemonBeds: Sendable {
         for controller in controllers.values { await controller.shutdown() }
         let left = await writer.retry()
         if left > 0 { logger.critical("\(left) events could not be written to the clinic record at shutdown") }
+        writer.store.close()
     }
 }
 

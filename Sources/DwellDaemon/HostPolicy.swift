@@ -57,15 +57,8 @@ struct IPAddress: Hashable, Sendable {
     let bytes: [UInt8]
 
     init?(_ text: String) {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            bytes = withUnsafeBytes(of: &v4) { Array($0) }
-        } else if inet_pton(AF_INET6, text, &v6) == 1 {
-            bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        } else {
-            return nil
-        }
+        guard let bytes = ListenAddress.ipv4(text) ?? ListenAddress.ipv6(text) else { return nil }
+        self.bytes = bytes
     }
 
     init(bytes: [UInt8]) { self.bytes = bytes }

@@ -46,23 +46,31 @@ extension RecordStore {
     /// For each bed, its latest session if that session never ended (dwelld stopped, crashed
     /// or lost power while it ran): its events in sequence order, keyed by bed.
     public func unfinishedSessions() throws(RecordError) -> [String: [RecordEntry]] {
+        try latestSessions().filter { _, rows in !rows.contains { Self.endingTypes.contains($0.type) } }
+    }
+
+    /// For each bed, the rows of its latest session (the one that began last), in sequence order;
+    /// only rows up to `through` when given. Record-level rows (`record.*`) are no session's.
+    public func latestSessions(through last: Int64? = nil) throws(RecordError) -> [String: [RecordEntry]] {
+        let limit = last ?? Int64.max
         do {
             return try database.read { db in
                 let latest = try Row.fetchAll(db, sql: """
                     SELECT bed, session_id, MAX(first) FROM (
-                        SELECT bed, session_id, MIN(seq) AS first FROM events GROUP BY session_id
+                        SELECT bed, session_id, MIN(seq) AS first FROM events
+                        WHERE seq <= ? AND type NOT LIKE 'record.%' GROUP BY session_id
                     ) GROUP BY bed
-                    """)  // SQLite takes the bare columns from the row that holds MAX(first).
+                    """, arguments: [limit])  // SQLite takes the bare columns from the row that holds MAX(first).
                 var found: [String: [RecordEntry]] = [:]
                 for row in latest {
                     let session: String = row["session_id"]
-                    let entries = try RecordEntry.filter(Column("session_id") == session).order(Column("seq")).fetchAll(db)
-                    if !entries.contains(where: { Self.endingTypes.contains($0.type) }) { found[row["bed"]] = entries }
+                    found[row["bed"]] = try RecordEntry.filter(Column("session_id") == session && Column("seq") <= limit)
+                        .order(Column("seq")).fetchAll(db)
                 }
                 return found
             }
         } catch {
-            throw RecordError.cannotOpen(path, String(describing: error))
+            throw Self.openError(path, error)
         }
     }
 
@@ -72,7 +80,7 @@ extension RecordStore {
         if let session, entries.isEmpty { throw RecordError.unknownSession(session) }
         var order: [String] = []
         var grouped: [String: [RecordEntry]] = [:]
-        for entry in entries {
+        for entry in entries where !entry.type.hasPrefix("record.") {
             if grouped[entry.sessionID] == nil { order.append(entry.sessionID) }
             grouped[entry.sessionID, default: []].append(entry)
         }

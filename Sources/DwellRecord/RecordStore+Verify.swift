@@ -19,35 +19,59 @@ extension RecordStore {
     public func verify() throws(RecordError) -> VerifyReport {
         do {
             return try database.read { db in
-                var expectedSeq: Int64 = 1
-                var previous = RecordChain.genesis
-                var count = 0
-                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY seq")
-                while let row = try rows.next() {
-                    let seq: Int64? = row["seq"]
-                    func bad(_ problem: String) -> VerifyReport {
-                        VerifyReport(count: count, headHash: previous, firstBad: expectedSeq, problem: problem)
-                    }
-                    guard let seq, seq == expectedSeq else {
-                        return VerifyReport(count: count, headHash: previous, firstBad: expectedSeq,
-                                            problem: "found sequence number \(seq.map(String.init) ?? "none") where \(expectedSeq) belongs: a row was deleted or inserted")
-                    }
-                    let entry: RecordEntry
-                    do {
-                        entry = try RecordEntry(row: row)
-                    } catch {
-                        return bad("the row cannot be read: \(error)")
-                    }
-                    guard entry.prevHash == previous else { return bad("prev_hash does not match the row before: rows were removed, inserted or reordered") }
-                    guard entry.hash == RecordChain.hash(of: entry, after: previous) else { return bad("the row's content does not match its hash: it was changed") }
-                    previous = entry.hash
-                    expectedSeq += 1
-                    count += 1
-                }
-                return VerifyReport(count: count, headHash: previous, firstBad: nil, problem: nil)
+                guard try db.tableExists("events") else { return VerifyReport(count: 0, headHash: RecordChain.genesis) }
+                let walked = try Self.walk(db, after: (0, RecordChain.genesis))
+                return VerifyReport(count: walked.count, headHash: walked.head.hash, firstBad: walked.firstBad, problem: walked.problem)
             }
         } catch {
-            throw RecordError.cannotOpen(path, String(describing: error))
+            throw Self.openError(path, error)
         }
+    }
+
+    /// What a walk along the chain found.
+    struct Walk {
+        /// Rows verified in this walk.
+        var count = 0
+        /// The last verified row (the starting point when none was).
+        var head: (seq: Int64, hash: String)
+        var firstBad: Int64?
+        var problem: String?
+    }
+
+    /// Walks the rows after `start` (a verified row, or `(0, genesis)`) in sequence order.
+    /// Database errors (malformed pages) are thrown; a row that cannot be decoded is a break.
+    static func walk(_ db: Database, after start: (seq: Int64, hash: String)) throws -> Walk {
+        var walk = Walk(head: start)
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq", arguments: [start.seq])
+        while true {
+            let expected = walk.head.seq + 1
+            func broken(_ problem: String) -> Walk {
+                var result = walk
+                (result.firstBad, result.problem) = (expected, problem)
+                return result
+            }
+            let next: Row?
+            do {
+                next = try rows.next()
+            } catch let error as DatabaseError where isDamage(error) {
+                return broken("the rows from here on cannot be read: \(error)")
+            }
+            guard let row = next else { break }
+            let seq: Int64? = row["seq"]
+            guard let seq, seq == expected else {
+                return broken("found sequence number \(seq.map(String.init) ?? "none") where \(expected) belongs: a row was deleted or inserted")
+            }
+            let entry: RecordEntry
+            do {
+                entry = try RecordEntry(row: row)
+            } catch {
+                return broken("the row cannot be read: \(error)")
+            }
+            guard entry.prevHash == walk.head.hash else { return broken("prev_hash does not match the row before: rows were removed, inserted or reordered") }
+            guard entry.hash == RecordChain.hash(of: entry, after: walk.head.hash) else { return broken("the row's content does not match its hash: it was changed") }
+            walk.head = (seq, entry.hash)
+            walk.count += 1
+        }
+        return walk
     }
 }

@@ -5,40 +5,117 @@ import GRDB
 /// survives a crash or power loss; the file is readable by its owner only (0600).
 public final class RecordStore: Sendable {
     public let path: String
-    let database: DatabasePool
+    let database: any DatabaseWriter
+    /// Opened with SQLite's `immutable` flag (a record on read-only media, where the `-shm` file
+    /// cannot be created): SQLite then reads the main file alone and ignores any `-wal` beside it.
+    public let isImmutable: Bool
+    let isReadOnly: Bool
 
     public struct Options: Sendable {
         /// Open without write access (for verify and export, or a store on a read-only disk).
         public var readOnly = false
+        /// Read-only, with SQLite's `immutable=1` at once (otherwise only when the ordinary
+        /// read-only open fails, as it does on read-only media).
+        public var immutable = false
         /// Caps the database size in pages; a test stand-in for a full disk.
         public var maximumPageCount: Int?
 
-        public init(readOnly: Bool = false, maximumPageCount: Int? = nil) {
-            self.readOnly = readOnly
+        public init(readOnly: Bool = false, immutable: Bool = false, maximumPageCount: Int? = nil) {
+            self.readOnly = readOnly || immutable
+            self.immutable = immutable
             self.maximumPageCount = maximumPageCount
         }
     }
 
     public init(path: String, options: Options = Options()) throws(RecordError) {
         self.path = path
-        do {
-            if !options.readOnly { try Self.prepareFile(at: path) }
-            guard FileManager.default.fileExists(atPath: path) else { throw RecordError.missing(path) }
-            var configuration = Configuration()
-            configuration.readonly = options.readOnly
-            configuration.label = "dwell-record"
-            let pageLimit = options.maximumPageCount
-            configuration.prepareDatabase { db in
-                if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
-                if let pageLimit { _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pageLimit)") }
-            }
-            database = try DatabasePool(path: path, configuration: configuration)
-            if !options.readOnly { try Self.migrator.migrate(database) }
-        } catch let error as RecordError {
-            throw error
-        } catch {
-            throw RecordError.cannotOpen(path, String(describing: error))
+        isReadOnly = options.readOnly
+        if !options.readOnly { try Self.prepareFile(at: path) }
+        guard FileManager.default.fileExists(atPath: path) else { throw RecordError.missing(path) }
+        var configuration = Configuration()
+        configuration.readonly = options.readOnly
+        configuration.label = "dwell-record"
+        let pageLimit = options.maximumPageCount
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
+            if let pageLimit { _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pageLimit)") }
         }
+        guard options.readOnly else {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Self.migrator.migrate(pool)
+                database = pool
+                isImmutable = false
+            } catch {
+                throw Self.openError(path, error)
+            }
+            // SQLite creates `-wal` and `-shm` with the main file's mode; make sure of it.
+            for file in [path + "-wal", path + "-shm"] { try Self.makePrivate(file) }
+            return
+        }
+        if !options.immutable {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+                database = pool
+                isImmutable = false
+                return
+            } catch let error as DatabaseError where Self.mayBeReadOnlyMedia(error) {
+                // The `-shm` file cannot be created (read-only folder or medium): immutable below.
+                // Never for busy or locked errors: immutable reads of a file being written go wrong.
+            } catch {
+                throw Self.openError(path, error)
+            }
+        }
+        do {
+            let queue = try DatabaseQueue(path: Self.immutableURI(path), configuration: configuration)
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            database = queue
+            isImmutable = true
+        } catch {
+            throw Self.openError(path, error)
+        }
+    }
+
+    /// `file:` URI with `immutable=1` (read-only media); needs an SQLite built with URI support,
+    /// as Debian's is.
+    static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        return "file:\(escaped)?mode=ro&immutable=1"
+    }
+
+    static func mayBeReadOnlyMedia(_ error: DatabaseError) -> Bool {
+        let codes: [ResultCode] = [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR]
+        return codes.contains(error.resultCode)
+    }
+
+    static func isDamage(_ error: DatabaseError) -> Bool {
+        let damage: [ResultCode] = [.SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_FORMAT]
+        return damage.contains(error.resultCode)
+    }
+
+    static func openError(_ path: String, _ error: any Error) -> RecordError {
+        if let error = error as? RecordError { return error }
+        if let error = error as? DatabaseError, isDamage(error) { return .damaged(path, String(describing: error)) }
+        return .cannotOpen(path, String(describing: error))
+    }
+
+    /// Closes the file (at shutdown, or a damaged one before it is moved aside); SQLite folds the
+    /// `-wal` into the main file when this was the last connection. Nothing can be read or written after.
+    public func close() {
+        try? database.close()
+        guard !isReadOnly else { return }
+        // GRDB closes a pool's writer before its readers, so neither could fold the WAL in; one
+        // last connection of our own does, when no other process has the file open.
+        if let last = try? DatabaseQueue(path: path) { try? last.close() }
     }
 
     /// The default location: `$STATE_DIRECTORY/record.sqlite` under systemd, otherwise
@@ -52,16 +129,34 @@ public final class RecordStore: Sendable {
         return "\(home)/.local/state/dwell/record.sqlite"
     }
 
-    /// Creates the folder (0700) and an empty file (0600) so the database never exists with wider permissions.
-    static func prepareFile(at path: String) throws {
+    /// Creates the folder (0700) and an empty file (0600) so the database never exists with wider
+    /// permissions; an existing file and its `-wal`/`-shm` are made 0600.
+    static func prepareFile(at path: String) throws(RecordError) {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw RecordError.cannotOpen(path, "cannot create the folder \(folder): \(error.localizedDescription)")
+            }
         }
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
                 throw RecordError.cannotOpen(path, "cannot create the file")
             }
+        }
+        for file in [path, path + "-wal", path + "-shm"] { try makePrivate(file) }
+    }
+
+    /// Makes an existing file readable and writable by its owner only (0600).
+    static func makePrivate(_ file: String) throws(RecordError) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
+              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else { return }
+        guard mode & 0o7777 != 0o600 else { return }
+        do {
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        } catch {
+            throw RecordError.notPrivate(file, mode: mode & 0o7777, String(describing: error.localizedDescription))
         }
     }
 
@@ -99,6 +194,17 @@ public final class RecordStore: Sendable {
                     BEGIN SELECT RAISE(ABORT, 'the clinic record is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2: chain checkpoint") { db in
+            // The last row whose chain start-up verified: kept outside `events` (it is rewritten),
+            // so the start-up check walks only the rows added since.
+            try db.execute(sql: """
+                CREATE TABLE chain_checkpoint (
+                    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                    seq INTEGER NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -124,6 +230,10 @@ public enum RecordError: Error, Equatable, Sendable, CustomStringConvertible {
     case writeFailed(String)
     case queueFull(Int)
     case unknownSession(String)
+    /// The file is not a database, or its pages are malformed.
+    case damaged(String, String)
+    /// The file (or its `-wal`/`-shm`) has wider permissions than 0600 and cannot be narrowed.
+    case notPrivate(String, mode: Int, String)
 
     public var description: String {
         switch self {
@@ -132,6 +242,10 @@ public enum RecordError: Error, Equatable, Sendable, CustomStringConvertible {
         case .writeFailed(let reason): return "the clinic record could not be written: \(reason); the event is kept in memory and retried"
         case .queueFull(let capacity): return "the clinic record is \(capacity) events behind; this event was NOT recorded"
         case .unknownSession(let id): return "no session \(id) in the clinic record"
+        case .damaged(let path, let reason): return "cannot open the clinic record \(path): it is damaged: \(reason)"
+        case .notPrivate(let path, let mode, let reason):
+            return "the clinic record file \(path) has mode 0\(String(mode, radix: 8)) and cannot be made private (0600): \(reason); "
+                + "give it to the daemon's user, or fix its mode, and start again"
         }
     }
 }

@@ -41,11 +41,13 @@ public actor RecordWriter {
         }
     }
 
-    /// Tries again to write what a failure left queued; returns how many events are still waiting.
+    /// Tries again to write what a failure left queued; returns how many events are still
+    /// waiting: of one session when `session` is given (the queue is shared by every bed), else all.
     @discardableResult
-    public func retry() async -> Int {
+    public func retry(session: String? = nil) async -> Int {
         if !writing { await drain() }
-        return queue.count
+        guard let session else { return queue.count }
+        return queue.count { $0.event.session.sessionID == session }
     }
 
     private func drain() async {

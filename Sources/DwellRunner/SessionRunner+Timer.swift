@@ -55,15 +55,16 @@ extension SessionRunner {
         do {
             try output.apply(changes)
         } catch {
-            raiseFault(error.message, at: offset)
+            raiseFault(error.message, at: offset, fromOutput: true)
         }
         report(.lamps(changes))
     }
 
-    func raiseFault(_ message: String, at offset: Duration) {
+    func raiseFault(_ message: String, at offset: Duration, fromOutput: Bool) {
         report(.fault(message, at: offset))
-        guard !fault else { return }
-        fault = true
+        let was = fault
+        if fromOutput { outputFault = true } else { recordFault = true }
+        guard !was else { return }
         lamps.show(machine.currentSignal.patterns(fault: true), since: lamps.anchor)
     }
 

@@ -16,7 +16,11 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     var pendingCommands: [(at: Duration, command: SessionCommand)] = []
     var machineWake: Duration?
     var lamps = LampTimeline()
-    var fault = false
+    /// The indicator output failed (cleared only by a new session).
+    var outputFault = false
+    /// The record could not be written (cleared by ``clearFault()`` once it can again).
+    var recordFault = false
+    var fault: Bool { outputFault || recordFault }
     var halted = false
     var timer: (task: Task<Void, Never>, target: Duration)?
     var generation = 0
@@ -76,7 +80,17 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     /// Shows the fault signal (e.g. the record cannot be written); timing goes on unchanged.
     public func reportFault(_ message: String) {
         let now = origin == nil ? .zero : sessionOffset(of: clock.now)
-        raiseFault(message, at: now)
+        raiseFault(message, at: now, fromOutput: false)
+        rearm()
+    }
+
+    /// The record can be written again: the fault reported through ``reportFault(_:)`` ends.
+    /// The fault signal stays while the indicator output has failed too.
+    public func clearFault() {
+        guard recordFault else { return }
+        recordFault = false
+        guard !fault else { return }
+        lamps.show(machine.currentSignal.patterns(fault: false), since: lamps.anchor)
         rearm()
     }
 

@@ -10,7 +10,8 @@ struct RecordCommand: ParsableCommand {
         discussion: """
             The record is an append-only SQLite file in which every row is chained to the one \
             before by SHA-256. Default location: $STATE_DIRECTORY/record.sqlite under systemd, \
-            otherwise ~/.local/state/dwell/record.sqlite.
+            otherwise ~/.local/state/dwell/record.sqlite. On read-only media (where SQLite cannot \
+            create the -shm file) the record is opened immutable, and a -wal file beside it is not read.
             """,
         subcommands: [Verify.self, List.self, Show.self, Export.self]
     )
@@ -21,12 +22,19 @@ struct RecordCommand: ParsableCommand {
 
         func open() throws -> RecordStore {
             let path = record ?? RecordStore.defaultPath()
+            let store: RecordStore
             do {
-                return try RecordStore(path: path, options: .init(readOnly: true))
+                store = try RecordStore(path: path, options: .init(readOnly: true))
             } catch {
                 printError("error: \(error)")
                 throw ExitCode(66)
             }
+            if store.isImmutable, let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber,
+               size.intValue > 0 {
+                printError("warning: \(path) is on read-only media and opened immutable: its -wal file (\(size) bytes) is not read, "
+                           + "so the last events may be missing; copy the three files to writable storage to read them")
+            }
+            return store
         }
     }
 
@@ -45,6 +53,9 @@ struct RecordCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             print("\(store.path): intact, \(report.count) events, head \(report.headHash)")
+            if let recovery = try store.lastRecovery() {
+                print("note: this record replaced a damaged one (seq \(recovery.entry.seq), \(recovery.entry.wallTime)): \(recovery.entry.note ?? "")")
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 import DwellBed
 import DwellCore
 import DwellIndicators
-import DwellRecord
+@testable import DwellRecord
 import DwellRunner
 import Foundation
 import GRDB
@@ -87,5 +87,58 @@ struct RecordedReportsTests {
         #expect(await runner.snapshot().fault)
         #expect(left > 0)
         #expect(collected.delivered.count + collected.unrecorded.count == collected.outcomes.withLock { $0.count })
+    }
+
+    @Test func theFaultClearsOnceARetriedWriteSucceeds() async throws {
+        let path = NSTemporaryDirectory() + UUID().uuidString + "/record.sqlite"
+        _ = try RecordStore(path: path)
+        let pages = try DatabaseQueue(path: path).inDatabase { try Int.fetchOne($0, sql: "PRAGMA page_count") } ?? 0
+        let store = try RecordStore(path: path, options: .init(maximumPageCount: pages + 2))
+        let runner = SessionRunner(machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
+                                   output: SimulatedBoard(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
+        let context = SessionContext(sessionID: UUID().uuidString, bed: "1", protocolID: "short", protocolVersion: 1,
+                                     protocolTitle: "Short", protocolSHA256: "00", therapist: String(repeating: "t", count: 1_000), patient: nil)
+        let recorder = SessionRecorder(writer: try RecordWriter(store: store), context: context, treatment: Self.treatment)
+        let sawFault = Mutex(false)
+        try await runner.start()
+        let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
+            guard case .unrecorded = outcome, !sawFault.withLock({ $0 }) else { return }
+            #expect(await runner.snapshot().fault)
+            sawFault.withLock { $0 = true }
+            // Room again (the disk was cleaned up): the next write takes the queued events first.
+            _ = try? await store.database.write { db in try Int.fetchOne(db, sql: "PRAGMA max_page_count = 1000000") }
+        }
+        #expect(sawFault.withLock { $0 }, "the disk did fill up")
+        #expect(left == 0)
+        #expect(await !runner.snapshot().fault, "a later write succeeded: the record fault is gone")
+        #expect(try store.verify().isIntact && store.entries().count >= Self.expectedTimeline.count)
+    }
+
+    @Test func theEventsLeftOverAreThisSessionsNotEveryBeds() async throws {
+        let path = NSTemporaryDirectory() + UUID().uuidString + "/record.sqlite"
+        _ = try RecordStore(path: path)
+        let writer = try RecordWriter(store: try RecordStore(path: path, options: .init(readOnly: true)))
+        // Another bed's session already has three events waiting for the record.
+        let other = SessionContext(sessionID: "other", bed: "2", protocolID: "short", protocolVersion: 1,
+                                   protocolTitle: "Short", protocolSHA256: "00", therapist: nil, patient: nil)
+        for index in 0..<3 { _ = try? await writer.append(RecordEvent(session: other, type: "step.started", monotonicUs: Int64(index), wallTime: "2026-11-23T10:00:00.000Z")) }
+        let runner = SessionRunner(machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
+                                   output: SimulatedBoard(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
+        let context = SessionContext(sessionID: "mine", bed: "1", protocolID: "short", protocolVersion: 1,
+                                     protocolTitle: "Short", protocolSHA256: "00", therapist: nil, patient: nil)
+        let collected = Collected()
+        try await runner.start()
+        let left = await RecordedReports(runner: runner, recorder: SessionRecorder(writer: writer, context: context, treatment: Self.treatment)).run { outcome in
+            collected.outcomes.withLock { $0.append(outcome) }
+        }
+        let mine = collected.unrecorded.filter { report in
+            switch report {
+            case .event, .fault: return true
+            default: return false
+            }
+        }.count
+        #expect(left == mine, "this session's \(mine) events, not the other bed's 3 as well")
+        #expect(await writer.retry(session: "other") == 3)
+        #expect(await writer.retry() == mine + 3)
     }
 }

@@ -69,6 +69,28 @@ struct RecordCommandTests {
         #expect(missing.stderr == "error: no clinic record at /nonexistent/record.sqlite\n")
     }
 
+    /// A record on read-only media: as root, permission bits stop nothing, so the folder is made
+    /// immutable (`chattr +i`): SQLite cannot create the `-shm` file there, as on a read-only disk.
+    @Test func verifyListShowAndExportWorkOnAReadOnlyFolder() throws {
+        let path = Self.temporaryRecord()
+        #expect(try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path]).status == 0)
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
+        let immutable = try DwellProcess.run(["chattr", "+i", folder], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        defer { _ = try? DwellProcess.run(["chattr", "-i", folder], executable: URL(fileURLWithPath: "/usr/bin/env")) }
+        try #require(immutable.status == 0 || getuid() != 0, "as root this needs chattr to make the folder read-only")
+        let verify = try DwellProcess.run(["record", "verify", "--record", path])
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("\(path): intact, 15 events"), "\(verify.stderr)")
+        let list = try DwellProcess.run(["record", "list", "--record", path])
+        let lines = list.stdout.split(separator: "\n")
+        try #require(list.status == 0 && lines.count == 2, "\(list.stderr)")
+        let session = String(lines[1].split(separator: "\t")[0])
+        #expect(try DwellProcess.run(["record", "show", session, "--record", path]).status == 0)
+        let export = try DwellProcess.run(["record", "export", "--format", "jsonl", "--record", path])
+        #expect(export.status == 0 && export.stdout.split(separator: "\n").count == 15)
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+    }
+
     @Test func exportsRoundTripEveryEvent() throws {
         let path = Self.temporaryRecord()
         for (file, patient) in [("knee-non-trigger-point.yaml", "p-1"), ("lateral-elbow-mixed.yaml", "p-2")] {

@@ -152,4 +152,25 @@ struct APIGateTests {
             }
         }
     }
+
+    /// A body that is there must be the object the endpoint takes, even where no field is used
+    /// (schemathesis found `abort` taking `{"count": -56968591}` and reload taking `[null, null]`).
+    @Test func aBodyThatIsThereMustBeRight() async throws {
+        try await app(try makeBeds()).test(.router) { client in
+            let cases: [(String, String, String)] = [
+                ("/api/v1/beds/1/abort", #"{"count":"many"}"#, "`count` has the wrong type"),
+                ("/api/v1/beds/1/pause", "[null,null]", "the body has the wrong type"),
+                ("/api/v1/protocols/reload", "[null,null]", "the body has the wrong type"),
+                ("/api/v1/protocols/reload", "\u{0}", "not the JSON object"),
+                ("/api/v1/record/acknowledge", "7", "the body has the wrong type"),
+            ]
+            for (path, payload, says) in cases {
+                try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: body(payload)) { response in
+                    #expect(response.status == .badRequest, "\(path) \(payload)")
+                    let detail = try object(response)["detail"] as? String ?? ""
+                    #expect(detail.contains(says), "\(detail)")
+                }
+            }
+        }
+    }
 }

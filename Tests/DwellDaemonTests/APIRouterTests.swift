@@ -107,7 +107,7 @@ struct APIRouterTests {
     func errorsAreProblemsAndChangeNothing(_ error: ErrorCase) async throws {
         try await app(try makeBeds()).test(.router) { client in
             let method: HTTPRequest.Method = error.uri.split(separator: "/").count == 4 ? .get : .post
-            try await client.execute(uri: error.uri, method: method, body: error.body.map(body)) { response in
+            try await client.execute(uri: error.uri, method: method, headers: jsonHeaders, body: error.body.map(body)) { response in
                 #expect(response.status.code == error.status)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let problem = try object(response)

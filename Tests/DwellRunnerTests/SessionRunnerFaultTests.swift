@@ -20,6 +20,22 @@ final class FailingOutput: IndicatorOutput {
     }
 }
 
+/// An output whose `at`-th write fails, and no other.
+final class FailingOnce: IndicatorOutput {
+    private let writes = Mutex(0)
+    let at: Int
+
+    init(at: Int) { self.at = at }
+
+    func apply(_ changes: [LampChange]) throws(IndicatorError) {
+        let count = writes.withLock { count in
+            count += 1
+            return count
+        }
+        if count == at { throw IndicatorError("line write failed: Input/output error") }
+    }
+}
+
 struct SessionRunnerFaultTests {
     @Test func anOutputFailureShowsAFaultAndTimingGoesOn() async throws {
         var harness = Harness(neckShoulder(), output: FailingOutput(failAfter: 1),
@@ -33,6 +49,25 @@ struct SessionRunnerFaultTests {
         let faults = reports.compactMap { if case .fault(let message, _) = $0 { return message } else { return nil } }
         #expect(faults.first == "line write failed: No such device")
         #expect(reports.lampChanges.contains { $0.lamp == .red && $0.on }, "the fault lamp is requested")
+    }
+
+    @Test func aRecordFaultClearsWhenTheRecordRecoversButAnOutputFaultStays() async throws {
+        var harness = Harness(neckShoulder(), output: SimulatedBoard())
+        try await harness.runner.start()
+        await harness.runner.reportFault("clinic record: the disk is full")
+        #expect(await harness.runner.snapshot().fault)
+        await harness.runner.clearFault()
+        #expect(await !harness.runner.snapshot().fault, "the record recovered: no fault")
+
+        // One failed line write (later writes work again): the output fault stays for the session.
+        var failedOnce = Harness(neckShoulder(), output: FailingOnce(at: 2))
+        try await failedOnce.runner.start()
+        await failedOnce.run(until: .seconds(170))
+        #expect(await failedOnce.runner.snapshot().fault)
+        await failedOnce.runner.reportFault("clinic record: the disk is full")
+        await failedOnce.runner.clearFault()
+        await failedOnce.run(until: .seconds(200))
+        #expect(await failedOnce.runner.snapshot().fault, "the indicator output failed: that fault stays")
     }
 }
 

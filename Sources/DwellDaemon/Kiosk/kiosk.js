@@ -1191,6 +1191,27 @@
     } catch (_) { /* the stream or polling will report */ }
   }
 
+  // ---------------------------------------------------------------------------------------
+  // Record fault: a damaged clinic record found at start-up, shown until acknowledged.
+
+  const recordBanner = $("#record-banner");
+  function showRecord(status) {
+    const fault = status && status.fault;
+    recordBanner.hidden = !fault || !!fault.acknowledged;
+    if (recordBanner.hidden) return;
+    setText($("#record-text"), `CLINIC RECORD DAMAGED — moved to ${fault.moved_to}; beds shown interrupted`);
+  }
+  async function loadRecord() {
+    const status = await getJSON("record");
+    if (status) showRecord(status);
+  }
+  $("#record-ack").addEventListener("click", async () => {
+    const res = await request("record/acknowledge", {});
+    if (res.ok) showRecord(res.body); else setText($("#record-text"), res.message);
+  });
+  setInterval(loadRecord, 10000);
+  loadRecord();
+
   document.getElementById("token-form").addEventListener("submit", saveToken);
   initialLoad();
   openStream();

@@ -1,0 +1,69 @@
+"""The kiosk page's clinic-record banner, in headless Chromium, against a dwelld that replaced a
+damaged record at start-up (RecordRecoveryTests starts it):
+
+    DWELL_URL=http://127.0.0.1:PORT python3 Tests/Kiosk/record_banner_test.py
+
+The banner names where the damaged record went; Acknowledge (a JSON POST from the page) hides it
+and the API then shows the fault acknowledged. Prints `record banner: N passed, N failed`.
+"""
+
+import json
+import os
+import sys
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+BASE = os.environ.get("DWELL_URL", "http://127.0.0.1:18470").rstrip("/")
+
+
+def record():
+    with urllib.request.urlopen(BASE + "/api/v1/record", timeout=10) as res:
+        return json.loads(res.read())
+
+
+def wait_for(what, fn, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if fn():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def main():
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=800,480", "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    d = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    passed = failed = 0
+    try:
+        fault = record()["fault"]
+        assert fault and not fault["acknowledged"], f"GET /api/v1/record: {fault}"
+        d.get(BASE + "/")
+        banner = d.find_element(By.ID, "record-banner")
+        wait_for("the record banner", banner.is_displayed)
+        text = banner.text
+        assert "CLINIC RECORD DAMAGED" in text and fault["moved_to"] in text, text
+        passed += 1
+        print("PASS banner names the damaged record's new place")
+        d.find_element(By.ID, "record-ack").click()
+        wait_for("the banner to go", lambda: not banner.is_displayed())
+        assert record()["fault"]["acknowledged"] is True, record()
+        passed += 1
+        print("PASS Acknowledge hides it and the fault is acknowledged")
+    except Exception as e:  # noqa: BLE001
+        failed += 1
+        print(f"FAIL {e}")
+    finally:
+        d.quit()
+    print(f"record banner: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
