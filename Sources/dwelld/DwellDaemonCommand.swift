@@ -21,7 +21,11 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             SIGTERM shuts down safely. Under systemd (Type=notify) it reports READY=1, WATCHDOG=1, STOPPING=1. \
             At start-up, a bed whose last session the clinic record shows unfinished (power loss, \
             crash, kill) shows INTERRUPTED - needles may still be in - until a therapist resumes or \
-            finishes it.
+            finishes it. The clinic record is checked at start-up (SQLite quick_check and the hash \
+            chain since the last check); a damaged record is moved aside, never written to, a new \
+            one names it, every bed whose state is unknown shows INTERRUPTED, and the page shows \
+            CLINIC RECORD DAMAGED until acknowledged. The API answers only to its own Host names, \
+            refuses foreign Origins and POSTs that are not application/json; see README "Security".
             """,
         version: "0.1.0"
     )
