@@ -49,6 +49,24 @@ struct KioskBrowserTests {
         #expect(daemon.awaitExit(seconds: 2) == 0, "log:\n\(daemon.log)")
     }
 
+    /// With a token (dwelld on every interface): handed over as `#token=` in the start URL, or
+    /// typed once into the page, after which the stream and the commands carry it.
+    @Test(.enabled(if: browserReady, "needs chromium, chromium-driver and python3 selenium (.ci/run installs them)"))
+    func thePageWorksWithATokenHandedOverOrTyped() throws {
+        let folder = try temporaryFolder()
+        let token = "kiosk-token-0123456789"
+        try token.write(toFile: folder + "/token", atomically: true, encoding: .utf8)
+        chmod(folder + "/token", 0o600)
+        let daemon = try DaemonProcess(arguments: ["--token-file", folder + "/token"], listenHost: "0.0.0.0")
+        #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
+        let (status, text) = try runCommand(["python3", "Tests/Kiosk/token_test.py"], environment: [
+            "DWELL_URL": "http://127.0.0.1:\(daemon.port)", "DWELL_TOKEN": token,
+        ])
+        #expect(status == 0 && text.contains("token: 2 passed, 0 failed"), "\(text)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.awaitExit(seconds: 5) == 0, "log:\n\(daemon.log)")
+    }
+
     @Test(.enabled(if: available("command -v systemd-analyze"), "needs systemd-analyze"))
     func theUnitFilePassesSystemdAnalyzeVerify() throws {
         let folder = try temporaryFolder()
