@@ -21,8 +21,10 @@ extension Bench {
 
         let daemon = try DaemonUnderTest(dwelld: dwelld, beds: 4)
         defer { daemon.stop() }
+        let start = try daemon.startBody(protocol: "neck-shoulder-multisite")
         for bed in 1...4 {
-            _ = try daemon.http("POST", "/api/v1/beds/\(bed)/session", #"{"protocol":"neck-shoulder-multisite","consent":true}"#)
+            let answer = try daemon.http("POST", "/api/v1/beds/\(bed)/session", start)
+            guard answer.hasPrefix("HTTP/1.1 201") else { throw BenchError("bed \(bed) did not start: \(answer.prefix(200))") }
         }
         let cpuBefore = daemon.cpuSeconds
         try await Task.sleep(for: .seconds(mode.daemonCPUSeconds))
@@ -31,15 +33,18 @@ extension Bench {
 
         let stream = try RawHTTP(port: daemon.port)
         stream.send("GET", "/api/v1/stream")
-        _ = stream.read(until: "\"bed\":\"4\"")
+        guard stream.read(until: "\"bed\":\"4\"").contains("\"bed\":\"4\"") else { throw BenchError("the event stream sent no beds within 5 s") }
         var responses: [Double] = [], pushes: [Double] = []
         for round in 0..<mode.apiRounds {
             let (command, state) = round.isMultiple(of: 2) ? ("pause", "paused") : ("resume", "running")
-            let start = ContinuousClock.now
-            _ = try daemon.http("POST", "/api/v1/beds/1/\(command)", "")
-            responses.append((ContinuousClock.now - start).milliseconds)
-            _ = stream.read(until: "\"state\":\"\(state)\"")
-            pushes.append((ContinuousClock.now - start).milliseconds)
+            let sent = ContinuousClock.now
+            let answer = try daemon.http("POST", "/api/v1/beds/1/\(command)", "")
+            responses.append((ContinuousClock.now - sent).milliseconds)
+            guard answer.hasPrefix("HTTP/1.1 200") else { throw BenchError("\(command) was refused: \(answer.prefix(200))") }
+            guard stream.read(until: "\"state\":\"\(state)\"").contains("\"state\":\"\(state)\"") else {
+                throw BenchError("the stream did not show bed 1 \(state) within 5 s (round \(round))")
+            }
+            pushes.append((ContinuousClock.now - sent).milliseconds)
         }
         let response = Sample(responses), push = Sample(pushes)
         table.add("API command → response (lamps already driven)", "\(response.count)",

@@ -32,6 +32,20 @@ final class DaemonUnderTest {
         readyMilliseconds = (ContinuousClock.now - start).milliseconds
     }
 
+    /// A start request with consent and the daemon's checklist answered "no" throughout.
+    func startBody(protocol id: String) throws -> String {
+        let connection = try RawHTTP(port: port)
+        connection.send("GET", "/api/v1/checklist")
+        let answer = connection.read(until: "\u{0}")
+        guard let json = answer.range(of: "\r\n\r\n").map({ Data(answer[$0.upperBound...].utf8) }),
+              let list = try? JSONSerialization.jsonObject(with: json) as? [String: [[String: String]]] else {
+            throw BenchError("GET /api/v1/checklist gave no checklist: \(answer.prefix(200))")
+        }
+        let codes = list.values.flatMap { $0.compactMap { $0["code"] } }
+        let screening = codes.map { "\"\($0)\":false" }.joined(separator: ",")
+        return #"{"protocol":"\#(id)","consent":true,"screening":{\#(screening)},"acknowledged":[]}"#
+    }
+
     func http(_ method: String, _ path: String, _ body: String) throws -> String {
         let connection = try RawHTTP(port: port)
         connection.send(method, path, body: body)
