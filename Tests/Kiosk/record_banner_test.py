@@ -10,12 +10,11 @@ and the API then shows the fault acknowledged. Prints `record banner: N passed, 
 import json
 import os
 import sys
-import time
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from headless import chromium, wait_for
 
 BASE = os.environ.get("DWELL_URL", "http://127.0.0.1:18470").rstrip("/")
 
@@ -25,21 +24,8 @@ def record():
         return json.loads(res.read())
 
 
-def wait_for(what, fn, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if fn():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
 def main():
-    options = webdriver.ChromeOptions()
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=800,480", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    d = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    d = chromium()
     passed = failed = 0
     try:
         fault = record()["fault"]

@@ -12,31 +12,13 @@ Prints `token: N passed, N failed`.
 
 import os
 import sys
-import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+
+from headless import chromium, wait_for
 
 BASE = os.environ.get("DWELL_URL", "http://127.0.0.1:18470").rstrip("/")
 TOKEN = os.environ["DWELL_TOKEN"]
-
-
-def wait_for(what, fn, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if fn():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=800,480", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
 
 
 def mode(d):
@@ -45,7 +27,7 @@ def mode(d):
 
 def handed_over(d):
     d.get(f"{BASE}/#token={TOKEN}")
-    wait_for("the live stream", lambda: mode(d) == "live")
+    wait_for("the live stream", lambda: mode(d) == "live", timeout=15)
     assert d.execute_script("return localStorage.getItem('dwell-token')") == TOKEN, "the token is kept"
     assert "token" not in d.current_url, d.current_url
     assert len(d.find_elements(By.CSS_SELECTOR, ".card")) >= 2, "the beds are shown"
@@ -54,11 +36,11 @@ def handed_over(d):
 def typed(d):
     d.get(BASE + "/")
     dialog = d.find_element(By.ID, "token-dialog")
-    wait_for("the token dialog", dialog.is_displayed)
+    wait_for("the token dialog", dialog.is_displayed, timeout=15)
     assert mode(d) != "live"
     d.find_element(By.ID, "token-input").send_keys(TOKEN)
     d.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
-    wait_for("the live stream after the token", lambda: mode(d) == "live")
+    wait_for("the live stream after the token", lambda: mode(d) == "live", timeout=15)
     assert not dialog.is_displayed()
 
 
@@ -74,13 +56,13 @@ def start_from_page(d):
           }).then((res) => done(res.ok ? 'ok' : String(res.message)), (e) => done(String(e)));
     """)
     assert result == "ok", result
-    wait_for("bed 1 running", lambda: "RUNNING" in d.find_element(By.CSS_SELECTOR, ".card").text)
+    wait_for("bed 1 running", lambda: "RUNNING" in d.find_element(By.CSS_SELECTOR, ".card").text, timeout=15)
 
 
 def main():
     passed = failed = 0
     for name, check in (("a token handed over in the URL", handed_over), ("a token typed into the page", typed)):
-        d = browser()
+        d = chromium()
         try:
             check(d)
             if name.startswith("a token typed"):
