@@ -9,6 +9,8 @@ public struct ProtocolDiagnostic: Error, Equatable, Sendable, CustomStringConver
     public var column: Int
     public var field: FieldPath
     public var message: String
+    /// How many problems this line stands for: 1, or N for "… and N more problems in this file".
+    public var problems = 1
 
     public init(path: String, line: Int = 1, column: Int = 1, field: FieldPath = .root, message: String) {
         self.path = path

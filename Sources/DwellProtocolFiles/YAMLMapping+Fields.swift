@@ -172,9 +172,11 @@ package final class DiagnosticSink {
             .map(\.element)
         if count > kept.count {
             let place = firstDropped ?? (1, 1)
-            sorted.append(ProtocolDiagnostic(
+            var summary = ProtocolDiagnostic(
                 path: path, line: place.line, column: place.column,
-                message: "… and \(count - kept.count) more problems in this file (the first \(kept.count) are shown)"))
+                message: "… and \(count - kept.count) more problems in this file (the first \(kept.count) are shown)")
+            summary.problems = count - kept.count
+            sorted.append(summary)
         }
         return sorted
     }

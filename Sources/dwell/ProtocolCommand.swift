@@ -32,7 +32,8 @@ struct ProtocolCommand: ParsableCommand {
             if library.isValid {
                 print("\(library.protocols.count) protocol\(library.protocols.count == 1 ? "" : "s") valid")
             } else {
-                printError("\(library.diagnostics.count) error\(library.diagnostics.count == 1 ? "" : "s") in \(invalid) file\(invalid == 1 ? "" : "s")")
+                let errors = library.diagnostics.map(\.problems).reduce(0, +)
+                printError("\(errors) error\(errors == 1 ? "" : "s") in \(invalid) file\(invalid == 1 ? "" : "s")")
                 throw dataErrorExit
             }
         }

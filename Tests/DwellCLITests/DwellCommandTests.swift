@@ -56,6 +56,20 @@ struct DwellCommandTests {
         ])
     }
 
+    /// A file with more problems than are shown counts them all in the closing line.
+    @Test func validateCountsTheProblemsACappedFileDoesNotShow() throws {
+        let folder = NSTemporaryDirectory() + "dwell-validate-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let shipped = try String(contentsOfFile: "Protocols/knee-non-trigger-point.yaml", encoding: .utf8)
+        let extra = (0..<200).map { "unknown\($0): 1" }.joined(separator: "\n")
+        try (shipped + "\n" + extra + "\n").write(toFile: folder + "/many.yaml", atomically: true, encoding: .utf8)
+        let result = try DwellProcess.run(["protocol", "validate", folder + "/many.yaml"])
+        #expect(result.status == 65)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 52 && lines[50].contains("… and 150 more problems in this file"), "\(lines.suffix(3))")
+        #expect(lines.last == "200 errors in 1 file")
+    }
+
     @Test func validateAcceptsTheShippedProtocols() throws {
         let result = try DwellProcess.run(["protocol", "validate", "Protocols"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -51,6 +51,7 @@ struct DiagnosticCapTests {
         #expect(diagnostics.count == DiagnosticSink.maximumKept + 1)
         #expect(diagnostics.first?.description.hasPrefix("many.yaml:7:1: error: k0: unknown key `k0`; expected one of `id`") == true)
         #expect(more(diagnostics.last) == 10_000 - DiagnosticSink.maximumKept, "\(diagnostics.last?.description ?? "")")
+        #expect(diagnostics.map(\.problems).reduce(0, +) == 10_000, "the summary line stands for the problems it counts")
     }
 
     @Test func aFewProblemsAreAllShownWithoutASummary() throws {
