@@ -66,16 +66,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         release()
-        requestDeadline?.cancel()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         release()
-        requestDeadline?.cancel()
         context.fireChannelInactive()
     }
 
+    /// The connection is gone: its place is free (once) and its deadline void.
     private func release() {
+        requestDeadline?.cancel()
         guard counted else { return }
         counted = false
         count.open.subtract(1, ordering: .relaxed)
@@ -93,7 +93,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch part {
         case .head:
             requestDeadline?.cancel()
-            requestDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(limits.requestTimeout.nanoseconds)) {
+            requestDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.requestTimeout)) {
                 context.close(promise: nil)
             }
         case .end:
@@ -131,12 +131,5 @@ final class KeepAliveMarker: ChannelInboundHandler, RemovableChannelHandler {
         }
         head.headers.replaceOrAdd(name: "connection", value: "close")
         context.fireChannelRead(wrapInboundOut(.head(head)))
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import NIOCore
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -55,7 +56,7 @@ public struct DwellDaemonRunner: Sendable {
         let count = ConnectionCount()
         return .http1(configuration: .init(
             additionalChannelHandlers: [ConnectionGuard(count: count, limits: limits)],
-            idleTimeout: .nanoseconds(limits.idleTimeout.nanoseconds)))
+            idleTimeout: TimeAmount(limits.idleTimeout)))
     }
 }
 

@@ -53,7 +53,8 @@ public func freePort() -> Int {
 }
 
 /// A plain HTTP/1.1 exchange over a socket; `read` gets whatever arrives within the timeout.
-public final class RawHTTP {
+/// Sendable so a test can hand it to a thread of its own; use it from one thread at a time.
+public final class RawHTTP: @unchecked Sendable {
     public let descriptor: Int32
 
     public init(port: Int) throws {

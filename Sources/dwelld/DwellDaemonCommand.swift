@@ -88,7 +88,9 @@ struct DwellDaemonCommand: AsyncParsableCommand {
         let wanted = min(limit.rlim_max, 65_536)
         guard limit.rlim_cur < wanted else { return }
         limit.rlim_cur = wanted
-        if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { logger.warning("cannot raise the open-file limit to \(limit.rlim_max)") }
+        if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+            logger.warning("cannot raise the open-file limit to \(wanted)")
+        }
     }
 
     private func resolvedConfig() throws(DaemonError) -> DaemonConfig {
