@@ -9,8 +9,10 @@ struct CommandBody: Decodable {
     var step: Int?
     var reason: String?
 
-    /// The one place the API's command words become session commands.
+    /// The one place the API's command words become session commands. Fields are checked against
+    /// their ranges whichever command they come with: a body that is there must be right.
     func command(_ name: String) throws(Problem) -> SessionCommand {
+        try checkRanges()
         switch name {
         case "pause": return .pause
         case "resume": return .resume
@@ -40,6 +42,18 @@ struct CommandBody: Decodable {
                 `\(name)`: use pause, resume, extend, skip, abort, ack, needles-in, needles-out, rapid-removal, \
                 silence, close or finish
                 """)
+        }
+    }
+
+    func checkRanges() throws(Problem) {
+        if let count, !(0...NeedleLedger.maximumPerSite).contains(count) {
+            throw Problem(.unprocessableContent, "Invalid count", "`count` \(count) must be 0 to \(NeedleLedger.maximumPerSite)")
+        }
+        if let step, step < 0 {
+            throw Problem(.unprocessableContent, "Invalid step", "`step` \(step) must be a step index, 0 or more")
+        }
+        if let reason, !(3...500).contains(reason.count) {
+            throw Problem(.unprocessableContent, "Invalid reason", "`reason` must be 3 to 500 characters")
         }
     }
 

@@ -171,6 +171,14 @@ struct APIGateTests {
                     #expect(detail.contains(says), "\(detail)")
                 }
             }
+            // Fields out of their range are refused whichever command they come with.
+            for (command, payload) in [("pause", #"{"count":-1}"#), ("abort", #"{"step":-3}"#), ("silence", #"{"reason":"x"}"#),
+                                       ("needles-out", #"{"count":100}"#)] {
+                try await client.execute(uri: "/api/v1/beds/1/\(command)", method: .post, headers: jsonHeaders,
+                                         body: body(payload)) { response in
+                    #expect(response.status == .unprocessableContent, "\(command) \(payload)")
+                }
+            }
         }
     }
 }
