@@ -1,19 +1,21 @@
+import DwellBed
+import DwellWire
 import Foundation
 import Hummingbird
 
 extension APIRouter {
     /// `GET /api/v1/stream`: Server-Sent Events, one `bed` event per bed on connect, then one
     /// whenever a bed changes (and every second while a session runs).
-    static func stream(_ beds: DaemonBeds) throws(Problem) -> Response {
+    static func stream(_ beds: Beds) throws(Problem) -> Response {
         guard let updates = beds.hub.subscribe() else {
             throw Problem(.serviceUnavailable, "Too many streams",
                           "\(beds.hub.capacity) streams are open already; close one, or poll GET /api/v1/beds")
         }
         let body = ResponseBody { writer in
-            for state in await beds.states() { try await writer.write(event(state)) }
+            for status in await beds.statuses() { try await writer.write(event(status)) }
             for await message in updates {
                 switch message {
-                case .bed(let state): try await writer.write(event(state))
+                case .bed(let status): try await writer.write(event(status))
                 case .heartbeat: try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                 }
             }
@@ -22,9 +24,8 @@ extension APIRouter {
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
     }
 
-    static func event(_ state: BedState) -> ByteBuffer {
-        let data = (try? encoder.encode(state)) ?? Data("{}".utf8)
-        return ByteBuffer(string: "event: bed\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n")
+    static func event(_ status: BedStatus) -> ByteBuffer {
+        ByteBuffer(string: "event: bed\ndata: " + ((try? WireJSON.text(status)) ?? "{}") + "\n\n")
     }
 }
 
@@ -36,7 +37,7 @@ enum Kiosk {
         ("/kiosk.js", "kiosk.js", "text/javascript; charset=utf-8"),
     ]
 
-    static func addRoutes(to router: Router<BasicRequestContext>, table: inout RouteTable) {
+    static func addRoutes(to router: Router<APIContext>, table: inout RouteTable) {
         for file in files {
             table.add(.get, file.path, isPublic: true)
             router.get(RouterPath(file.path)) { _, _ in

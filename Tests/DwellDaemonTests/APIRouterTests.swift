@@ -100,7 +100,7 @@ struct APIRouterTests {
         .init(uri: "/api/v1/beds/1/session", body: #"{"consent":true}"#, status: 400, says: "`protocol` is missing"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":7,"consent":true}"#, status: 400, says: "wrong type"),
         .init(uri: "/api/v1/beds/1/pause", status: 409, says: "has no session"),
-        .init(uri: "/api/v1/beds/1/dance", status: 404, says: "use pause, resume, extend, skip, abort, ack, needles-in"),
+        .init(uri: "/api/v1/beds/1/dance", status: 404, says: "use pause, resume, extend, skip, abort, ack, acknowledge, needles-in"),
     ]
 
     @Test(arguments: errors)

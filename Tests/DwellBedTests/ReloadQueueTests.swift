@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import DwellDaemon
+@testable import DwellBed
 
 /// The reload queue: its job runs on a thread of its own, one run at a time, and requests made
 /// while a run is going share the next run.
