@@ -135,7 +135,11 @@ let package = Package(
                 .product(name: "Clocks", package: "swift-clocks"),
             ]
         ),
-        .testTarget(name: "DwellRecordTests", dependencies: ["DwellRecord"]),
+        .testTarget(
+            name: "DwellRecordTests",
+            dependencies: ["DwellRecord"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "DwellBedTests",
             dependencies: [

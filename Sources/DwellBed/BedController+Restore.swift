@@ -14,38 +14,37 @@ extension BedController {
     /// ones; the session can be resumed only with the very protocol file it started with.
     func restore(_ rows: [RecordEntry], protocols: [LoadedProtocol], aftercare: String, now: Date = Date(),
                  clockSynchronised: Bool? = SystemClock.isSynchronised) async {
-        guard let first = rows.first, let last = rows.last else { return }
-        guard let started = rows.first(where: { $0.type == SessionEvent.Kind.sessionStarted.rawValue }) else {
-            if rows.allSatisfy({ $0.type == SessionRecorder.checklistType }) {
-                logger.notice("bed \(id): session \(first.sessionID) was never started (only its checklist is recorded)")
+        guard let session = RecordedSession(rows: rows, bed: id) else { return }
+        let context = session.context
+        guard let started = session.started else {
+            if session.isChecklistOnly {
+                logger.notice("bed \(id): session \(context.sessionID) was never started (only its checklist is recorded)")
                 return
             }
             // Events but no start: the session began in a record found damaged (or its start row is gone).
             await restoreUnverified(rows, reason: """
-                cannot resume: the clinic record holds no start of session \(first.sessionID) (it began in a record \
+                cannot resume: the clinic record holds no start of session \(context.sessionID) (it began in a record \
                 that was found damaged); count the needles at the bed and finish the session
                 """, protocols: protocols, aftercare: aftercare, now: now, clockSynchronised: clockSynchronised)
             return
         }
-        let lastOffset = Duration.microseconds(rows.map(\.monotonicUs).max() ?? 0)
-        let (offset, uncertain) = Self.elapsed(since: started, lastOffset: lastOffset, now: now, clockSynchronised: clockSynchronised)
-        let loaded = protocols.first { $0.treatment.id == first.protocolID && $0.sha256 == first.protocolSHA256 }
+        let (offset, uncertain) = Self.elapsed(since: started, lastOffset: session.lastOffset, now: now, clockSynchronised: clockSynchronised)
+        let loaded = protocols.first { $0.treatment.id == context.protocolID && $0.sha256 == context.protocolSHA256 }
         var reason: String?
         var machine: SessionStateMachine
         do throws(SessionStateMachine.ReplayMismatch) {
             guard let loaded else {
-                throw .init(description: "protocol \(first.protocolID) v\(first.protocolVersion) is no longer loaded as it was when the session started")
+                throw .init(description: "protocol \(context.protocolID) v\(context.protocolVersion) is no longer loaded as it was when the session started")
             }
-            machine = try .replaying(loaded.treatment, limits: limits, history: Self.history(rows), until: lastOffset,
-                                     recorded: rows.compactMap { row in SessionEvent.Kind(rawValue: row.type).map { ($0, row.step) } })
+            machine = try session.replay(loaded.treatment, limits: limits)
         } catch {
             reason = "cannot resume: \(error.description); finish the session and start a new one"
-            machine = Self.unresumable(rows, at: offset, protocols: protocols, limits: limits)
+            machine = Self.unresumable(session, at: offset, protocols: protocols, limits: limits)
         }
         let interruption = Interruption(
-            startedAt: started.wallTime, lastEventAt: last.wallTime, detectedAt: RecordTime.string(from: now),
+            startedAt: started.wallTime, lastEventAt: session.last.wallTime, detectedAt: RecordTime.string(from: now),
             sinceStartMs: offset.wholeMilliseconds, uncertain: uncertain, resumable: reason == nil, reason: reason)
-        await adoptInterrupted(machine, context: Self.context(of: first, bed: id), interruption: interruption, at: offset, aftercare: aftercare)
+        await adoptInterrupted(machine, context: context, interruption: interruption, at: offset, aftercare: aftercare)
     }
 
     /// A bed whose state the record cannot establish (it was found damaged, or the session's start
@@ -55,7 +54,7 @@ extension BedController {
     func restoreUnverified(_ rows: [RecordEntry]?, reason: String, protocols: [LoadedProtocol], aftercare: String,
                            now: Date = Date(), clockSynchronised: Bool? = SystemClock.isSynchronised) async {
         let detected = RecordTime.string(from: now)
-        guard let rows, let first = rows.first, let last = rows.last else {
+        guard let rows, let session = RecordedSession(rows: rows, bed: id) else {
             let context = SessionContext(
                 sessionID: UUID().uuidString.lowercased(), bed: id, protocolID: Self.unknownProtocol.id, protocolVersion: 0,
                 protocolTitle: Self.unknownProtocol.title, protocolSHA256: "-", therapist: nil, patient: nil)
@@ -66,13 +65,12 @@ extension BedController {
             await adoptInterrupted(machine, context: context, interruption: interruption, at: .zero, aftercare: aftercare)
             return
         }
-        let started = rows.first { $0.type == SessionEvent.Kind.sessionStarted.rawValue } ?? first
-        let lastOffset = Duration.microseconds(rows.map(\.monotonicUs).max() ?? 0)
-        let (offset, uncertain) = Self.elapsed(since: started, lastOffset: lastOffset, now: now, clockSynchronised: clockSynchronised)
-        let interruption = Interruption(startedAt: started.wallTime, lastEventAt: last.wallTime, detectedAt: detected,
+        let started = session.started ?? session.first
+        let (offset, uncertain) = Self.elapsed(since: started, lastOffset: session.lastOffset, now: now, clockSynchronised: clockSynchronised)
+        let interruption = Interruption(startedAt: started.wallTime, lastEventAt: session.last.wallTime, detectedAt: detected,
                                         sinceStartMs: offset.wholeMilliseconds, uncertain: uncertain, resumable: false, reason: reason)
-        await adoptInterrupted(Self.unresumable(rows, at: offset, protocols: protocols, limits: limits),
-                               context: Self.context(of: first, bed: id), interruption: interruption, at: offset, aftercare: aftercare)
+        await adoptInterrupted(Self.unresumable(session, at: offset, protocols: protocols, limits: limits),
+                               context: session.context, interruption: interruption, at: offset, aftercare: aftercare)
     }
 
     /// What an unknown session shows as its protocol.
@@ -88,19 +86,12 @@ extension BedController {
     }
 
     /// A machine that can only be finished, with the needles the rows count.
-    static func unresumable(_ rows: [RecordEntry], at offset: Duration, protocols: [LoadedProtocol], limits: ClinicLimits) -> SessionStateMachine {
-        let first = rows.first
-        let stand = protocols.first { $0.treatment.id == first?.protocolID }?.treatment ?? TreatmentProtocol(
-            id: first?.protocolID ?? unknownProtocol.id, title: first?.protocolTitle ?? unknownProtocol.title,
-            version: first?.protocolVersion ?? 0, technique: .superficial, steps: [])
-        return SessionStateMachine(interruptedAt: offset, treatment: stand, limits: limits, needles: needles(rows),
-                                   stepsDone: rows.contains { $0.type == SessionEvent.Kind.sessionOverrun.rawValue })
-    }
-
-    static func context(of first: RecordEntry, bed: String) -> SessionContext {
-        SessionContext(sessionID: first.sessionID, bed: bed, protocolID: first.protocolID, protocolVersion: first.protocolVersion,
-                       protocolTitle: first.protocolTitle, protocolSHA256: first.protocolSHA256, therapist: first.therapist,
-                       patient: first.patient)
+    static func unresumable(_ session: RecordedSession, at offset: Duration, protocols: [LoadedProtocol], limits: ClinicLimits) -> SessionStateMachine {
+        let context = session.context
+        let stand = protocols.first { $0.treatment.id == context.protocolID }?.treatment ?? TreatmentProtocol(
+            id: context.protocolID, title: context.protocolTitle, version: context.protocolVersion, technique: .superficial, steps: [])
+        return SessionStateMachine(interruptedAt: offset, treatment: stand, limits: limits, needles: session.needles,
+                                   stepsDone: session.stepsDone)
     }
 
     /// Makes the rebuilt session the bed's, interrupted (recorded), and says so loudly.
@@ -122,53 +113,6 @@ extension BedController {
             The bed shows INTERRUPTED until a therapist \(interruption.resumable ? "resumes or finishes" : "finishes") it\
             \(interruption.reason.map { ": " + $0 } ?? ".")
             """)
-    }
-
-    /// The recorded commands, in order, with the offsets they arrived at.
-    static func history(_ rows: [RecordEntry]) -> [SessionStateMachine.HistoryEntry] {
-        rows.compactMap { row in
-            guard let kind = SessionEvent.Kind(rawValue: row.type), kind.isCommand, let command = command(kind, row) else { return nil }
-            return .init(at: .microseconds(row.monotonicUs), command: command)
-        }
-    }
-
-    static func command(_ kind: SessionEvent.Kind, _ row: RecordEntry) -> SessionCommand? {
-        switch kind {
-        case .sessionStarted: return .start
-        case .sessionPaused: return .pause
-        case .sessionResumed, .interruptionResumed: return .resume
-        case .stepExtended:
-            guard let note = row.note, note.hasPrefix(SessionRecorder.extensionNote) else { return nil }
-            return (try? Duration.parse(notation: String(note.dropFirst(SessionRecorder.extensionNote.count)))).map { .extend($0) }
-        case .stepSkipped: return .skip
-        case .sessionAcknowledged: return .acknowledge
-        case .sessionStopped: return .abort
-        case .needlesPlaced: return row.needles.map { .placeNeedles(count: $0, step: row.step) }
-        case .needlesRemoved: return row.needles.map { .removeNeedles(count: $0, step: row.step) }
-        case .rapidRemoval: return .rapidRemoval
-        case .mismatchClosed:
-            return .closeWithMismatch(reason: String((row.note ?? "").dropFirst(SessionEvent.adverseEventPrefix.count)))
-        case .alarmSilenced: return .silence
-        case .sessionInterrupted: return .interrupt
-        case .interruptionFinished: return .finish
-        default: return nil
-        }
-    }
-
-    /// The needle counts as the rows record them, for a session that cannot be replayed.
-    static func needles(_ rows: [RecordEntry]) -> NeedleLedger {
-        var ledger = NeedleLedger()
-        for row in rows {
-            guard let count = row.needles else { continue }
-            switch SessionEvent.Kind(rawValue: row.type) {
-            case .stepStarted: if let step = row.step, ledger.placed[step] == nil { try? ledger.place(count, at: step) }
-            case .needlesPlaced: if let step = row.step { try? ledger.place(count, at: step) }
-            case .needlesRemoved: _ = try? ledger.remove(count, at: row.step)
-            case .rapidRemoval: if count > 0 { _ = try? ledger.remove(nil, at: nil) }
-            default: break
-            }
-        }
-        return ledger
     }
 }
 

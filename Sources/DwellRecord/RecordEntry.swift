@@ -32,6 +32,13 @@ public struct RecordEntry: Codable, Equatable, Sendable, FetchableRecord, Persis
     public var note: String?
     public var prevHash: String
     public var hash: String
+    /// How the row is encoded for its hash, and which columns it has: 1 for rows written before
+    /// `amount_ms` and `reason` existed, ``RecordChain/currentFormat`` for rows written now.
+    public var format: Int
+    /// How much a `step.extended` row added, in milliseconds (format 2 on).
+    public var amountMs: Int64?
+    /// The therapist's stated reason of a `needles.mismatch-closed` row (format 2 on).
+    public var reason: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case seq
@@ -55,17 +62,26 @@ public struct RecordEntry: Codable, Equatable, Sendable, FetchableRecord, Persis
         case note
         case prevHash = "prev_hash"
         case hash
+        case format
+        case amountMs = "amount_ms"
+        case reason
     }
 
-    /// The column names in record order, as CSV headers and canonical encoding use them.
+    /// The column names in table order (the columns format 2 added come last, after the hashes),
+    /// as CSV headers use them.
     public static let columns: [String] = CodingKeys.allCases.map(\.rawValue)
 
     /// Every column's value as text (nil for null), in column order.
     public var values: [String?] {
+        formatOneValues + [prevHash, hash, String(format), amountMs.map(String.init), reason]
+    }
+
+    /// The columns every format has, from `seq` to `note`, as text (nil for null).
+    var formatOneValues: [String?] {
         [
             String(seq), sessionID, bed, type, step.map(String.init), site, siteLabel, plannedMs.map(String.init),
             String(monotonicUs), wallTime, latenessUs.map(String.init), protocolID, String(protocolVersion),
-            protocolTitle, protocolSHA256, therapist, patient, needles.map(String.init), note, prevHash, hash,
+            protocolTitle, protocolSHA256, therapist, patient, needles.map(String.init), note,
         ]
     }
 }
@@ -83,10 +99,12 @@ public struct RecordEvent: Equatable, Sendable {
     public var latenessUs: Int64?
     public var needles: Int?
     public var note: String?
+    public var amountMs: Int64?
+    public var reason: String?
 
     public init(session: SessionContext, type: String, step: Int? = nil, site: String? = nil, siteLabel: String? = nil,
                 plannedMs: Int64? = nil, monotonicUs: Int64, wallTime: String, latenessUs: Int64? = nil,
-                needles: Int? = nil, note: String? = nil) {
+                needles: Int? = nil, note: String? = nil, amountMs: Int64? = nil, reason: String? = nil) {
         self.session = session
         self.type = type
         self.step = step
@@ -98,6 +116,8 @@ public struct RecordEvent: Equatable, Sendable {
         self.latenessUs = latenessUs
         self.needles = needles
         self.note = note
+        self.amountMs = amountMs
+        self.reason = reason
     }
 }
 

@@ -74,7 +74,7 @@ extension RecordStore {
         if let checkpoint = try Self.checkpoint(db) {
             let row = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE seq = ?", arguments: [checkpoint.seq])
             let entry = row.flatMap { try? RecordEntry(row: $0) }
-            if let entry, entry.hash == checkpoint.hash, entry.hash == RecordChain.hash(of: entry, after: entry.prevHash) {
+            if let entry, entry.hash == checkpoint.hash, entry.hash == (try? RecordChain.hash(of: entry, after: entry.prevHash)) {
                 start = checkpoint
                 result.checkedFrom = checkpoint.seq
             } else {

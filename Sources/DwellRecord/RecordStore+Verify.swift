@@ -9,6 +9,8 @@ public struct VerifyReport: Equatable, Sendable {
     /// The first row that breaks the chain, and why; nil when the record is intact.
     public var firstBad: Int64?
     public var problem: String?
+    /// How many of the rows read are of each format (``RecordChain/currentFormat``: new rows).
+    public var formats: [Int: Int] = [:]
 
     public var isIntact: Bool { firstBad == nil }
 }
@@ -21,7 +23,8 @@ extension RecordStore {
             return try database.read { db in
                 guard try db.tableExists("events") else { return VerifyReport(count: 0, headHash: RecordChain.genesis) }
                 let walked = try Self.walk(db, after: (0, RecordChain.genesis))
-                return VerifyReport(count: walked.count, headHash: walked.head.hash, firstBad: walked.firstBad, problem: walked.problem)
+                return VerifyReport(count: walked.count, headHash: walked.head.hash, firstBad: walked.firstBad, problem: walked.problem,
+                                    formats: walked.formats)
             }
         } catch {
             throw Self.openError(path, error)
@@ -36,6 +39,8 @@ extension RecordStore {
         var head: (seq: Int64, hash: String)
         var firstBad: Int64?
         var problem: String?
+        /// Rows verified, by format.
+        var formats: [Int: Int] = [:]
     }
 
     /// Walks the rows after `start` (a verified row, or `(0, genesis)`) in sequence order.
@@ -68,9 +73,16 @@ extension RecordStore {
                 return broken("the row cannot be read: \(error)")
             }
             guard entry.prevHash == walk.head.hash else { return broken("prev_hash does not match the row before: rows were removed, inserted or reordered") }
-            guard entry.hash == RecordChain.hash(of: entry, after: walk.head.hash) else { return broken("the row's content does not match its hash: it was changed") }
+            let expectedHash: String
+            do throws(RecordChain.FormatError) {
+                expectedHash = try RecordChain.hash(of: entry, after: walk.head.hash)
+            } catch {
+                return broken(error.description)
+            }
+            guard entry.hash == expectedHash else { return broken("the row's content does not match its hash: it was changed") }
             walk.head = (seq, entry.hash)
             walk.count += 1
+            walk.formats[entry.format, default: 0] += 1
         }
         return walk
     }

@@ -205,6 +205,15 @@ public final class RecordStore: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v3: row format") { db in
+            // Rows written before this have no `format`: they are format 1 (``RecordChain``). New
+            // rows say their format; `amount_ms` and `reason` came with format 2.
+            try db.execute(sql: """
+                ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE events ADD COLUMN amount_ms INTEGER;
+                ALTER TABLE events ADD COLUMN reason TEXT;
+                """)
+        }
         return migrator
     }
 

@@ -22,11 +22,21 @@ public struct SessionRecorder: Sendable {
             session: context, type: event.kind.rawValue, step: event.step, site: event.site, siteLabel: site?.label,
             plannedMs: event.at.wholeMilliseconds, monotonicUs: actual.wholeMicroseconds,
             wallTime: RecordTime.string(from: wallTime), latenessUs: lateness?.wholeMicroseconds, needles: event.needles,
-            note: event.note ?? event.added.map { Self.extensionNote + $0.notation }))
+            note: event.note ?? event.added.map { Self.extensionNote + $0.notation },
+            amountMs: event.added?.wholeMilliseconds,
+            reason: event.kind == .mismatchClosed ? Self.statedReason(in: event.note) : nil))
     }
 
-    /// How a `step.extended` note begins, before the amount (`extended by 2m`).
+    /// How a `step.extended` note begins, before the amount (`extended by 2m`). The amount has its
+    /// own column (`amount_ms`); the note says it in words for whoever reads the record.
     public static let extensionNote = "extended by "
+
+    /// The therapist's reason in a `needles.mismatch-closed` note (after
+    /// ``SessionEvent/adverseEventPrefix``, which the session machine puts before it).
+    static func statedReason(in note: String?) -> String? {
+        guard let note, note.hasPrefix(SessionEvent.adverseEventPrefix) else { return nil }
+        return String(note.dropFirst(SessionEvent.adverseEventPrefix.count))
+    }
 
     /// Records the pre-start checklist's answers (item codes and yes/no) ahead of the session.
     @discardableResult

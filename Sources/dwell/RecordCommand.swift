@@ -53,6 +53,10 @@ struct RecordCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             print("\(store.path): intact, \(report.count) events, head \(report.headHash)")
+            if !report.formats.isEmpty {
+                print("row formats: " + report.formats.sorted { $0.key < $1.key }.map { "\($0.value) of format \($0.key)" }
+                    .joined(separator: ", "))
+            }
             if let recovery = try store.lastRecovery() {
                 print("note: this record replaced a damaged one (seq \(recovery.entry.seq), \(recovery.entry.wallTime)): \(recovery.entry.note ?? "")")
             }
@@ -96,6 +100,8 @@ struct RecordCommand: ParsableCommand {
                 if let planned = entry.plannedMs { line += "\t+\(Duration.milliseconds(planned).clockDisplay)" }
                 if let name = entry.siteLabel ?? entry.site { line += "\t\(name)" }
                 if let needles = entry.needles { line += "\t\(needles) needles" }
+                if let amount = entry.amountMs { line += "\tamount_ms \(amount)" }
+                if let reason = entry.reason { line += "\treason: \(reason)" }
                 if let note = entry.note { line += "\t\(note)" }
                 print(line)
             }

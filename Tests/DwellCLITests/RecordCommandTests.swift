@@ -117,6 +117,51 @@ struct RecordCommandTests {
         #expect(future.stdout.isEmpty)
     }
 
+    /// A record the release before row formats wrote (`Tests/DwellRecordTests/Fixtures`, format 1):
+    /// verify, show and every export read it; rows appended later are format 2, chain on from its
+    /// head, and show their `amount_ms` and `reason`.
+    @Test func aRecordOfTheFormerFormatVerifiesExportsAndTakesRowsOfTheNewOne() async throws {
+        let path = Self.temporaryRecord()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: DwellProcess.packageRoot.appendingPathComponent("Tests/DwellRecordTests/Fixtures/record-format1.sqlite").path, toPath: path)
+        let head = "7a0e98602dd651d54a55805f1fbd697553ca9b9353d695246fce351e60d92a24"
+        let verify = try DwellProcess.run(["record", "verify", "--record", path])
+        #expect(verify.status == 0 && verify.stdout == "\(path): intact, 36 events, head \(head)\nrow formats: 36 of format 1\n",
+                "\(verify.stdout)\(verify.stderr)")
+        let show = try DwellProcess.run(["record", "show", "9d3e7b12-4f6a-4e8b-a1c2-7f5e0d9b8a64", "--record", path])
+        #expect(show.status == 0 && show.stdout.contains("\tstep.extended\t") && show.stdout.contains("\textended by 2m\n"))
+        #expect(!show.stdout.contains("amount_ms"), "a format-1 row has no amount_ms to show")
+        let csv = parseCSV(try DwellProcess.run(["record", "export", "--format", "csv", "--record", path]).stdout)
+        #expect(csv.first == RecordEntry.columns && csv.first?.suffix(3) == ["format", "amount_ms", "reason"])
+        #expect(csv.count == 37 && csv.dropFirst().allSatisfy { $0.suffix(3) == ["1", "", ""] })
+        let jsonl = try DwellProcess.run(["record", "export", "--format", "jsonl", "--record", path]).stdout.split(separator: "\n")
+        #expect(try jsonl.map { try JSONDecoder().decode(RecordEntry.self, from: Data($0.utf8)) }.allSatisfy { $0.format == 1 })
+        #expect(jsonl.count == 36 && jsonl.allSatisfy { $0.contains("\"format\":1") && !$0.contains("amount_ms") })
+        let fhir = try DwellProcess.run(["record", "export", "--format", "fhir", "--record", path])
+        #expect(fhir.status == 0 && fhir.stdout.contains("extended by 2m") && fhir.stdout.contains("possible adverse event: one needle"))
+
+        // Opened for writing, the record is migrated and new rows are format 2.
+        let store = try RecordStore(path: path)
+        let writer = try RecordWriter(store: store)
+        let session = SessionContext(sessionID: "c1", bed: "3", protocolID: "p", protocolVersion: 1, protocolTitle: "P",
+                                     protocolSHA256: "-", therapist: nil, patient: nil)
+        let wall = "2026-11-24T10:00:00.000Z"
+        try await writer.append(RecordEvent(session: session, type: "step.extended", step: 0, monotonicUs: 1_000_000, wallTime: wall,
+                                            note: "extended by 1m30s", amountMs: 90_000))
+        try await writer.append(RecordEvent(session: session, type: "needles.mismatch-closed", monotonicUs: 2_000_000, wallTime: wall,
+                                            needles: 1, note: "possible adverse event: tip broke", reason: "tip broke"))
+        store.close()
+        let after = try DwellProcess.run(["record", "verify", "--record", path])
+        #expect(after.status == 0 && after.stdout.hasPrefix("\(path): intact, 38 events") && after.stdout.hasSuffix("row formats: 36 of format 1, 2 of format 2\n"),
+                "\(after.stdout)\(after.stderr)")
+        let shown = try DwellProcess.run(["record", "show", "c1", "--record", path]).stdout
+        #expect(shown.contains("\tamount_ms 90000\textended by 1m30s\n") && shown.contains("\treason: tip broke\tpossible adverse event: tip broke\n"),
+                "\(shown)")
+        let newRows = parseCSV(try DwellProcess.run(["record", "export", "--format", "csv", "--session", "c1", "--record", path]).stdout)
+        #expect(newRows.dropFirst().map { Array($0.suffix(3)) } == [["2", "90000", ""], ["2", "", "tip broke"]])
+    }
+
     @Test func fhirBundleHoldsOneProcedurePerSessionWithItsPeriod() throws {
         let path = Self.temporaryRecord()
         #expect(try DwellProcess.run(["simulate", "Protocols/upper-trapezius-superficial.yaml", "--instant", "--record", path,

@@ -13,7 +13,7 @@ struct RecordChainTests {
         #expect(entries.first?.prevHash == RecordChain.genesis)
         for (previous, entry) in zip(entries, entries.dropFirst()) {
             #expect(entry.prevHash == previous.hash)
-            #expect(entry.hash == RecordChain.hash(of: entry, after: previous.hash))
+            #expect(try entry.hash == RecordChain.hash(of: entry, after: previous.hash))
         }
         #expect(report.headHash == entries.last?.hash)
     }
@@ -56,7 +56,7 @@ struct RecordChainTests {
             forged.seq = 4
             forged.type = "session.acknowledged"
             forged.prevHash = third.hash
-            forged.hash = RecordChain.hash(of: forged, after: third.hash)
+            forged.hash = try RecordChain.hash(of: forged, after: third.hash)
             let row = forged
             try DatabaseQueue(path: store.path).inDatabase { try row.insert($0) }
         case .reordered:
@@ -68,7 +68,7 @@ struct RecordChainTests {
             // Change a row and recompute its own hash: the next row's link gives it away.
             var fourth = try #require(try store.entries().first { $0.seq == 4 })
             fourth.needles = 1
-            fourth.hash = RecordChain.hash(of: fourth, after: fourth.prevHash)
+            fourth.hash = try RecordChain.hash(of: fourth, after: fourth.prevHash)
             try tamper(store.path, "UPDATE events SET needles = 1, hash = '\(fourth.hash)' WHERE seq = 4")
         case .truncatedTail:
             return
