@@ -26,11 +26,14 @@ let package = Package(
         // Pure core: protocol model, rules, schedule, session state machine, signal patterns.
         // No Foundation I/O, no Dispatch, no clock.
         .target(name: "DwellCore"),
-        // Protocol files: YAML decoding with line:column diagnostics.
+        // YAML files read with diagnostics, for protocol files, board files and the daemon config
+        // alike: one document per file, field readers, `path:line:column` problems, capped per file.
+        .target(name: "DwellYAML", dependencies: ["DwellCore", .product(name: "Yams", package: "Yams")]),
+        // Protocol files: decoding into `TreatmentProtocol`, the rules placed at their fields, folders.
         .target(
             name: "DwellProtocolFiles",
             dependencies: [
-                "DwellCore",
+                "DwellCore", "DwellYAML",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -55,7 +58,7 @@ let package = Package(
         // GPIO boards: board files, lamp and buzzer outputs, debounced buttons, safe states.
         .target(
             name: "DwellGPIO",
-            dependencies: ["CGpiod", "DwellCore", "DwellIndicators", "DwellRunner", "DwellProtocolFiles",
+            dependencies: ["CGpiod", "DwellCore", "DwellIndicators", "DwellRunner", "DwellYAML",
                            .product(name: "Yams", package: "Yams")]
         ),
         // A bed: its runner's reports, recorded before anyone is told of them.
@@ -66,7 +69,7 @@ let package = Package(
         .target(
             name: "DwellDaemon",
             dependencies: [
-                "DwellCore", "DwellProtocolFiles", "DwellIndicators", "DwellRunner", "DwellRecord", "DwellBed", "CSystemClock",
+                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellIndicators", "DwellRunner", "DwellRecord", "DwellBed", "CSystemClock",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -101,7 +104,7 @@ let package = Package(
         ),
         // Replays inputs through the protocol and board parsers; built with
         // `-sanitize=fuzzer -D FUZZING` it is a libFuzzer target (by hand, see README).
-        .executableTarget(name: "dwell-fuzz", dependencies: ["DwellProtocolFiles", "DwellGPIO"]),
+        .executableTarget(name: "dwell-fuzz", dependencies: ["DwellYAML", "DwellProtocolFiles", "DwellGPIO"]),
         .executableTarget(
             name: "dwell",
             dependencies: [
@@ -112,7 +115,7 @@ let package = Package(
         .testTarget(name: "DwellCoreTests", dependencies: ["DwellCore"]),
         .testTarget(
             name: "DwellProtocolFilesTests",
-            dependencies: ["DwellProtocolFiles"],
+            dependencies: ["DwellProtocolFiles", "DwellYAML"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -130,14 +133,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "DwellGPIOTests", dependencies: ["DwellGPIO", "DwellCore", "DwellProtocolFiles"]),
+        .testTarget(name: "DwellGPIOTests", dependencies: ["DwellGPIO", "DwellCore", "DwellYAML"]),
         .testTarget(name: "DwellCLITests", dependencies: ["dwell", "dwelld", "dwell-bench", "DwellRecord"]),
         // Bounded fuzz of the protocol, board and config parsers over Tests/Fuzz/corpus.
-        .testTarget(name: "DwellFuzzTests", dependencies: ["DwellDaemon", "DwellGPIO", "DwellProtocolFiles", "DwellCore"]),
+        .testTarget(name: "DwellFuzzTests", dependencies: ["DwellDaemon", "DwellGPIO", "DwellProtocolFiles", "DwellYAML", "DwellCore"]),
         .testTarget(
             name: "DwellDaemonTests",
             dependencies: [
-                "DwellDaemon", "DwellCore", "DwellRecord", "dwelld", "DwellProbe",
+                "DwellDaemon", "DwellCore", "DwellYAML", "DwellRecord", "dwelld", "DwellProbe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -2,6 +2,7 @@ import DwellCore
 import DwellIndicators
 import DwellProtocolFiles
 import DwellRecord
+import DwellYAML
 import Logging
 import Synchronization
 
@@ -29,7 +30,7 @@ public final class DaemonBeds: Sendable {
         let loaded = ProtocolLibrary.load([config.protocols], limits: config.limits)
         guard loaded.isValid else { throw DaemonError.protocols(loaded.diagnostics) }
         guard !loaded.protocols.isEmpty else {
-            throw DaemonError.protocols([ProtocolDiagnostic(path: config.protocols, message: "no protocol files (*.yaml) in this folder")])
+            throw DaemonError.protocols([FileDiagnostic(path: config.protocols, message: "no protocol files (*.yaml) in this folder")])
         }
         library = Mutex(loaded)
         let opening: RecordOpening
@@ -124,7 +125,7 @@ public final class DaemonBeds: Sendable {
         let fresh = ProtocolLibrary.load([config.protocols], limits: config.limits)
         guard fresh.isValid, !fresh.protocols.isEmpty else {
             let diagnostics = fresh.diagnostics.isEmpty
-                ? [ProtocolDiagnostic(path: config.protocols, message: "no protocol files (*.yaml) in this folder")] : fresh.diagnostics
+                ? [FileDiagnostic(path: config.protocols, message: "no protocol files (*.yaml) in this folder")] : fresh.diagnostics
             for diagnostic in diagnostics { logger.error("protocol reload refused: \(diagnostic)") }
             logger.warning("keeping the \(library.withLock { $0.protocols.count }) protocols loaded before")
             return .failure(.protocols(diagnostics))
@@ -172,8 +173,8 @@ public final class DaemonBeds: Sendable {
 
 /// Why the daemon cannot start (or reload), in words an integrator can act on.
 public enum DaemonError: Error, CustomStringConvertible, Sendable {
-    case config([ProtocolDiagnostic])
-    case protocols([ProtocolDiagnostic])
+    case config([FileDiagnostic])
+    case protocols([FileDiagnostic])
     case record(RecordError)
     case board(String)
     case token(String)

@@ -1,5 +1,5 @@
 import DwellCore
-import DwellProtocolFiles
+import DwellYAML
 import DwellRecord
 import Foundation
 import Yams
@@ -53,9 +53,9 @@ public struct DaemonConfig: Equatable, Sendable {
     static let pathKeys = ["token_file", "protocols", "record", "board"]
 
     /// Reads a config file over `base`, reporting every problem as `path:line:column: error: …`.
-    public static func load(_ path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, ProtocolFailure> {
-        func fail(_ message: String) -> Result<DaemonConfig, ProtocolFailure> {
-            .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: message)]))
+    public static func load(_ path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, FileFailure> {
+        func fail(_ message: String) -> Result<DaemonConfig, FileFailure> {
+            .failure(FileFailure([FileDiagnostic(path: path, message: message)]))
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             return fail("cannot read the config file (missing or unreadable)")
@@ -68,9 +68,9 @@ public struct DaemonConfig: Equatable, Sendable {
     }
 
     /// Reads a config file's text (named `path` in diagnostics) over `base`.
-    public static func parse(_ text: String, path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, ProtocolFailure> {
+    public static func parse(_ text: String, path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, FileFailure> {
         let mapping: Node.Mapping
-        switch ProtocolDecoder.document(text, path: path, needs: "a config sets at least `beds` and `protocols`") {
+        switch YAMLDocument.mapping(text, path: path, needs: "a config sets at least `beds` and `protocols`") {
         case .success(let root): mapping = root
         case .failure(let failure): return .failure(failure)
         }
@@ -99,7 +99,7 @@ public struct DaemonConfig: Equatable, Sendable {
         if let node = fields.node("beds"), let beds = beds(node, sink: sink) { config.beds = beds }
         if let node = fields.node("allowed_hosts"), let hosts = allowedHosts(node, sink: sink) { config.allowedHosts = hosts }
         if let node = fields.node("clinic") { clinic(node, into: &config, sink: sink) }
-        return sink.isEmpty ? .success(config) : .failure(ProtocolFailure(sink.diagnostics))
+        return sink.isEmpty ? .success(config) : .failure(FileFailure(sink.diagnostics))
     }
 
     static func isBedName(_ name: String) -> Bool {

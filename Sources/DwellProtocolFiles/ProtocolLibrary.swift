@@ -1,5 +1,6 @@
 import Crypto
 import DwellCore
+import DwellYAML
 import Foundation
 
 /// A protocol as loaded from a file, with where it came from.
@@ -20,7 +21,7 @@ public struct ProtocolLibrary: Sendable {
     public static let extensions: Set<String> = ["yaml", "yml"]
 
     public var protocols: [LoadedProtocol] = []
-    public var diagnostics: [ProtocolDiagnostic] = []
+    public var diagnostics: [FileDiagnostic] = []
 
     public var isValid: Bool { diagnostics.isEmpty }
 
@@ -31,7 +32,7 @@ public struct ProtocolLibrary: Sendable {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                library.diagnostics.append(ProtocolDiagnostic(path: path, message: "no such file or folder"))
+                library.diagnostics.append(FileDiagnostic(path: path, message: "no such file or folder"))
                 continue
             }
             if isDirectory.boolValue {
@@ -46,9 +47,9 @@ public struct ProtocolLibrary: Sendable {
     }
 
     /// Loads one file.
-    public static func loadFile(_ path: String, limits: ClinicLimits = .standard) -> Result<LoadedProtocol, ProtocolFailure> {
-        func fail(_ message: String, line: Int = 1, column: Int = 1) -> Result<LoadedProtocol, ProtocolFailure> {
-            .failure(ProtocolFailure([ProtocolDiagnostic(path: path, line: line, column: column, message: message)]))
+    public static func loadFile(_ path: String, limits: ClinicLimits = .standard) -> Result<LoadedProtocol, FileFailure> {
+        func fail(_ message: String, line: Int = 1, column: Int = 1) -> Result<LoadedProtocol, FileFailure> {
+            .failure(FileFailure([FileDiagnostic(path: path, line: line, column: column, message: message)]))
         }
         let attributes: [FileAttributeKey: Any]
         do {
@@ -82,7 +83,7 @@ public struct ProtocolLibrary: Sendable {
         }
     }
 
-    private mutating func add(_ result: Result<LoadedProtocol, ProtocolFailure>) {
+    private mutating func add(_ result: Result<LoadedProtocol, FileFailure>) {
         switch result {
         case .success(let loaded): protocols.append(loaded)
         case .failure(let failure): diagnostics += failure.diagnostics
@@ -94,7 +95,7 @@ public struct ProtocolLibrary: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder)
         } catch {
-            library.diagnostics.append(ProtocolDiagnostic(path: folder, message: "cannot list the folder: \(error.localizedDescription)"))
+            library.diagnostics.append(FileDiagnostic(path: folder, message: "cannot list the folder: \(error.localizedDescription)"))
             return []
         }
         let base = folder.hasSuffix("/") ? folder : folder + "/"
@@ -111,7 +112,7 @@ public struct ProtocolLibrary: Sendable {
                 let others = copies.indices.lazy.filter { $0 != index }.prefix(3).map { copies[$0].path }
                 let more = copies.count - 1 - others.count
                 let named = others.joined(separator: ", ") + (more > 0 ? " and \(more) more files" : "")
-                diagnostics.append(ProtocolDiagnostic(
+                diagnostics.append(FileDiagnostic(
                     path: copy.path, line: copy.idLine, column: copy.idColumn, field: .key("id"),
                     message: "`\(id)` is also the id of \(named); protocol ids must be unique"))
             }

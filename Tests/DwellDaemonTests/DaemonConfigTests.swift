@@ -5,13 +5,13 @@ import Testing
 
 /// The clinic's safety settings in the config file.
 struct DaemonConfigTests {
-    func load(_ text: String) throws -> (path: String, result: Result<DaemonConfig, ProtocolFailureText>) {
+    func load(_ text: String) throws -> (path: String, result: Result<DaemonConfig, FileFailureText>) {
         let path = try temporaryFolder() + "/dwell.yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return (path, DaemonConfig.load(path).mapError { ProtocolFailureText(lines: $0.diagnostics.map(\.description)) })
+        return (path, DaemonConfig.load(path).mapError { FileFailureText(lines: $0.diagnostics.map(\.description)) })
     }
 
-    struct ProtocolFailureText: Error { var lines: [String] }
+    struct FileFailureText: Error { var lines: [String] }
 
     @Test func theClinicExtendsTheChecklistAndSetsAftercareAndSilence() throws {
         let (_, result) = try load("""

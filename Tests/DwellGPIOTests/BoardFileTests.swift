@@ -1,6 +1,6 @@
 import DwellCore
 import DwellGPIO
-import DwellProtocolFiles
+import DwellYAML
 import Testing
 
 @Suite("Board file: reading")
@@ -25,7 +25,7 @@ struct BoardFileTests {
             outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }
         """
 
-    func decode(_ text: String) -> Result<BoardFile, ProtocolFailure> { BoardFile.decode(text, path: "board.yaml") }
+    func decode(_ text: String) -> Result<BoardFile, FileFailure> { BoardFile.decode(text, path: "board.yaml") }
 
     func problems(_ text: String) -> [String] {
         guard case .failure(let failure) = decode(text) else { return [] }
@@ -60,7 +60,7 @@ struct BoardFileTests {
     @Test func unknownKeysAreRefusedWithTheirPlace() {
         let text = "chip: c\nbed: 1\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: { line: 3, invert: true } }\n"
         #expect(problems(text) == [
-            "board.yaml:2:1: error: bed: unknown key `bed`; expected one of `consumer`, `chip`, `debounce`, `lamp_test`, `beds`",
+            "board.yaml:2:1: error: bed: unknown key `bed`; did you mean `beds`?",
             "board.yaml:5:63: error: beds.1.outputs.buzzer.invert: unknown key `invert`; expected one of `chip`, `line`, `active_low`",
         ])
     }
