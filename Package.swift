@@ -113,6 +113,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DwellCoreTests", dependencies: ["DwellCore"]),
+        .testTarget(name: "DwellYAMLTests", dependencies: ["DwellYAML", "DwellCore", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "DwellProtocolFilesTests",
             dependencies: ["DwellProtocolFiles", "DwellYAML"],

@@ -103,6 +103,30 @@ struct BoardFileTests {
         #expect(found.contains { $0.contains("beds.1.buttons.extend.bias: `sideways` is not a bias") })
     }
 
+    /// Board fields are read by the same readers as protocol files and the daemon config, so a
+    /// value is refused in the same words (issue 12: the board file had readers of its own).
+    @Test func valuesAreRefusedInTheWordsOfTheOtherFiles() {
+        let text = """
+            consumer:
+            chip: c
+            debounce: 6s
+            lamp_test: [5s]
+            beds:
+              1:
+                outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }
+                buttons: { extend: { line: 4, bias: pull-upp }, start_pause: { line: 5, chip: { a: 1 } } }
+                outpts: {}
+            """
+        #expect(problems(text) == [
+            "board.yaml:1:10: error: consumer: is empty",
+            "board.yaml:3:11: error: debounce: 6s is outside the allowed 0s to 5s",
+            "board.yaml:4:12: error: lamp_test: must be a single value, not a list",
+            "board.yaml:8:41: error: beds.1.buttons.extend.bias: `pull-upp` is not a bias; did you mean `pull-up`?",
+            "board.yaml:8:83: error: beds.1.buttons.start_pause.chip: must be a single value, not a mapping",
+            "board.yaml:9:5: error: beds.1.outpts: unknown key `outpts`; did you mean `outputs`?",
+        ])
+    }
+
     @Test func yamlSyntaxErrorsHaveAPlace() {
         let found = problems("beds:\n  1: [unclosed\n")
         #expect(found.count == 1)

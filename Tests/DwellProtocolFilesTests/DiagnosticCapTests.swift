@@ -94,13 +94,4 @@ struct DiagnosticCapTests {
         #expect(!diagnostics.isEmpty && diagnostics.allSatisfy { $0.line <= 9 }, "\(diagnostics)")
         #expect(diagnostics.contains { $0.description.hasPrefix("many.yaml:9:10: error: steps[1].site: is empty") }, "\(diagnostics)")
     }
-
-    @Test func hasProblemLooksUpTheFieldAndItsAncestors() {
-        let sink = DiagnosticSink(path: "x.yaml")
-        sink.add(at: nil, FieldPath.key("steps").appending(index: 3), "bad step")
-        #expect(sink.hasProblem(atOrAbove: FieldPath.key("steps").appending(index: 3).appending("dwell")))
-        #expect(sink.hasProblem(atOrAbove: FieldPath.key("steps").appending(index: 3)))
-        #expect(!sink.hasProblem(atOrAbove: FieldPath.key("steps").appending(index: 2).appending("dwell")))
-        #expect(!sink.hasProblem(atOrAbove: .key("steps")))
-    }
 }
