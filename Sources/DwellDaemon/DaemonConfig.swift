@@ -1,7 +1,6 @@
 import DwellCore
-import DwellYAML
 import DwellRecord
-import Foundation
+import DwellYAML
 import Yams
 
 /// Everything `dwelld` runs with: from `/etc/dwell/dwell.yaml` (`--config`), or the simulator's
@@ -38,8 +37,6 @@ public struct DaemonConfig: Equatable, Sendable {
         """
 
     public static let defaultPath = "/etc/dwell/dwell.yaml"
-    /// Larger config files are refused before they are parsed.
-    public static let maximumFileSize = 1 << 20
 
     /// `dwelld --simulator` with no config file: two beds on the simulated board, `./Protocols`.
     public static var simulatorDefaults: DaemonConfig {
@@ -54,17 +51,7 @@ public struct DaemonConfig: Equatable, Sendable {
 
     /// Reads a config file over `base`, reporting every problem as `path:line:column: error: …`.
     public static func load(_ path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, FileFailure> {
-        func fail(_ message: String) -> Result<DaemonConfig, FileFailure> {
-            .failure(FileFailure([FileDiagnostic(path: path, message: message)]))
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return fail("cannot read the config file (missing or unreadable)")
-        }
-        guard data.count <= maximumFileSize else {
-            return fail("the file is \(data.count) bytes; a config file is limited to \(maximumFileSize) bytes (1 MiB)")
-        }
-        guard let text = String(validating: data, as: UTF8.self) else { return fail("the config file is not valid UTF-8 text") }
-        return parse(text, path: path, over: base)
+        YAMLDocument.read(path, kind: "a config file").flatMap { parse($0.text, path: path, over: base) }
     }
 
     /// Reads a config file's text (named `path` in diagnostics) over `base`.

@@ -16,8 +16,6 @@ public struct LoadedProtocol: Sendable {
 /// Loads protocol files and folders the way `dwell protocol validate` and the daemon do:
 /// every file is read in full, every problem is reported, and a bad file never stops the others.
 public struct ProtocolLibrary: Sendable {
-    /// Larger files are refused before they are read.
-    public static let maximumFileSize = 1 << 20
     public static let extensions: Set<String> = ["yaml", "yml"]
 
     public var protocols: [LoadedProtocol] = []
@@ -48,38 +46,11 @@ public struct ProtocolLibrary: Sendable {
 
     /// Loads one file.
     public static func loadFile(_ path: String, limits: ClinicLimits = .standard) -> Result<LoadedProtocol, FileFailure> {
-        func fail(_ message: String, line: Int = 1, column: Int = 1) -> Result<LoadedProtocol, FileFailure> {
-            .failure(FileFailure([FileDiagnostic(path: path, line: line, column: column, message: message)]))
-        }
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            return fail("cannot read the file: \(error.localizedDescription)")
-        }
-        guard attributes[.type] as? FileAttributeType == .typeRegular else {
-            return fail("not a regular file")
-        }
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= maximumFileSize else {
-            return fail("the file is \(size) bytes; protocol files are limited to \(maximumFileSize) bytes (1 MiB)")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            return fail("cannot read the file: \(error.localizedDescription)")
-        }
-        guard data.count <= maximumFileSize else {
-            return fail("the file grew past \(maximumFileSize) bytes (1 MiB) while being read")
-        }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            let (line, column) = firstInvalidUTF8(in: data)
-            return fail("the file is not valid UTF-8 text (first bad byte here); save it as UTF-8", line: line, column: column)
-        }
-        let digest = SHA256.hash(data: data).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
-        return ProtocolDecoder.decode(text, path: path, limits: limits).map {
-            LoadedProtocol(path: path, treatment: $0.treatment, idLine: $0.idLine, idColumn: $0.idColumn, sha256: digest)
+        YAMLDocument.read(path, kind: "a protocol file").flatMap { file in
+            let digest = SHA256.hash(data: file.data).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+            return ProtocolDecoder.decode(file.text, path: path, limits: limits).map {
+                LoadedProtocol(path: path, treatment: $0.treatment, idLine: $0.idLine, idColumn: $0.idColumn, sha256: digest)
+            }
         }
     }
 
@@ -119,16 +90,5 @@ public struct ProtocolLibrary: Sendable {
         }
         let duplicated = Set(groups.keys)
         protocols.removeAll { duplicated.contains($0.treatment.id) }
-    }
-
-    /// The line and column (counted in characters) of the first byte that is not UTF-8.
-    static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int) {
-        var bytes = data.makeIterator()
-        var decoder = UTF8()
-        var (line, column) = (1, 1)
-        while case .scalarValue(let scalar) = decoder.decode(&bytes) {
-            if scalar == "\n" { (line, column) = (line + 1, 1) } else { column += 1 }
-        }
-        return (line, column)
     }
 }

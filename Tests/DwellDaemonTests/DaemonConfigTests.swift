@@ -33,6 +33,26 @@ struct DaemonConfigTests {
         #expect(DaemonConfig().aftercare.contains("Drink water"), "a default for every clinic")
     }
 
+    /// The config file is read like protocol files: a device is not read at all, the size is
+    /// checked before reading, and a byte that is not UTF-8 is placed (issue 12).
+    @Test func theFileIsReadLikeProtocolFiles() throws {
+        func problems(_ path: String) -> [String] {
+            guard case .failure(let failure) = DaemonConfig.load(path) else { return [] }
+            return failure.diagnostics.map(\.description)
+        }
+        #expect(problems("/dev/zero") == ["/dev/zero:1:1: error: (document): not a regular file"])
+        let latin1 = try temporaryFolder() + "/latin1.yaml"
+        try (Data("beds: [\"1\"]\nprotocols: Caf".utf8) + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: latin1))
+        #expect(problems(latin1) == [
+            "\(latin1):2:15: error: (document): the file is not valid UTF-8 text (first bad byte here); save it as UTF-8",
+        ])
+        let huge = try temporaryFolder() + "/huge.yaml"
+        try Data(repeating: 0x20, count: (1 << 20) + 1).write(to: URL(fileURLWithPath: huge))
+        #expect(problems(huge) == [
+            "\(huge):1:1: error: (document): the file is 1048577 bytes; a config file is limited to 1048576 bytes (1 MiB)",
+        ])
+    }
+
     @Test func badChecklistItemsAreRefusedWithLineAndField() throws {
         let (path, result) = try load("""
             beds: ["1"]

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DwellYAML
 
@@ -50,6 +51,25 @@ struct YAMLDocumentTests {
         #expect(found.first?.contains("this alias makes the file expand to far more values than it holds") == true, "\(found)")
         #expect(YAMLExpansion.firstAliasPast(10_000, in: "a: &a [x, x]\nb: [*a, *a]\n") == nil)
         #expect(YAMLExpansion.firstAliasPast(0, in: "a: &a [x, x]\nb: [*a, *a]\n").map { [$0.line, $0.column] } == [2, 5])
+    }
+
+    @Test func filesAreReadWhole() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dwell-yaml-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("a.yaml").path
+        try Data("a: é\n".utf8).write(to: URL(fileURLWithPath: path))
+        let file = try YAMLDocument.read(path, kind: "a test file").get()
+        #expect(file.text == "a: é\n")
+        #expect(file.data == Data("a: é\n".utf8))
+        func refusal(_ path: String) -> String? {
+            guard case .failure(let failure) = YAMLDocument.read(path, kind: "a test file") else { return nil }
+            return failure.diagnostics.map(\.description).joined(separator: "\n")
+        }
+        #expect(refusal(folder.path) == "\(folder.path):1:1: error: (document): not a regular file")
+        #expect(refusal(folder.appendingPathComponent("none.yaml").path)?.contains("cannot read the file") == true)
+        try (Data("a: 1\nb: x".utf8) + [0xFF]).write(to: URL(fileURLWithPath: path))
+        #expect(refusal(path) == "\(path):2:5: error: (document): the file is not valid UTF-8 text (first bad byte here); save it as UTF-8")
     }
 
     @Test func theEndCountsEveryYAMLLineBreak() {
