@@ -38,10 +38,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // Indicator outputs: the simulated board (GPIO comes later behind the same protocol).
-        .target(name: "DwellIndicators", dependencies: ["DwellCore"]),
-        // The clock-driven runner, generic over `Clock`.
-        .target(name: "DwellRunner", dependencies: ["DwellCore", "DwellIndicators"]),
+        // The clock-driven runner, generic over `Clock`, and the indicator output port it drives
+        // (the simulated board here; GPIO lines through the bed layer).
+        .target(name: "DwellRunner", dependencies: ["DwellCore"]),
         // The clinic record: an append-only, hash-chained event log in SQLite (GRDB), with export.
         .target(
             name: "DwellRecord",
@@ -55,21 +54,33 @@ let package = Package(
         .systemLibrary(name: "Clibgpiod", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         // A small neutral C facade over libgpiod that compiles against both the v1 and v2 APIs.
         .target(name: "CGpiod", dependencies: ["Clibgpiod"], linkerSettings: [.linkedLibrary("gpiod")]),
-        // GPIO boards: board files, lamp and buzzer outputs, debounced buttons, safe states.
+        // GPIO boards: board files, chips and lines, lamp and buzzer outputs, debounced buttons,
+        // safe states. Knows nothing of sessions: no runner, no signal handlers, no exit().
         .target(
             name: "DwellGPIO",
-            dependencies: ["CGpiod", "DwellCore", "DwellIndicators", "DwellRunner", "DwellYAML",
-                           .product(name: "Yams", package: "Yams")]
+            dependencies: ["CGpiod", "DwellCore", "DwellYAML", .product(name: "Yams", package: "Yams")]
         ),
-        // A bed: its runner's reports, recorded before anyone is told of them.
-        .target(name: "DwellBed", dependencies: ["DwellCore", "DwellRunner", "DwellRecord"]),
+        // The API's wire types: bed status, command names, request, problem and record bodies,
+        // one JSON set-up. No server in it: dwelld encodes them, dwell decodes them.
+        .target(name: "DwellWire", dependencies: ["DwellCore"]),
         // Asks the kernel whether the wall clock is synchronised (adjtimex), for restart notices.
         .target(name: "CSystemClock"),
-        // The daemon: config, beds, HTTP API and kiosk page, sd_notify, lifecycle.
+        // The bed layer: bed controllers and the set of beds, restore of interrupted sessions,
+        // the state hub, board bring-up and lamp test, the one set of button rules. Typed status
+        // (DwellWire) and typed errors (`BedError`); no HTTP.
+        .target(
+            name: "DwellBed",
+            dependencies: [
+                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellRunner", "DwellRecord", "DwellGPIO", "DwellWire", "CSystemClock",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The daemon's HTTP server and lifecycle: config, the API gate, routes on Hummingbird's
+        // request context (decoding, ResponseEncodable), SSE stream, kiosk page, sd_notify.
         .target(
             name: "DwellDaemon",
             dependencies: [
-                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellIndicators", "DwellRunner", "DwellRecord", "DwellBed", "CSystemClock",
+                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellRecord", "DwellBed", "DwellWire",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -87,8 +98,9 @@ let package = Package(
         .executableTarget(
             name: "dwelld",
             dependencies: [
-                "DwellDaemon", "DwellGPIO", "DwellCore", "DwellIndicators",
+                "DwellDaemon", "DwellBed", "DwellGPIO", "DwellCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Benchmarks: the C floor loops and the runnable measurement.
@@ -98,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "dwell-bench",
             dependencies: [
-                "CDwellBench", "DwellProbe", "DwellCore", "DwellIndicators", "DwellRunner", "DwellRecord",
+                "CDwellBench", "DwellProbe", "DwellCore", "DwellRunner", "DwellRecord", "DwellWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -108,8 +120,9 @@ let package = Package(
         .executableTarget(
             name: "dwell",
             dependencies: [
-                "DwellCore", "DwellProtocolFiles", "DwellIndicators", "DwellRunner", "DwellRecord", "DwellBed", "DwellGPIO",
+                "DwellCore", "DwellProtocolFiles", "DwellRunner", "DwellRecord", "DwellBed", "DwellGPIO", "DwellWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "DwellCoreTests", dependencies: ["DwellCore"]),
@@ -122,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "DwellRunnerTests",
             dependencies: [
-                "DwellRunner", "DwellIndicators",
+                "DwellRunner",
                 .product(name: "Clocks", package: "swift-clocks"),
             ]
         ),
@@ -130,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "DwellBedTests",
             dependencies: [
-                "DwellBed", "DwellRunner", "DwellRecord", "DwellIndicators",
+                "DwellBed", "DwellRunner", "DwellRecord", "DwellGPIO", "DwellWire", "DwellCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -141,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "DwellDaemonTests",
             dependencies: [
-                "DwellDaemon", "DwellCore", "DwellYAML", "DwellRecord", "dwelld", "DwellProbe",
+                "DwellDaemon", "DwellBed", "DwellWire", "DwellCore", "DwellYAML", "DwellRecord", "DwellRunner", "dwelld", "DwellProbe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]

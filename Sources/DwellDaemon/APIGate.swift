@@ -15,7 +15,7 @@ import Hummingbird
 ///    "simple" `text/plain` request cannot be one.
 ///
 /// Every response, error or not, carries the security headers (CSP, no framing, no sniffing).
-public struct APIGate<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
+public struct APIGate<Inner: HTTPResponder>: HTTPResponder where Inner.Context == APIContext {
     let inner: Inner
     let routes: RouteTable
     let token: String?
@@ -28,7 +28,7 @@ public struct APIGate<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
         self.hosts = hosts
     }
 
-    public func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    public func respond(to request: Request, context: APIContext) async throws -> Response {
         var response: Response
         do {
             try check(request)

@@ -1,19 +1,21 @@
+import DwellBed
+import DwellWire
 import Foundation
 import Hummingbird
 
 extension APIRouter {
     /// `GET /api/v1/stream`: Server-Sent Events, one `bed` event per bed on connect, then one
     /// whenever a bed changes (and every second while a session runs).
-    static func stream(_ beds: DaemonBeds) throws(Problem) -> Response {
+    static func stream(_ beds: Beds) throws(Problem) -> Response {
         guard let updates = beds.hub.subscribe() else {
             throw Problem(.serviceUnavailable, "Too many streams",
                           "\(beds.hub.capacity) streams are open already; close one, or poll GET /api/v1/beds")
         }
         let body = ResponseBody { writer in
-            for state in await beds.states() { try await writer.write(event(state)) }
+            for status in await beds.statuses() { try await writer.write(event(status)) }
             for await message in updates {
                 switch message {
-                case .bed(let state): try await writer.write(event(state))
+                case .bed(let status): try await writer.write(event(status))
                 case .heartbeat: try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                 }
             }
@@ -22,31 +24,49 @@ extension APIRouter {
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
     }
 
-    static func event(_ state: BedState) -> ByteBuffer {
-        let data = (try? encoder.encode(state)) ?? Data("{}".utf8)
-        return ByteBuffer(string: "event: bed\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n")
+    static func event(_ status: BedStatus) -> ByteBuffer {
+        ByteBuffer(string: "event: bed\ndata: " + ((try? WireJSON.text(status)) ?? "{}") + "\n\n")
     }
 }
 
-/// The kiosk page's files, served from the module's resources.
+/// The kiosk page's files, served from the module's resources: the page, its style sheet, and its
+/// ES modules under `/js/` (one route, `GET /js/:file`, for exactly the files installed in
+/// `Kiosk/js`; any other name is a 404, so no path can reach beyond them).
 enum Kiosk {
     static let files: [(path: String, name: String, type: String)] = [
         ("/", "index.html", "text/html; charset=utf-8"),
         ("/kiosk.css", "kiosk.css", "text/css; charset=utf-8"),
-        ("/kiosk.js", "kiosk.js", "text/javascript; charset=utf-8"),
     ]
+    static let javaScript = "text/javascript; charset=utf-8"
 
-    static func addRoutes(to router: Router<BasicRequestContext>, table: inout RouteTable) {
+    /// The names of the page's modules, as installed (read once).
+    static let modules: Set<String> = {
+        guard let folder = Bundle.module.url(forResource: "js", withExtension: nil, subdirectory: "Kiosk"),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return Set(names.filter { $0.hasSuffix(".js") })
+    }()
+
+    static func addRoutes(to router: Router<APIContext>, table: inout RouteTable) {
         for file in files {
             table.add(.get, file.path, isPublic: true)
-            router.get(RouterPath(file.path)) { _, _ in
-                guard let url = Bundle.module.url(forResource: file.name, withExtension: nil, subdirectory: "Kiosk"),
-                      let data = try? Data(contentsOf: url) else {
-                    throw Problem(.internalServerError, "Kiosk page missing", "\(file.name) is not installed next to dwelld")
-                }
-                return Response(status: .ok, headers: [.contentType: file.type, .cacheControl: "no-cache"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-            }
+            router.get(RouterPath(file.path)) { _, _ in try serve(file.name, in: "Kiosk", type: file.type) }
         }
+        table.add(.get, "/js/:file", isPublic: true)
+        router.get("/js/:file") { _, context in
+            let name = try context.parameters.require("file")
+            guard modules.contains(name) else {
+                throw Problem(.notFound, "Not found", "the kiosk page has no module `\(name)`")
+            }
+            return try serve(name, in: "Kiosk/js", type: javaScript)
+        }
+    }
+
+    static func serve(_ name: String, in folder: String, type: String) throws(Problem) -> Response {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: folder),
+              let data = try? Data(contentsOf: url) else {
+            throw Problem(.internalServerError, "Kiosk page missing", "\(name) is not installed next to dwelld")
+        }
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -1,9 +1,12 @@
+import DwellBed
+import DwellWire
 import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// An RFC 9457 problem (`application/problem+json`). Every API error is one; none changes state.
-public struct Problem: HTTPResponseError, Equatable, Codable {
+/// An RFC 9457 problem (`application/problem+json`, body ``ProblemBody``). Every API error is
+/// one; none changes state.
+public struct Problem: HTTPResponseError, Equatable {
     public var type: String
     public var title: String
     public var status: HTTPResponse.Status
@@ -18,28 +21,10 @@ public struct Problem: HTTPResponseError, Equatable, Codable {
         self.detail = detail
     }
 
-    enum CodingKeys: String, CodingKey { case type, title, status, detail }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encode(title, forKey: .title)
-        try container.encode(status.code, forKey: .status)
-        try container.encode(detail, forKey: .detail)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        type = try container.decode(String.self, forKey: .type)
-        title = try container.decode(String.self, forKey: .title)
-        status = HTTPResponse.Status(code: try container.decode(Int.self, forKey: .status))
-        detail = try container.decode(String.self, forKey: .detail)
-    }
+    public var body: ProblemBody { ProblemBody(type: type, title: title, status: status.code, detail: detail) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
+        let data = try WireJSON.encoder().encode(body)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if !allow.isEmpty { headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
@@ -53,12 +38,40 @@ public struct Problem: HTTPResponseError, Equatable, Codable {
         problem.allow = methods
         return problem
     }
+}
 
-    static func unknownBed(_ bed: String, known: [String]) -> Problem {
-        Problem(.notFound, "Unknown bed", "there is no bed `\(bed)`; beds: \(known.joined(separator: ", "))")
+extension Problem {
+    /// How the API answers a refusal of the bed layer.
+    init(_ error: BedError) {
+        let status: HTTPResponse.Status = switch error {
+        case .unknownBed, .unknownProtocol: .notFound
+        case .busy, .noSession, .notPossible, .cannotStart, .noRecordFault: .conflict
+        case .screening, .invalid: .unprocessableContent
+        case .recordUnavailable: .serviceUnavailable
+        }
+        self.init(status, error.title, error.detail)
     }
 
-    static func unknownProtocol(_ id: String) -> Problem {
-        Problem(.notFound, "Unknown protocol", "there is no protocol `\(id)`; GET /api/v1/protocols lists them")
+    /// A request whose fields are there but wrong.
+    init(_ error: WireError) {
+        self.init(.unprocessableContent, error.title, error.detail)
+    }
+}
+
+// The bed layer and the wire types know nothing of HTTP; the server says how each of their
+// errors is answered.
+extension BedError: HTTPResponseError {
+    public var status: HTTPResponse.Status { Problem(self).status }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try Problem(self).response(from: request, context: context)
+    }
+}
+
+extension WireError: HTTPResponseError {
+    public var status: HTTPResponse.Status { .unprocessableContent }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try Problem(self).response(from: request, context: context)
     }
 }

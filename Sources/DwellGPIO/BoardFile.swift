@@ -2,7 +2,7 @@ import DwellCore
 
 /// The buttons a bed can have, and the engine command each gives.
 public enum ButtonRole: String, CaseIterable, Sendable, Comparable {
-    /// Starts the session if it has not started, otherwise pauses or resumes it.
+    /// Pauses a running session or resumes a paused one (a button never starts a session).
     case startPause = "start_pause"
     /// The needles are out: ends the overrun alarm.
     case acknowledge

@@ -1,15 +1,14 @@
 import DwellCore
-import DwellIndicators
 import Synchronization
 
-/// One bed's green, amber, red and buzzer on GPIO lines: the runner drives it through
-/// ``IndicatorOutput`` exactly like the simulated board.
+/// One bed's green, amber, red and buzzer on GPIO lines (the bed layer lets the runner drive it
+/// as an indicator output, exactly like the simulated board).
 ///
 /// Safe state: every output logically off (the kernel applies `active_low`). If a write fails
 /// (the chip vanished, the line was taken), every output is driven to its safe value as far
 /// as still possible, the error goes to the runner (which shows the fault and keeps timing),
 /// and later changes are ignored: the lines stay safe until ``shutdown()``.
-public final class GPIOBedOutput: IndicatorOutput {
+public final class GPIOBedOutput: Sendable {
     struct State {
         var lines: [Lamp: GPIOLine]
         var failure: String?
@@ -28,32 +27,34 @@ public final class GPIOBedOutput: IndicatorOutput {
         self.state = Mutex(State(lines: lines))
     }
 
-    public func apply(_ changes: [LampChange]) throws(IndicatorError) {
-        try state.withLock { state throws(IndicatorError) in
+    /// Sets lamps to levels, in order. After the first failure every output is made safe and
+    /// later writes are ignored; the failure is thrown (with the bed and lamp in its operation).
+    public func write(_ levels: [(lamp: Lamp, on: Bool)]) throws(GPIOError) {
+        try state.withLock { state throws(GPIOError) in
             guard !state.released, state.failure == nil else { return }
-            for change in changes {
-                guard let line = state.lines[change.lamp] else { continue }
-                do {
-                    try line.set(change.on)
+            for (lamp, on) in levels {
+                guard let line = state.lines[lamp] else { continue }
+                do throws(GPIOError) {
+                    try line.set(on)
                 } catch {
-                    let message = "GPIO bed \(bed) \(change.lamp.rawValue): \(error)"
-                    state.failure = message
+                    let failure = GPIOError("GPIO bed \(bed) \(lamp.rawValue): \(error.operation)", code: error.code)
+                    state.failure = failure.description
                     Self.driveSafe(state.lines)
-                    throw IndicatorError(message)
+                    throw failure
                 }
             }
         }
     }
 
     /// Lights one lamp on its own (the lamp test); errors are thrown, nothing else changes.
-    public func set(_ lamp: Lamp, _ on: Bool) throws(IndicatorError) {
-        try state.withLock { state throws(IndicatorError) in
+    public func set(_ lamp: Lamp, _ on: Bool) throws(GPIOError) {
+        try state.withLock { state throws(GPIOError) in
             guard !state.released, let line = state.lines[lamp] else { return }
-            do {
+            do throws(GPIOError) {
                 try line.set(on)
             } catch {
                 Self.driveSafe(state.lines)
-                throw IndicatorError("GPIO bed \(bed) lamp test \(lamp.rawValue): \(error)")
+                throw GPIOError("GPIO bed \(bed) lamp test \(lamp.rawValue): \(error.operation)", code: error.code)
             }
         }
     }
@@ -97,7 +98,7 @@ extension GPIOBedOutput {
     /// Lights each lamp for `each` and sounds the buzzer for half of it, one after the other,
     /// so that a dead lamp or buzzer is noticed before a session relies on it. Everything is
     /// off again afterwards. Sleeps on the task (never blocks a thread).
-    public func lampTest(each: Duration) async throws(IndicatorError) {
+    public func lampTest(each: Duration) async throws(GPIOError) {
         guard each > .zero else { return }
         for lamp in Self.lampTestOrder {
             try set(lamp, true)

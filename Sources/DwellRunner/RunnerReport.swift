@@ -1,5 +1,4 @@
 import DwellCore
-import DwellIndicators
 
 /// What a runner tells its listeners (the CLI, the record, the API), in the order it happened.
 public enum RunnerReport: Equatable, Sendable {

@@ -1,5 +1,4 @@
 import DwellCore
-import DwellIndicators
 
 extension SessionRunner {
     /// Carries out the machine's actions. `wokeAt` is when the timer fired (nil for commands,

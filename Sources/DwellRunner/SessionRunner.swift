@@ -1,5 +1,4 @@
 import DwellCore
-import DwellIndicators
 
 /// Drives one bed's ``SessionStateMachine`` on a clock. Every wake-up is scheduled as
 /// `origin + offset / speed` from the session's start instant — never a sum of sleeps — so

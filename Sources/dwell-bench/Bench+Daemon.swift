@@ -1,7 +1,6 @@
 import DwellCore
-import DwellIndicators
-import DwellProbe
 import DwellRunner
+import DwellProbe
 import Foundation
 
 /// `dwelld` as a process: start-up to READY=1, memory and CPU with 4 beds running, and the

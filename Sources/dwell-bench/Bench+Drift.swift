@@ -1,5 +1,4 @@
 import DwellCore
-import DwellIndicators
 import DwellRunner
 import Foundation
 import Glibc

@@ -1,6 +1,5 @@
 import CDwellBench
 import DwellCore
-import DwellIndicators
 import DwellRunner
 import Foundation
 

@@ -1,4 +1,5 @@
 import DwellProbe
+import DwellWire
 import Foundation
 
 /// A `dwelld --simulator` child with its own config, record and notification socket.
@@ -38,12 +39,12 @@ final class DaemonUnderTest {
         connection.send("GET", "/api/v1/checklist")
         let answer = connection.read(until: "\u{0}")
         guard let json = answer.range(of: "\r\n\r\n").map({ Data(answer[$0.upperBound...].utf8) }),
-              let list = try? JSONSerialization.jsonObject(with: json) as? [String: [[String: String]]] else {
+              let checklist = try? WireJSON.decoder().decode(ChecklistSummary.self, from: json) else {
             throw BenchError("GET /api/v1/checklist gave no checklist: \(answer.prefix(200))")
         }
-        let codes = list.values.flatMap { $0.compactMap { $0["code"] } }
-        let screening = codes.map { "\"\($0)\":false" }.joined(separator: ",")
-        return #"{"protocol":"\#(id)","consent":true,"screening":{\#(screening)},"acknowledged":[]}"#
+        let start = StartRequest(protocol: id, consent: true, screening: Dictionary(uniqueKeysWithValues: checklist.codes.map { ($0, false) }),
+                                 acknowledged: [])
+        return try WireJSON.text(start)
     }
 
     func http(_ method: String, _ path: String, _ body: String) throws -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DwellCore
+import DwellWire
 import Foundation
 
 /// `dwell start`: starts a session on a bed through the daemon.
@@ -30,14 +31,12 @@ struct StartCommand: AsyncParsableCommand {
         }
         try await reportBed {
             let client = try daemon.client
-            let checklist = try await client.get("api/v1/checklist") as? [String: Any] ?? [:]
-            let codes = ["absolute", "relative"].flatMap { (checklist[$0] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String } }
+            let checklist = try await client.get("api/v1/checklist", as: ChecklistSummary.self)
             // Codes the daemon does not know are sent as given, so its refusal names them.
-            let screening = Dictionary(codes.map { ($0, false) } + present.map { ($0, true) }) { _, named in named }
-            var body: [String: Any] = ["protocol": protocolID, "consent": true, "screening": screening, "acknowledged": acknowledge]
-            if let therapist { body["therapist"] = therapist }
-            if let patient { body["patient"] = patient }
-            return try await client.post("api/v1/beds/\(bed)/session", body)
+            let screening = Dictionary(checklist.codes.map { ($0, false) } + present.map { ($0, true) }) { _, named in named }
+            let start = StartRequest(protocol: protocolID, therapist: therapist, patient: patient, consent: true,
+                                     screening: screening, acknowledged: acknowledge)
+            return try await client.post("api/v1/beds/\(bed)/session", start, as: BedStatus.self)
         }
     }
 }
@@ -51,12 +50,10 @@ struct ChecklistCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let checklist = try await daemon.client.get("api/v1/checklist") as? [String: Any] ?? [:]
-            for (severity, meaning) in [("absolute", "blocks the start"), ("relative", "needs --acknowledge")] {
+            let checklist = try await daemon.client.get("api/v1/checklist", as: ChecklistSummary.self)
+            for (severity, meaning, items) in [("absolute", "blocks the start", checklist.absolute), ("relative", "needs --acknowledge", checklist.relative)] {
                 print("\(severity) (\(meaning)):")
-                for item in checklist[severity] as? [[String: Any]] ?? [] {
-                    print("  \((item["code"] as? String ?? "").padding(toLength: 22, withPad: " ", startingAt: 0)) \(item["label"] as? String ?? "")")
-                }
+                for item in items { print("  \(item.code.padding(toLength: 22, withPad: " ", startingAt: 0)) \(item.label)") }
             }
         } catch let failure as DaemonClient.Failure {
             printError("error: \(failure)")
@@ -72,47 +69,47 @@ struct BedCommand: AsyncParsableCommand {
     @OptionGroup var daemon: DaemonOptions
     @Option(help: "The bed.") var bed: String
 
-    func send(_ command: String, body: [String: Any]? = nil) async throws {
-        try await reportBed { try await daemon.client.post("api/v1/beds/\(bed)/\(command)", body) }
+    func send(_ command: CommandName, body: CommandBody = CommandBody()) async throws {
+        try await reportBed { try await daemon.client.post("api/v1/beds/\(bed)/\(command.rawValue)", body, as: BedStatus.self) }
     }
 }
 
 struct PauseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "pause", abstract: "Pause a bed's session (time is held).")
     @OptionGroup var target: BedCommand
-    func run() async throws { try await target.send("pause") }
+    func run() async throws { try await target.send(.pause) }
 }
 
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Resume a paused or interrupted session.")
     @OptionGroup var target: BedCommand
-    func run() async throws { try await target.send("resume") }
+    func run() async throws { try await target.send(.resume) }
 }
 
 struct ExtendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "extend", abstract: "Add time to the current step (default 1m).")
     @OptionGroup var target: BedCommand
     @Option(help: ArgumentHelp("How much, e.g. 2m or 90s.", valueName: "duration")) var by = DurationArgument(SessionCommand.defaultExtension)
-    func run() async throws { try await target.send("extend", body: ["by": by.value.notation]) }
+    func run() async throws { try await target.send(.extend, body: CommandBody(by: by.value.notation)) }
 }
 
 struct SkipCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "skip", abstract: "End the current step now and go on.")
     @OptionGroup var target: BedCommand
-    func run() async throws { try await target.send("skip") }
+    func run() async throws { try await target.send(.skip) }
 }
 
 struct AbortCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "abort", abstract: "Stop the session early.")
     @OptionGroup var target: BedCommand
-    func run() async throws { try await target.send("abort") }
+    func run() async throws { try await target.send(.abort) }
 }
 
 struct AckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ack", abstract: "Acknowledge the end of a session: the needles are out (count them out first with dwell needles).")
     @OptionGroup var target: BedCommand
-    func run() async throws { try await target.send("ack") }
+    func run() async throws { try await target.send(.ack) }
 }
 
 /// `dwell needles --bed N (--in N | --out N | --all-out) [--step I]`.
@@ -137,14 +134,10 @@ struct NeedlesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var body: [String: Any] = [:]
-        if let step { body["step"] = step }
         if let placed {
-            body["count"] = placed
-            try await target.send("needles-in", body: body)
+            try await target.send(.needlesIn, body: CommandBody(count: placed, step: step))
         } else {
-            if let removed { body["count"] = removed }
-            try await target.send("needles-out", body: body)
+            try await target.send(.needlesOut, body: CommandBody(count: removed, step: step))
         }
     }
 }
@@ -153,14 +146,14 @@ struct RapidRemovalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapid-removal", abstract: "Needle shock or fainting: every needle out at once; the session ends (recorded as such).")
     @OptionGroup var target: BedCommand
-    func run() async throws { try await target.send("rapid-removal") }
+    func run() async throws { try await target.send(.rapidRemoval) }
 }
 
 struct SilenceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "silence", abstract: "Silence a bed's alarm buzzer for a while (the clinic's silence_for, default 2m).")
     @OptionGroup var target: BedCommand
-    func run() async throws { try await target.send("silence") }
+    func run() async throws { try await target.send(.silence) }
 }
 
 struct CloseCommand: AsyncParsableCommand {
@@ -168,21 +161,20 @@ struct CloseCommand: AsyncParsableCommand {
         commandName: "close", abstract: "Close a \"needles unaccounted\" session with the counts differing (recorded as a possible adverse event).")
     @OptionGroup var target: BedCommand
     @Option(help: ArgumentHelp("Why the counts differ (3 to 500 characters).", valueName: "text")) var reason: String
-    func run() async throws { try await target.send("close", body: ["reason": reason]) }
+    func run() async throws { try await target.send(.close, body: CommandBody(reason: reason)) }
 }
 
 struct FinishCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finish", abstract: "End an interrupted session (dwelld restarted during it) instead of resuming it.")
     @OptionGroup var target: BedCommand
-    func run() async throws { try await target.send("finish") }
+    func run() async throws { try await target.send(.finish) }
 }
 
 /// Prints the bed a request returned, or the daemon's problem, exiting 1 on failure.
-func reportBed(_ request: () async throws -> Any) async throws {
+func reportBed(_ request: () async throws -> BedStatus) async throws {
     do {
-        let bed = try await request()
-        print(StatusTable.render([bed as? [String: Any] ?? [:]]), terminator: "")
+        print(StatusTable.render([try await request()]), terminator: "")
     } catch let failure as DaemonClient.Failure {
         printError("error: \(failure)")
         throw ExitCode(1)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DwellWire
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -26,7 +27,8 @@ struct DaemonOptions: ParsableArguments {
     }
 }
 
-/// A thin JSON client for `dwelld`'s API; problems come back as readable errors.
+/// A thin client for `dwelld`'s API: it sends and decodes the wire types the daemon encodes;
+/// problems come back as readable errors.
 struct DaemonClient: Sendable {
     let base: URL
     let token: String?
@@ -35,19 +37,23 @@ struct DaemonClient: Sendable {
         var description: String
     }
 
-    func get(_ path: String) async throws -> Any { try await send("GET", path, body: nil) }
+    func get<Answer: Decodable>(_ path: String, as answer: Answer.Type) async throws -> Answer {
+        try await send("GET", path, body: nil, as: answer)
+    }
 
-    func post(_ path: String, _ body: [String: Any]? = nil) async throws -> Any { try await send("POST", path, body: body) }
+    /// A POST with a JSON body (`{}` when it has no fields: dwelld refuses a POST that is not JSON, 415).
+    func post<Answer: Decodable>(_ path: String, _ body: some Encodable = CommandBody(), as answer: Answer.Type) async throws -> Answer {
+        try await send("POST", path, body: try WireJSON.encoder().encode(body), as: answer)
+    }
 
-    private func send(_ method: String, _ path: String, body: [String: Any]?) async throws -> Any {
+    private func send<Answer: Decodable>(_ method: String, _ path: String, body: Data?, as answer: Answer.Type) async throws -> Answer {
         var request = URLRequest(url: base.appendingPathComponent(path))
         request.httpMethod = method
         request.timeoutInterval = 5
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if method == "POST" {
-            // dwelld refuses a POST that is not JSON (415), even one without a body.
+        if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: body ?? [:])
+            request.httpBody = body
         }
         let data: Data
         let response: URLResponse
@@ -56,13 +62,16 @@ struct DaemonClient: Sendable {
         } catch {
             throw Failure(description: "cannot reach dwelld at \(base.absoluteString): \(error.localizedDescription) (is it running? see --daemon)")
         }
-        let json = (try? JSONSerialization.jsonObject(with: data)) ?? [:]
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
-            let problem = json as? [String: Any]
-            let detail = problem?["detail"] as? String ?? String(decoding: data, as: UTF8.self)
-            throw Failure(description: "\(problem?["title"] as? String ?? "error") (\(status)): \(detail)")
+            let problem = try? WireJSON.decoder().decode(ProblemBody.self, from: data)
+            throw Failure(description: "\(problem?.title ?? "error") (\(status)): \(problem?.detail ?? String(decoding: data, as: UTF8.self))")
         }
-        return json
+        do {
+            return try WireJSON.decoder().decode(Answer.self, from: data)
+        } catch {
+            throw Failure(description: "dwelld at \(base.absoluteString) answered \(path) with what this dwell cannot read "
+                + "(\(error)); are dwell and dwelld the same version?")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DwellBed
 import DwellGPIO
 import Foundation
 
@@ -95,14 +96,29 @@ struct GPIOCommand: ParsableCommand {
     }
 }
 
-/// Brings up `bed` of a board file for `dwell simulate --board`: refused with every problem
-/// (`path:line:column: error: field: message`) and exit 78 (EX_CONFIG) when the board is
-/// invalid or its lines are missing or busy.
-func startBoard(_ path: String, bed: String) async throws -> GPIOBedSession {
+/// Brings up `bed` of a board file for `dwell simulate --board` (lamp test included), with
+/// SIGTERM and SIGINT making its outputs safe before the process exits: refused with every
+/// problem (`path:line:column: error: field: message`) and exit 78 (EX_CONFIG) when the board
+/// is invalid or its lines are missing or busy.
+func startBoard(_ path: String, bed: String) async throws -> (Board, ShutdownSignals) {
+    let board: Board
     do {
-        return try await GPIOBedSession.start(boardFile: path, bed: bed) { printError($0) }
+        board = try await Board.open(boardFile: path, beds: [bed], logger: .plain("gpio"))
     } catch {
         printError(error.description)
         throw ExitCode(78)
     }
+    let signals = ShutdownSignals { number in
+        let problems = board.release().values.flatMap { $0 }
+        let outcome = problems.isEmpty ? "outputs safe, lines released" : "could not make safe: " + problems.joined(separator: "; ")
+        printError("gpio: \(ShutdownSignals.name(number)): \(outcome)")
+    }
+    return (board, signals)
+}
+
+/// Ends `dwell simulate --board`: outputs safe, lines released, default signal actions back.
+func finishBoard(_ board: Board, _ signals: ShutdownSignals) {
+    let problems = board.release().values.flatMap { $0 }
+    signals.cancel()
+    printError(problems.isEmpty ? "gpio: outputs safe, lines released" : "gpio: could not make safe: " + problems.joined(separator: "; "))
 }

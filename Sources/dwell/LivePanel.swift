@@ -1,4 +1,3 @@
-import DwellIndicators
 import DwellRunner
 import Foundation
 import Synchronization

@@ -1,7 +1,6 @@
 import DwellCore
-import DwellIndicators
-import DwellRecord
 import DwellRunner
+import DwellRecord
 import Foundation
 import Synchronization
 

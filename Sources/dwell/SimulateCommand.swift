@@ -2,10 +2,9 @@ import ArgumentParser
 import DwellBed
 import DwellCore
 import DwellGPIO
-import DwellIndicators
+import DwellRunner
 import DwellProtocolFiles
 import DwellRecord
-import DwellRunner
 import Foundation
 
 struct SimulateCommand: AsyncParsableCommand {
@@ -68,10 +67,10 @@ struct SimulateCommand: AsyncParsableCommand {
         let writer = ReportWriter(json: json, lines: lines, board: board)
         let script = ScriptedCommand.countOutAndAcknowledge(after: ackAfter.value)
         let recorder = try record.map { try openRecorder(at: $0, for: loaded) }
-        var gpio: GPIOBedSession?
+        var gpio: (board: Board, signals: ShutdownSignals)?
         if let boardFile { gpio = try await startBoard(boardFile, bed: bed) }
-        defer { gpio?.finish { printError($0) } }
-        let output: any IndicatorOutput = gpio?.output ?? board
+        defer { if let gpio { finishBoard(gpio.board, gpio.signals) } }
+        let output: any IndicatorOutput = gpio?.board.outputs[bed] ?? board
         var unrecorded = 0
         if instant {
             let runner = SessionRunner(machine: machine, clock: VirtualClock(), output: board, script: script)
@@ -79,7 +78,12 @@ struct SimulateCommand: AsyncParsableCommand {
         } else {
             let speed = self.speed ?? 1
             let runner = SessionRunner(machine: machine, clock: ContinuousClock(), output: output, speed: speed, script: script)
-            try gpio?.attach(runner)
+            do throws(BoardError) {
+                try gpio?.board.attachButtons(to: RunnerButtons(runner: runner, bed: bed))
+            } catch {
+                printError(error.description)
+                throw ExitCode(78)
+            }
             let panel = !json && isatty(STDOUT_FILENO) == 1
                 ? PanelView(bed: bed, speed: speed == 1 ? "real time" : "\(speed)× speed", color: true) : nil
             unrecorded = try await play(runner, writer: writer, recorder: recorder, panel: panel)
@@ -94,10 +98,7 @@ struct SimulateCommand: AsyncParsableCommand {
     private func openRecorder(at path: String, for loaded: LoadedProtocol) throws -> SessionRecorder {
         do {
             let writer = try RecordWriter(store: RecordStore(path: path))
-            let context = SessionContext(
-                sessionID: UUID().uuidString.lowercased(), bed: bed, protocolID: loaded.treatment.id,
-                protocolVersion: loaded.treatment.version, protocolTitle: loaded.treatment.title,
-                protocolSHA256: loaded.sha256, therapist: therapist, patient: patient)
+            let context = SessionContext(starting: loaded, bed: bed, therapist: therapist, patient: patient)
             return SessionRecorder(writer: writer, context: context, treatment: loaded.treatment)
         } catch {
             printError("error: \(error)")

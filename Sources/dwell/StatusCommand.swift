@@ -1,5 +1,6 @@
 import ArgumentParser
 import DwellCore
+import DwellWire
 import Foundation
 
 /// `dwell status [--watch]`: every bed as a table with a progress bar.
@@ -16,7 +17,7 @@ struct StatusCommand: AsyncParsableCommand {
         repeat {
             let text: String
             do {
-                text = StatusTable.render(try await client.get("api/v1/beds") as? [[String: Any]] ?? [])
+                text = StatusTable.render(try await client.get("api/v1/beds", as: [BedStatus].self))
             } catch let failure as DaemonClient.Failure {
                 guard watch else {
                     printError("error: \(failure)")
@@ -45,13 +46,12 @@ struct ProtocolsCommand: AsyncParsableCommand {
         do {
             switch action {
             case nil:
-                for item in try await client.get("api/v1/protocols") as? [[String: Any]] ?? [] {
-                    let length = Duration.milliseconds(item["length_ms"] as? Int ?? 0).notation
-                    print("\(item["id"] as? String ?? "?")\tv\(item["version"] as? Int ?? 0)\t\(item["technique"] as? String ?? "")\t\(length)\t\(item["title"] as? String ?? "")")
+                for item in try await client.get("api/v1/protocols", as: [ProtocolSummary].self) {
+                    print("\(item.id)\tv\(item.version)\t\(item.technique)\t\(Duration.milliseconds(item.lengthMs).notation)\t\(item.title)")
                 }
             case "reload":
-                let result = try await client.post("api/v1/protocols/reload") as? [String: Any]
-                print("reloaded \(result?["loaded"] as? Int ?? 0) protocols")
+                let result = try await client.post("api/v1/protocols/reload", as: ReloadResult.self)
+                print("reloaded \(result.loaded) protocols")
             case let other?:
                 throw ValidationError("unknown action `\(other)`: use `dwell protocols` or `dwell protocols reload`")
             }
@@ -63,37 +63,35 @@ struct ProtocolsCommand: AsyncParsableCommand {
 }
 
 enum StatusTable {
-    static func render(_ beds: [[String: Any]]) -> String {
+    static func render(_ beds: [BedStatus]) -> String {
         var text = ""
         for bed in beds {
-            let state = (bed["state"] as? String ?? "?").uppercased()
-            let name = bed["bed"] as? String ?? "?"
-            var line = "bed \(name)  \(state)"
-            if let remaining = bed["remaining_ms"] as? Int {
+            var line = "bed \(bed.bed)  \(bed.state.word.uppercased())"
+            if let remaining = bed.remainingMs {
                 line += "  " + Duration.milliseconds(remaining).clockDisplay + (remaining < 0 ? " overrun" : " left")
             }
-            if let title = (bed["protocol"] as? [String: Any])?["title"] as? String { line += "  \(title)" }
-            if bed["fault"] as? Bool == true { line += "  FAULT" }
-            if let needles = bed["needles"] as? [String: Any], let placed = needles["placed"] as? Int, let removed = needles["removed"] as? Int {
-                line += "  needles in \(placed) out \(removed)"
-                if let outstanding = needles["outstanding"] as? Int, outstanding != 0 {
-                    line += outstanding > 0 ? " (\(outstanding) still in)" : " (\(-outstanding) more out than in)"
+            if let title = bed.protocol?.title { line += "  \(title)" }
+            if bed.fault { line += "  FAULT" }
+            if let needles = bed.needles {
+                line += "  needles in \(needles.placed) out \(needles.removed)"
+                if needles.outstanding != 0 {
+                    line += needles.outstanding > 0 ? " (\(needles.outstanding) still in)" : " (\(-needles.outstanding) more out than in)"
                 }
             }
-            if let silenced = bed["silenced_ms"] as? Int { line += "  SILENCED " + Duration.milliseconds(silenced).clockDisplay }
+            if let silenced = bed.silencedMs { line += "  SILENCED " + Duration.milliseconds(silenced).clockDisplay }
             text += line + "\n"
-            if let interruption = bed["interruption"] as? [String: Any], bed["state"] as? String == "interrupted" {
-                let since = Duration.milliseconds(interruption["since_start_ms"] as? Int ?? 0).notation
-                text += "      dwelld restarted: session started \(since) before, at \(interruption["started_at"] as? String ?? "?")"
-                text += interruption["uncertain"] as? Bool == true ? " (UNCERTAIN: the system clock is not synchronised)\n" : "\n"
-                if let reason = interruption["reason"] as? String { text += "      \(reason)\n" }
+            if let interruption = bed.interruption, bed.state == .session(.interrupted) {
+                text += "      dwelld restarted: session started \(Duration.milliseconds(interruption.sinceStartMs).notation) before, "
+                text += "at \(interruption.startedAt)"
+                text += interruption.uncertain ? " (UNCERTAIN: the system clock is not synchronised)\n" : "\n"
+                if let reason = interruption.reason { text += "      \(reason)\n" }
             }
-            if let planned = bed["planned_ms"] as? Int, let elapsed = bed["elapsed_ms"] as? Int, planned > 0 {
+            if let planned = bed.plannedMs, let elapsed = bed.elapsedMs, planned > 0 {
                 let width = 40
-                let filled = max(0, min(width, elapsed * width / planned))
+                let filled = Int(max(0, min(Int64(width), elapsed * Int64(width) / planned)))
                 text += "      [" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "]"
-                if let current = bed["current"] as? String { text += "  now: \(current)" }
-                if let next = bed["next"] as? String { text += "  next: \(next)" }
+                if let current = bed.current { text += "  now: \(current)" }
+                if let next = bed.next { text += "  next: \(next)" }
                 text += "\n"
             }
         }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import DwellBed
 import DwellDaemon
+import DwellGPIO
 import Foundation
 import Logging
 
@@ -64,19 +66,40 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             resolved = config
             try Self.checkPaths(config)
             let token = try Self.readToken(config)
-            let board = try await DaemonBoard.open(config, logger: logger)
-            defer { board.release(logger: logger) }
-            let beds = try DaemonBeds(config: config, outputs: board.outputs, logger: logger)
-            try await beds.restoreInterrupted()
-            try board.attachButtons(to: beds, logger: logger)
+            let board = try await Self.openBoard(config, logger: logger)
+            defer {
+                for (bed, problems) in board.release() { logger.error("bed \(bed): could not make safe: \(problems.joined(separator: "; "))") }
+            }
+            let beds: Beds
+            do throws(BedsOpeningError) {
+                beds = try Beds(settings: config.bedSettings, outputs: board.outputs, logger: logger)
+                try await beds.restoreInterrupted()
+            } catch {
+                throw DaemonError(error)
+            }
+            do throws(BoardError) {
+                try board.attachButtons(to: beds)
+            } catch {
+                throw DaemonError.board("\(error)")
+            }
             logger.info("record \(config.record); protocols \(config.protocols) (\(beds.protocols.count)); board \(config.board)")
             raiseDescriptorLimit(logger: logger)
-            try await DwellDaemonRunner(beds: beds, listen: config.listen, token: token, hosts: HostPolicy(listen: config.listen, allowedNames: config.allowedHosts),
+            try await DaemonApplication(beds: beds, listen: config.listen, token: token, hosts: HostPolicy(listen: config.listen, allowedNames: config.allowedHosts),
                                         notifier: SystemdNotifier(), logger: logger).run()
         } catch let error as DaemonError {
             let text = resolved.map { Self.located(error, in: $0) } ?? error.description
             FileHandle.standardError.write(Data("dwelld: cannot start: \(text)\n".utf8))
             throw ExitCode(Self.configExit)
+        }
+    }
+
+    /// The simulated board, or the board file's GPIO lines (each bed lamp-tested).
+    static func openBoard(_ config: DaemonConfig, logger: Logger) async throws(DaemonError) -> Board {
+        guard config.board != "simulator" else { return .simulated(beds: config.beds, logger: logger) }
+        do throws(BoardError) {
+            return try await Board.open(boardFile: config.board, beds: config.beds, logger: logger)
+        } catch {
+            throw DaemonError.board("\(error)")
         }
     }
 

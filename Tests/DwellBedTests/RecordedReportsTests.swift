@@ -1,8 +1,7 @@
 import DwellBed
 import DwellCore
-import DwellIndicators
-@testable import DwellRecord
 import DwellRunner
+@testable import DwellRecord
 import Foundation
 import GRDB
 import Synchronization

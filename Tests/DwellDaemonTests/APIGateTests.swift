@@ -11,9 +11,10 @@ struct APIGateTests {
     static let token = "0123456789abcdef0123"
     static let bearer: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
 
-    /// A concrete path for a route pattern (`:bed` → `1`, `:command` → `pause`).
+    /// A concrete path for a route pattern (`:bed` → `1`, `:command` → `pause`, `:file` → `main.js`).
     static func concrete(_ pattern: String) -> String {
         pattern.replacingOccurrences(of: ":bed", with: "1").replacingOccurrences(of: ":command", with: "pause")
+            .replacingOccurrences(of: ":file", with: "main.js")
     }
 
     /// The spellings of one path that a string-prefix check gets wrong, and whether the router
@@ -32,7 +33,7 @@ struct APIGateTests {
 
     @Test func everyRouteNeedsTheTokenUnderEveryPathSpelling() async throws {
         let routes = try APIRouter.routes(beds: makeBeds())
-        #expect(routes.filter(\.isPublic).map(\.pattern).sorted() == ["/", "/kiosk.css", "/kiosk.js"], "only the page is public")
+        #expect(routes.filter(\.isPublic).map(\.pattern).sorted() == ["/", "/js/:file", "/kiosk.css"], "only the page is public")
         #expect(routes.count >= 10)
         try await app(try makeBeds(), token: Self.token).test(.router) { client in
             for route in routes where !route.isPublic && route.pattern != "/api/v1/stream" {
@@ -49,14 +50,14 @@ struct APIGateTests {
                 }
             }
             for route in routes where route.isPublic {
-                for (path, routes) in Self.spellings(route.pattern) where routes {
+                for (path, routes) in Self.spellings(Self.concrete(route.pattern)) where routes {
                     try await client.execute(uri: path, method: .get) { response in
                         #expect(response.status == .ok, "the page \(path) needs no token")
                     }
                 }
             }
             // Nothing that is not a route is let through without the token either.
-            for path in ["/api", "/api/v2/beds", "/kiosk.js/../api/v1/beds", "/nothing"] {
+            for path in ["/api", "/api/v2/beds", "/js/../api/v1/beds", "/js/main.js/../../api/v1/beds", "/nothing"] {
                 try await client.execute(uri: path, method: .get) { response in
                     #expect(response.status == .unauthorized, "\(path)")
                 }
@@ -128,7 +129,7 @@ struct APIGateTests {
             }
             let wrong: [(String, HTTPRequest.Method, String)] = [
                 ("/api/v1/beds", .delete, "GET"), ("/api/v1/beds/1/pause", .get, "POST"),
-                ("/api/v1/beds/1/session", .put, "POST"), ("/api/v1/protocols/reload", .get, "POST"), ("/kiosk.js", .post, "GET"),
+                ("/api/v1/beds/1/session", .put, "POST"), ("/api/v1/protocols/reload", .get, "POST"), ("/js/main.js", .post, "GET"),
             ]
             for (path, method, allow) in wrong {
                 try await client.execute(uri: path, method: method, headers: jsonHeaders) { response in

@@ -1,3 +1,4 @@
+import DwellBed
 import DwellCore
 import DwellDaemon
 import DwellRecord
@@ -16,9 +17,9 @@ struct APIRouterSafetyTests {
     }
 
     /// The record once every reported event is in (as at a shutdown: nothing is ended).
-    func records(_ beds: DaemonBeds) async throws -> [RecordEntry] {
+    func records(_ beds: Beds) async throws -> [RecordEntry] {
         await beds.shutdown()
-        return try RecordStore(path: beds.config.record, options: .init(readOnly: true)).entries()
+        return try RecordStore(path: beds.settings.record, options: .init(readOnly: true)).entries()
     }
 
     @Test func theChecklistListsTheClinicsItemsAndAnAbsoluteContraindicationBlocksTheStart() async throws {
@@ -134,7 +135,7 @@ struct APIRouterSafetyTests {
         }
         await first.shutdown()
         // The same record and protocols, as dwelld finds them when it starts again.
-        let second = try makeBeds(protocols: protocols, record: first.config.record)
+        let second = try makeBeds(protocols: protocols, record: first.settings.record)
         let restored = try await second.restoreInterrupted()
         #expect(restored == ["1"])
         try await app(second).test(.router) { client in
@@ -161,7 +162,7 @@ struct APIRouterSafetyTests {
         await first.shutdown()
         let path = protocols + "/neck-shoulder-multisite.yaml"
         try (try String(contentsOfFile: path, encoding: .utf8) + "\n# edited\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let second = try makeBeds(protocols: protocols, record: first.config.record)
+        let second = try makeBeds(protocols: protocols, record: first.settings.record)
         try await second.restoreInterrupted()
         try await app(second).test(.router) { client in
             let (refused, problem) = try await post(client, "resume")

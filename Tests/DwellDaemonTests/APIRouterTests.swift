@@ -100,7 +100,7 @@ struct APIRouterTests {
         .init(uri: "/api/v1/beds/1/session", body: #"{"consent":true}"#, status: 400, says: "`protocol` is missing"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":7,"consent":true}"#, status: 400, says: "wrong type"),
         .init(uri: "/api/v1/beds/1/pause", status: 409, says: "has no session"),
-        .init(uri: "/api/v1/beds/1/dance", status: 404, says: "use pause, resume, extend, skip, abort, ack, needles-in"),
+        .init(uri: "/api/v1/beds/1/dance", status: 404, says: "use pause, resume, extend, skip, abort, ack, acknowledge, needles-in"),
     ]
 
     @Test(arguments: errors)
@@ -187,12 +187,27 @@ struct APIRouterTests {
     }
 
     @Test func theKioskPageAndItsAssetsAreServed() async throws {
+        let folder = packageRoot.appendingPathComponent("Sources/DwellDaemon/Kiosk/js").path
+        let modules = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".js") }
+        #expect(modules.contains("main.js") && modules.count >= 5, "\(modules)")
         try await app(try makeBeds()).test(.router) { client in
-            for (uri, type) in [("/", "text/html"), ("/kiosk.js", "text/javascript"), ("/kiosk.css", "text/css")] {
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(String(buffer: response.body).contains(#"<script type="module" src="/js/main.js">"#))
+            }
+            let files = [("/", "text/html"), ("/kiosk.css", "text/css")] + modules.map { ("/js/" + $0, "text/javascript") }
+            for (uri, type) in files {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .ok, "\(uri)")
-                    #expect(response.headers[.contentType]?.hasPrefix(type) == true)
-                    #expect(response.body.readableBytes > 100)
+                    #expect(response.headers[.contentType]?.hasPrefix(type) == true, "\(uri)")
+                    #expect(response.body.readableBytes > 100, "\(uri)")
+                }
+            }
+            // Only the installed modules: no other name, and no way out of the folder.
+            for uri in ["/js/nothing.js", "/js/index.html", "/js/..%2Fkiosk.css", "/js/%2E%2E%2F%2E%2E%2FPackage.swift",
+                        "/js/..", "/js/kiosk.css", "/js/main.js%00.css"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .notFound, "\(uri)")
+                    #expect(response.headers[.contentType] == "application/problem+json", "\(uri)")
                 }
             }
         }

@@ -1,3 +1,4 @@
+import DwellBed
 import DwellDaemon
 import DwellProbe
 import Foundation

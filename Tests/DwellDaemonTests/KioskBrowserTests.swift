@@ -18,33 +18,43 @@ struct KioskBrowserTests {
 
     static let browserReady = available("test -x /usr/bin/chromium && test -x /usr/bin/chromedriver && python3 -c 'import selenium'")
 
-    /// After a SIGKILL and restart, finds bed 2 interrupted on the page and finishes it there;
-    /// then the checklist, needle counting, the safety alarms and the timing views (see
-    /// Tests/Kiosk/README.md), with screenshots at 800×480 and 1920×1080 in `artifacts/`
-    /// (.ci/run installs Chromium, its driver and Selenium; without them this test is skipped).
+    /// Two sessions interrupted by a SIGKILL and restart: bed 2 resumable, bed 1 not (its protocol
+    /// file changed while dwelld was down). The page shows both, resumes bed 2 and counts out and
+    /// finishes bed 1; then the checklist, needle counting, the safety alarms, the timing views and
+    /// the connection lost (Tests/Kiosk/link_proxy.py drops the stream, then the link), with
+    /// screenshots at 800×480 and 1920×1080 in `artifacts/` (see Tests/Kiosk/README.md; .ci/run
+    /// installs Chromium, its driver and Selenium; without them this test is skipped).
     @Test(.enabled(if: browserReady, "needs chromium, chromium-driver and python3 selenium (.ci/run installs them)"))
     func thePageDrivesARealDaemonInChromium() throws {
-        // A session on bed 2 whose dwelld is killed: the page must show it interrupted after the restart.
-        let record = try temporaryFolder() + "/record.sqlite"
-        let killed = try DaemonProcess(record: record)
+        let folder = try temporaryFolder()
+        let record = folder + "/record.sqlite", protocols = folder + "/protocols"
+        try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("Protocols").path, toPath: protocols)
+        let killed = try DaemonProcess(arguments: ["--protocols", protocols], record: record)
         #expect(killed.awaitNotification("READY=1") != nil, "log:\n\(killed.log)")
-        let start = try RawHTTP(port: killed.port)
-        start.send("POST", "/api/v1/beds/2/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-9"}"#))
-        #expect(start.read(until: "}").hasPrefix("HTTP/1.1 201"))
+        for (bed, id) in [("2", "knee-non-trigger-point"), ("1", "lateral-elbow-mixed")] {
+            let start = try RawHTTP(port: killed.port)
+            start.send("POST", "/api/v1/beds/\(bed)/session", body: screened(#"{"protocol":"\#(id)","consent":true,"patient":"p-9"}"#))
+            #expect(start.read(until: "}").hasPrefix("HTTP/1.1 201"), "bed \(bed)")
+        }
         usleep(500_000)
         killed.signal(SIGKILL)
         #expect(killed.awaitExit(seconds: 5) == SIGKILL)
+        let edited = try #require(FileHandle(forWritingAtPath: protocols + "/lateral-elbow-mixed.yaml"))
+        try edited.seekToEnd()
+        try edited.write(contentsOf: Data("# edited while dwelld was down: bed 1 cannot be resumed\n".utf8))
+        try edited.close()
 
-        let daemon = try DaemonProcess(record: record)
+        let daemon = try DaemonProcess(arguments: ["--protocols", protocols], record: record)
         #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
         let (status, text) = try runCommand(["python3", "Tests/Kiosk/kiosk_test.py"], environment: [
             "DWELL_URL": "http://127.0.0.1:\(daemon.port)",
             "DWELL_ARTIFACTS": packageRoot.appendingPathComponent("artifacts").path,
-            "DWELL_INTERRUPTED_BED": "2",
+            "DWELL_INTERRUPTED_BEDS": "2,1",
         ])
         print(text.split(separator: "\n").suffix(30).joined(separator: "\n"))
         #expect(status == 0, "\(text)")
-        #expect(text.contains(" 0 failed"))
+        #expect(text.contains("kiosk: 26 passed, 0 failed") && !text.contains("SKIP"), "every check ran")
+        #expect(text.contains("bed 2: resumed from the page") && text.contains("bed 1: counted out and finished from the page"))
         daemon.signal(SIGTERM)
         #expect(daemon.awaitExit(seconds: 2) == 0, "log:\n\(daemon.log)")
     }

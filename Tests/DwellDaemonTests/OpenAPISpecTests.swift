@@ -1,16 +1,18 @@
+import DwellCore
 @testable import DwellDaemon
+import DwellWire
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
 import Yams
 
-/// `api/openapi.yaml` against the server itself: the command words and the bed's fields may not
-/// drift apart (the schemathesis run checks the rest on a live dwelld).
+/// `api/openapi.yaml` against the wire types (`DwellWire`) and the server itself: the command
+/// words and every body's fields may not drift apart (the schemathesis run checks the rest on a
+/// live dwelld).
 struct OpenAPISpecTests {
-    /// Every command word the router takes (`APIRouter.build`, `beds/:bed/:command`).
-    static let routerCommands = ["pause", "resume", "extend", "skip", "abort", "ack", "acknowledge", "needles-in", "needles-out",
-                                 "rapid-removal", "silence", "close", "finish"]
+    /// Every command word the wire knows (the router takes exactly these).
+    static let wireCommands = CommandName.allCases.map(\.rawValue)
 
     static func spec() throws -> [String: Any] {
         let text = try String(contentsOf: packageRoot.appendingPathComponent("api/openapi.yaml"), encoding: .utf8)
@@ -37,16 +39,16 @@ struct OpenAPISpecTests {
         return (Set(properties.keys), Set(object["required"] as? [String] ?? []))
     }
 
-    @Test func everyCommandTheRouterTakesIsInTheSpecAndEverySpecCommandIsRouted() async throws {
+    @Test func everyWireCommandIsInTheSpecAndEverySpecCommandIsRouted() async throws {
         let spec = try Self.spec()
         let parameters = try #require(try Self.node(spec, "paths", "/api/v1/beds/{bed}/{command}", "parameters") as? [[String: Any]])
         let command = try #require(parameters.first { $0["name"] as? String == "command" }, "no `command` path parameter")
         let specCommands = try #require((command["schema"] as? [String: Any])?["enum"] as? [String])
-        #expect(Set(specCommands) == Set(Self.routerCommands), "api/openapi.yaml command enum: \(specCommands)")
+        #expect(Set(specCommands) == Set(Self.wireCommands), "api/openapi.yaml command enum: \(specCommands)")
         // Each one reaches a command (409 "No session" on an idle bed; the body has what any of them
         // needs), none is an unknown route or command.
         try await app(try makeBeds()).test(.router) { client in
-            for word in Set(specCommands).union(Self.routerCommands).sorted() {
+            for word in Set(specCommands).union(Self.wireCommands).sorted() {
                 try await client.execute(uri: "/api/v1/beds/1/\(word)", method: .post, headers: [.contentType: "application/json"],
                                          body: body(#"{"count":1,"reason":"drift guard"}"#)) { response in
                     let problem = try object(response)
@@ -105,15 +107,59 @@ struct OpenAPISpecTests {
         let interruption = Interruption(startedAt: "2026-01-01T08:00:00Z", lastEventAt: "2026-01-01T08:05:00Z",
                                         detectedAt: "2026-01-01T08:06:00Z", sinceStartMs: 360_000, uncertain: false,
                                         resumable: false, reason: "the protocol changed")
-        let sent = try #require(try JSONSerialization.jsonObject(with: APIRouter.encoder.encode(interruption)) as? [String: Any])
+        let sent = try Self.keys(interruption)
         let (specified, needed) = try Self.fields(try Self.node(bedSchema, "properties", "interruption"))
-        #expect(Set(sent.keys) == specified, "`interruption`: sent \(sent.keys.sorted()), spec \(specified.sorted())")
+        #expect(sent == specified, "`interruption`: sent \(sent.sorted()), spec \(specified.sorted())")
+        #expect(Set(Interruption.CodingKeys.allCases.map(\.rawValue)) == specified, "Interruption's fields are the spec's")
         #expect(needed == specified.subtracting(["reason"]), "only `reason` is optional")
+    }
+
+    /// The keys a wire value is encoded with (the API's own JSON set-up).
+    static func keys(_ value: some Encodable) throws -> Set<String> {
+        let object = try JSONSerialization.jsonObject(with: WireJSON.encoder().encode(value))
+        return Set(try #require(object as? [String: Any], "\(type(of: value)) is not a JSON object").keys)
+    }
+
+    @Test func theBedSchemaIsTheWireType() throws {
+        let bedSchema = try Self.node(try Self.spec(), "components", "schemas", "Bed")
+        let (properties, _) = try Self.fields(bedSchema)
+        #expect(Set(BedStatus.CodingKeys.allCases.map(\.rawValue)) == properties, "BedStatus's fields are the spec's Bed")
+        let states = try #require(try Self.node(bedSchema, "properties", "state", "enum") as? [String])
+        #expect(Set(states) == Set(BedPhase.allWords), "every bed state word, and no other: spec \(states)")
+        let lamps = try Self.fields(try Self.node(bedSchema, "properties", "lamps")).properties
+        #expect(lamps == Set(Lamp.allCases.map(\.rawValue)), "every lamp: spec \(lamps.sorted())")
+        let reference = try Self.fields(try Self.node(bedSchema, "properties", "protocol")).properties
+        #expect(try Self.keys(BedStatus.ProtocolRef(id: "p", title: "t", version: 1)) == reference)
+    }
+
+    @Test func theRequestBodiesAreTheWireTypes() throws {
+        let spec = try Self.spec()
+        func requestFields(_ path: String) throws -> Set<String> {
+            try Self.fields(try Self.node(spec, "paths", path, "post", "requestBody", "content", "application/json", "schema")).properties
+        }
+        let start = StartRequest(protocol: "p", therapist: "t-1", patient: "p-1", consent: true, screening: ["x": false], acknowledged: [])
+        #expect(try Self.keys(start) == requestFields("/api/v1/beds/{bed}/session"), "the start request")
+        let command = CommandBody(by: "1m", count: 1, step: 0, reason: "why")
+        #expect(try Self.keys(command) == requestFields("/api/v1/beds/{bed}/{command}"), "the command body")
+    }
+
+    @Test func theOtherAnswersAreTheWireTypes() throws {
+        let schemas = try Self.node(try Self.spec(), "components", "schemas")
+        let (protocolFields, protocolRequired) = try Self.fields(try Self.node(schemas, "Protocol"))
+        #expect(Set(ProtocolSummary.CodingKeys.allCases.map(\.rawValue)) == protocolFields && protocolRequired == protocolFields)
+        let item = try Self.fields(try Self.node(schemas, "ChecklistItem")).properties
+        #expect(try Self.keys(ChecklistSummary.Item(code: "c", label: "l")) == item)
+        let fault = RecordFault(message: "m", movedTo: "/x", detectedAt: "t", lastVerifiedSeq: 1, lastVerifiedHash: "h", acknowledged: false)
+        let status = try Self.fields(try Self.node(schemas, "RecordStatus"))
+        #expect(try Self.keys(RecordStatus(fault: fault, path: "/r")) == status.properties && status.required == status.properties)
+        #expect(try Self.keys(RecordStatus(fault: nil, path: "/r")) == status.properties, "`fault` is sent as null")
+        let faultFields = try Self.fields(try Self.node(schemas, "RecordStatus", "properties", "fault"))
+        #expect(try Self.keys(fault) == faultFields.properties && faultFields.required == faultFields.properties)
     }
 
     @Test func theProblemSchemaHasExactlyTheFieldsAProblemSends() throws {
         let (specified, needed) = try Self.fields(try Self.node(try Self.spec(), "components", "schemas", "Problem"))
-        let sent = try #require(try JSONSerialization.jsonObject(with: APIRouter.encoder.encode(Problem(.conflict, "t", "d"))) as? [String: Any])
-        #expect(Set(sent.keys) == specified && needed == specified, "sent \(sent.keys.sorted()), spec \(specified.sorted())")
+        let sent = try Self.keys(Problem(.conflict, "t", "d").body)
+        #expect(sent == specified && needed == specified, "sent \(sent.sorted()), spec \(specified.sorted())")
     }
 }

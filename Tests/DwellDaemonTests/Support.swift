@@ -1,6 +1,7 @@
+import DwellBed
 import DwellCore
 import DwellDaemon
-import DwellIndicators
+import DwellRunner
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -39,19 +40,19 @@ func protocolsCopy() throws -> String {
 }
 
 /// Beds 1 and 2 on simulated boards, with a fresh record (or `record`) and the shipped protocols.
-func makeBeds(protocols: String? = nil, record: String? = nil, hub: StateHub = StateHub()) throws -> DaemonBeds {
+func makeBeds(protocols: String? = nil, record: String? = nil, hub: StateHub = StateHub()) throws -> Beds {
     var config = DaemonConfig.simulatorDefaults
     config.protocols = try protocols ?? protocolsCopy()
     config.record = try record ?? temporaryFolder() + "/record.sqlite"
     let outputs = Dictionary(uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
-    return try DaemonBeds(config: config, outputs: outputs, logger: Logger(label: "test"), hub: hub)
+    return try Beds(settings: config.bedSettings, outputs: outputs, logger: Logger(label: "test"), hub: hub)
 }
 
 /// The daemon's HTTP side in process: the gate and the routes, on loopback (the router test
 /// client sends `Host: localhost`), with the daemon's connection limits.
-func app(_ beds: DaemonBeds, token: String? = nil, limits: ServerLimits = .standard) -> some ApplicationProtocol {
+func app(_ beds: Beds, token: String? = nil, limits: ServerLimits = .standard) -> some ApplicationProtocol {
     Application(responder: APIRouter.responder(beds: beds, token: token, hosts: HostPolicy(listen: .loopbackDefault)),
-                server: DwellDaemonRunner.server(limits), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+                server: DaemonApplication.server(limits), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
 }
 
 func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }

@@ -1,6 +1,5 @@
 import Clocks
 import DwellCore
-import DwellIndicators
 import DwellRunner
 import Testing
 

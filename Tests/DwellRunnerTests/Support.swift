@@ -1,6 +1,5 @@
 import Clocks
 import DwellCore
-import DwellIndicators
 import DwellRunner
 
 /// A 15-minute, 8-step protocol like the shipped neck and shoulder one.

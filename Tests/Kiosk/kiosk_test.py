@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Real-browser test of the Dwell kiosk page (Selenium + Debian's headless Chromium).
 
-Runs against a running dwelld (or Tests/Kiosk/mock_dwelld.py):
+Runs against a running dwelld (KioskBrowserTests starts one and stages the interruptions):
 
     DWELL_URL=http://127.0.0.1:18470 DWELL_ARTIFACTS=artifacts python3 Tests/Kiosk/kiosk_test.py
 
 Prints one line per check and ends with `kiosk: N passed, N failed`; exits 1 on any failure.
 It changes beds 1 and 2 (starts, pauses, aborts sessions, counts needles): point it at a test
-daemon only.
+daemon only. The browser reaches dwelld through link_proxy.py (in this process), which passes
+everything on unchanged until the connection check drops the stream and then the whole link.
 
-DWELL_INTERRUPTED_BED=2: that bed's session was interrupted (dwelld restarted mid-session); the
-first check after the API check verifies its card, counts its needles out and finishes it from
-the page. Without it, the mock's /_mock/interrupt control stages the same check.
+DWELL_INTERRUPTED_BEDS=2,1: those beds' sessions were interrupted (dwelld killed and restarted
+mid-session). The first check after the API check verifies each card; a resumable session is
+resumed from the page, one that cannot be resumed is counted out and finished from the page.
+Without it that check is skipped (it says so).
 """
 
 import datetime
@@ -29,11 +31,13 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from link_proxy import LinkProxy
+
 BASE = os.environ.get("DWELL_URL", "http://127.0.0.1:18470").rstrip("/")
 ARTIFACTS = os.environ.get("DWELL_ARTIFACTS", "artifacts")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-INTERRUPTED_BED = os.environ.get("DWELL_INTERRUPTED_BED", "").strip()
+INTERRUPTED_BEDS = [b.strip() for b in os.environ.get("DWELL_INTERRUPTED_BEDS", "").split(",") if b.strip()]
 ENDED = ("idle", "completed", "aborted")
 
 passed = 0
@@ -236,7 +240,7 @@ def screenshot(d, filename):
 
 
 def open_page(d):
-    d.get(BASE + "/")
+    d.get(S.link.url + "/")
     wait_for("bed 1 card with data", lambda: card_attr(d, "1", "data-state") and text(d, "1", ".state-word"))
     wait_for("live connection", lambda: d.find_element(By.ID, "conn").get_attribute("data-mode") in ("live", "polling"))
 
@@ -333,7 +337,7 @@ class State:
     protocol = None
     checklist = None
     beds = []
-    mock = False
+    link = None  # the browser's way to dwelld (link_proxy.LinkProxy)
     d = None
 
 
@@ -361,11 +365,10 @@ def t_api_ready():
     assert status == 200 and len(S.checklist.get("absolute", [])) >= 4 and len(S.checklist.get("relative", [])) >= 12, \
         f"GET /api/v1/checklist -> {status} {S.checklist}"
     print(f"  beds {S.beds}; protocol {S.protocol['id']!r}")
-    S.mock = api("GET", "/_mock")[0] == 200
-    if INTERRUPTED_BED:
-        assert INTERRUPTED_BED in S.beds, f"DWELL_INTERRUPTED_BED={INTERRUPTED_BED} is not a bed: {S.beds}"
+    for name in INTERRUPTED_BEDS:
+        assert name in S.beds, f"DWELL_INTERRUPTED_BEDS: {name} is not a bed: {S.beds}"
     for name in S.beds[:2]:
-        if name != INTERRUPTED_BED:
+        if name not in INTERRUPTED_BEDS:
             make_idle(name)
 
 
@@ -381,7 +384,7 @@ def iso_ms(text_):
 
 
 def verify_interrupted(name):
-    """The card shows an interrupted session unmistakably; then it is counted and finished."""
+    """The card shows an interrupted session unmistakably: state, alarm, times, reason, buttons."""
     d = ensure_driver()
     b = bed(name)
     assert b["state"] == "interrupted", f"bed {name} is not interrupted: {b['state']}"
@@ -432,34 +435,21 @@ def resolve_interrupted(name):
     wait_for("card ended", lambda: card_attr(d, name, "data-state") == b["state"])
 
 
-def t_interrupted_env():
-    name = INTERRUPTED_BED
-    verify_interrupted(name)
+def t_interrupted():
+    """Each interrupted bed's card; then the page resumes a resumable session, and counts out and
+    finishes one that cannot be resumed."""
+    shown = {name: verify_interrupted(name) for name in INTERRUPTED_BEDS}
     screenshot(S.d, "kiosk-800x480-interrupted.png")
-    resolve_interrupted(name)
-
-
-def t_interrupted_mock():
-    name = other_bed()
-    start_api(name)
-    status, _, b = api("POST", f"/_mock/interrupt/{name}?uncertain=1")
-    assert status == 200 and b["state"] == "interrupted", f"/_mock/interrupt -> {status} {b}"
-    verify_interrupted(name)
-    screenshot(S.d, "kiosk-800x480-interrupted.png")
-    resolve_interrupted(name)
-    # Not resumable: no Resume, and the reason is shown.
-    start_api(name)
-    api("POST", f"/_mock/interrupt/{name}?resumable=0")
-    verify_interrupted(name)
-    make_idle(name)
-    # Resumable: Resume runs the session again.
-    start_api(name)
-    api("POST", f"/_mock/interrupt/{name}")
-    wait_for("interrupted card", lambda: card_attr(S.d, name, "data-state") == "interrupted")
-    click_cmd(S.d, name, "resume")
-    wait_api(name, "running again", lambda x: x["state"] in ("running", "rest"))
-    wait_for("card running", lambda: card_attr(S.d, name, "data-state") in ("running", "rest"))
-    make_idle(name)
+    for name, b in shown.items():
+        if b["interruption"]["resumable"]:
+            click_cmd(S.d, name, "resume")
+            wait_api(name, "running again", lambda x: x["state"] in ("running", "rest", "overrun"))
+            wait_for("card running", lambda: card_attr(S.d, name, "data-state") in ("running", "rest", "overrun"))
+            print(f"  bed {name}: resumed from the page")
+            make_idle(name)
+        else:
+            resolve_interrupted(name)
+            print(f"  bed {name}: counted out and finished from the page")
 
 
 def t_consent_required_by_api():
@@ -922,12 +912,12 @@ def t_connection_fallback_and_lost():
     name = other_bed()
     start_api(name, patient="p-9")
     try:
-        api("POST", "/_mock/nostream")
+        S.link.stream_down = True
         wait_for("polling fallback", lambda: conn() == "polling", timeout=10)
         assert not banner().is_displayed(), "banner shown while polling works"
         before = text(d, name, ".countdown")
         wait_for("countdown still live while polling", lambda: text(d, name, ".countdown") != before, timeout=4)
-        api("POST", "/_mock/offline")
+        S.link.offline = True
         wait_for("connection-lost banner", lambda: banner().is_displayed(), timeout=10)
         assert "not live" in banner().text.lower(), banner().text
         wait_for("card marked stale", lambda: "stale" in card_attr(d, name, "class"))
@@ -939,15 +929,14 @@ def t_connection_fallback_and_lost():
         check_layout(d, 800, 480, S.beds)
         screenshot(d, "kiosk-800x480-connection-lost.png")
     finally:
-        api("POST", "/_mock/online")
-        api("POST", "/_mock/stream")
+        S.link.offline = S.link.stream_down = False
     wait_for("back online", lambda: not banner().is_displayed() and "stale" not in card_attr(d, name, "class"), timeout=10)
     wait_for("stream again", lambda: conn() == "live", timeout=12)
 
 
 CHECKS = [
     ("API answers (beds, protocols, checklist)", t_api_ready),
-    # DWELL_INTERRUPTED_BED: the interrupted check comes here, first after the API check.
+    # The interrupted beds' check comes here, first after the API check.
     ("API refuses a start without consent (422 problem)", t_consent_required_by_api),
     ("API refuses an incomplete checklist, an absolute item, an unacknowledged relative one", t_checklist_api),
     ("800x480: page loads, cards side by side, no scrolling", t_layout_800),
@@ -970,11 +959,8 @@ CHECKS = [
     ("close with a reason from the page leaves unaccounted", t_close_with_reason),
     ("rapid removal asks to confirm and ends as aborted", t_rapid_removal),
     ("abort asks to confirm; with needles in, counted out first", t_abort_confirm),
+    ("stream down: polling; server down: banner and stale cards", t_connection_fallback_and_lost),
     ("no JavaScript errors in the page", t_no_script_errors),
-]
-
-MOCK_ONLY = [
-    ("stream down: polling; server down: banner and stale cards (mock)", t_connection_fallback_and_lost),
 ]
 
 
@@ -982,14 +968,13 @@ def main():
     global passed, failed
     print(f"kiosk test against {BASE}; screenshots in {ARTIFACTS}/")
     checks = list(CHECKS)
-    if INTERRUPTED_BED:
-        checks.insert(1, (f"interrupted bed {INTERRUPTED_BED}: shown, counted out and finished from the page", t_interrupted_env))
-    else:
-        checks.insert(1, ("interrupted (staged by the mock): shown, counted out, finished, resumed", t_interrupted_mock))
+    label = "interrupted beds " + ",".join(INTERRUPTED_BEDS) if INTERRUPTED_BEDS else "interrupted beds"
+    checks.insert(1, (f"{label}: shown; resumed, or counted out and finished, from the page", t_interrupted))
+    S.link = LinkProxy(BASE).start()
     try:
-        for name, fn in checks + MOCK_ONLY:
-            if ((name, fn) in MOCK_ONLY or fn is t_interrupted_mock) and not S.mock:
-                print(f"SKIP {name} (needs the mock's controls)")
+        for name, fn in checks:
+            if fn is t_interrupted and not INTERRUPTED_BEDS:
+                print(f"SKIP {name} (needs DWELL_INTERRUPTED_BEDS: sessions interrupted by a restart)")
                 continue
             try:
                 fn()
@@ -1011,6 +996,7 @@ def main():
     finally:
         if S.d is not None:
             S.d.quit()
+        S.link.stop()
         for name in S.beds[:2]:
             try:
                 make_idle(name)

@@ -4,7 +4,9 @@ damaged record at start-up (RecordRecoveryTests starts it):
     DWELL_URL=http://127.0.0.1:PORT python3 Tests/Kiosk/record_banner_test.py
 
 The banner names where the damaged record went; Acknowledge (a JSON POST from the page) hides it
-and the API then shows the fault acknowledged. Prints `record banner: N passed, N failed`.
+and the API then shows the fault acknowledged. Bed 1 (its session unknown: it began in the damaged
+record) shows INTERRUPTED with the daemon's reason, the clock warning (its times are uncertain)
+and no Resume. Prints `record banner: N passed, N failed`.
 """
 
 import json
@@ -19,9 +21,24 @@ from headless import chromium, wait_for
 BASE = os.environ.get("DWELL_URL", "http://127.0.0.1:18470").rstrip("/")
 
 
-def record():
-    with urllib.request.urlopen(BASE + "/api/v1/record", timeout=10) as res:
+def get(path):
+    with urllib.request.urlopen(BASE + path, timeout=10) as res:
         return json.loads(res.read())
+
+
+def record():
+    return get("/api/v1/record")
+
+
+def unknown_session_card(d):
+    i = get("/api/v1/beds/1")["interruption"]
+    assert i and i["uncertain"] and not i["resumable"] and i["reason"], f"bed 1 interruption: {i}"
+    card = d.find_element(By.ID, "bed-1")
+    wait_for("bed 1 interrupted", lambda: card.get_attribute("data-state") == "interrupted")
+    info = " ".join(card.find_element(By.CSS_SELECTOR, ".info").text.split())
+    assert "Clock not synchronised" in info and " ".join(i["reason"].split()) in info, info
+    commands = {b.get_attribute("data-cmd") for b in card.find_elements(By.CSS_SELECTOR, ".actions button")}
+    assert "resume" not in commands and "finish" in commands, commands
 
 
 def main():
@@ -42,6 +59,9 @@ def main():
         assert record()["fault"]["acknowledged"] is True, record()
         passed += 1
         print("PASS Acknowledge hides it and the fault is acknowledged")
+        unknown_session_card(d)
+        passed += 1
+        print("PASS an unknown session: INTERRUPTED, the reason, times uncertain, no Resume")
     except Exception as e:  # noqa: BLE001
         failed += 1
         print(f"FAIL {e}")

@@ -1,14 +1,16 @@
 import DwellCore
-import DwellIndicators
 import DwellProtocolFiles
 import DwellRecord
+import DwellRunner
+import DwellWire
 import DwellYAML
 import Logging
 import Synchronization
 
-/// The daemon's beds, its protocols (reloadable) and its shared record writer.
-public final class DaemonBeds: Sendable {
-    public let config: DaemonConfig
+/// The room's beds, its protocols (reloadable) and its shared record writer: what dwelld
+/// serves. It answers with typed bed status and throws ``BedError``; it knows nothing of HTTP.
+public final class Beds: Sendable {
+    public let settings: BedSettings
     public let hub: StateHub
     let writer: RecordWriter
     let logger: Logger
@@ -23,31 +25,31 @@ public final class DaemonBeds: Sendable {
     /// opened refuses to start. The record is checked first (``RecordStore/openChecked(path:now:)``):
     /// a damaged one is moved aside and replaced, and the fault is shown until acknowledged.
     /// `hub`: the event streams' broadcaster (how many may be open at once, their heartbeat).
-    public init(config: DaemonConfig, outputs: [String: any IndicatorOutput], logger: Logger, hub: StateHub = StateHub()) throws(DaemonError) {
-        self.config = config
+    public init(settings: BedSettings, outputs: [String: any IndicatorOutput], logger: Logger, hub: StateHub = StateHub()) throws(BedsOpeningError) {
+        self.settings = settings
         self.logger = logger
         self.hub = hub
-        let loaded = ProtocolLibrary.load([config.protocols], limits: config.limits)
-        guard loaded.isValid else { throw DaemonError.protocols(loaded.diagnostics) }
+        let loaded = ProtocolLibrary.load([settings.protocols], limits: settings.limits)
+        guard loaded.isValid else { throw BedsOpeningError.protocols(loaded.diagnostics) }
         guard !loaded.protocols.isEmpty else {
-            throw DaemonError.protocols([FileDiagnostic(path: config.protocols, message: "no protocol files (*.yaml) in this folder")])
+            throw BedsOpeningError.protocols([FileDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")])
         }
         library = Mutex(loaded)
         let opening: RecordOpening
         let recovery: (entry: RecordEntry, acknowledged: Bool)?
         do throws(RecordError) {
-            opening = try RecordStore.openChecked(path: config.record)
+            opening = try RecordStore.openChecked(path: settings.record)
             writer = try RecordWriter(store: opening.store)
             recovery = try opening.store.lastRecovery()
         } catch {
-            throw DaemonError.record(error)
+            throw BedsOpeningError.record(error)
         }
         damage = opening.damage
         fault = Mutex(recovery.map { RecordFault($0.entry, acknowledged: $0.acknowledged) })
         if let damage = opening.damage {
             logger.critical("""
                 CLINIC RECORD DAMAGED: \(damage.problem). It was moved to \(damage.movedTo) (last verified row \
-                \(damage.lastVerifiedSeq), hash \(damage.lastVerifiedHash)); a new record was started at \(config.record). \
+                \(damage.lastVerifiedSeq), hash \(damage.lastVerifiedHash)); a new record was started at \(settings.record). \
                 Beds whose state the verified rows cannot establish are shown INTERRUPTED - needles may still be in.
                 """)
         } else {
@@ -57,27 +59,27 @@ public final class DaemonBeds: Sendable {
             }
         }
         var controllers: [String: BedController] = [:]
-        for bed in config.beds {
-            guard let output = outputs[bed] else { throw DaemonError.board("no indicator outputs for bed \(bed)") }
-            controllers[bed] = BedController(id: bed, output: output, writer: writer, hub: hub, limits: config.limits, logger: logger)
+        for bed in settings.beds {
+            guard let output = outputs[bed] else { throw BedsOpeningError.noOutputs(bed) }
+            controllers[bed] = BedController(id: bed, output: output, writer: writer, hub: hub, limits: settings.limits, logger: logger)
         }
         self.controllers = controllers
     }
 
-    public var bedNames: [String] { config.beds }
+    public var bedNames: [String] { settings.beds }
 
     /// Honest restart: every bed whose latest session the record shows unfinished enters the
     /// "interrupted" alarm, rebuilt from the record. After a damaged record was replaced, every
     /// bed whose state the verified rows cannot establish does too, not resumable. Returns the
     /// beds that did.
     @discardableResult
-    public func restoreInterrupted() async throws(DaemonError) -> [String] {
+    public func restoreInterrupted() async throws(BedsOpeningError) -> [String] {
         if let damage { return await restoreAfterDamage(damage) }
         let unfinished: [String: [RecordEntry]]
         do {
             unfinished = try writer.store.unfinishedSessions()
         } catch {
-            throw DaemonError.record(error)
+            throw BedsOpeningError.record(error)
         }
         var restored: [String] = []
         for (bed, rows) in unfinished.sorted(by: { $0.key < $1.key }) {
@@ -85,28 +87,33 @@ public final class DaemonBeds: Sendable {
                 logger.critical("session \(rows.first?.sessionID ?? "?") on bed \(bed) never ended, but bed \(bed) is not configured here; check that bed")
                 continue
             }
-            await controller.restore(rows, protocols: protocols, aftercare: config.aftercare)
-            if await controller.state().state == SessionPhase.interrupted.rawValue { restored.append(bed) }
+            await controller.restore(rows, protocols: protocols, aftercare: settings.aftercare)
+            if await controller.phase == .session(.interrupted) { restored.append(bed) }
         }
         return restored
     }
 
-    func controller(_ bed: String) throws(Problem) -> BedController {
-        guard let controller = controllers[bed] else { throw Problem.unknownBed(bed, known: config.beds) }
+    func controller(_ bed: String) throws(BedError) -> BedController {
+        guard let controller = controllers[bed] else { throw .unknownBed(bed, known: settings.beds) }
         return controller
+    }
+
+    /// Refuses a bed that is not configured here.
+    public func check(bed: String) throws(BedError) {
+        _ = try controller(bed)
     }
 
     public var protocols: [LoadedProtocol] {
         library.withLock { $0.protocols.sorted { $0.treatment.id < $1.treatment.id } }
     }
 
-    func loaded(_ id: String) throws(Problem) -> LoadedProtocol {
-        guard let found = library.withLock({ $0.protocols.first { $0.treatment.id == id } }) else { throw Problem.unknownProtocol(id) }
+    func loaded(_ id: String) throws(BedError) -> LoadedProtocol {
+        guard let found = library.withLock({ $0.protocols.first { $0.treatment.id == id } }) else { throw .unknownProtocol(id) }
         return found
     }
 
     /// Reloads run one at a time on a thread of their own (see ``ReloadQueue``).
-    private let reloads = ReloadQueue<Result<Int, DaemonError>>()
+    private let reloads = ReloadQueue<Result<Int, BedsOpeningError>>()
 
     /// Whether a protocol reload is being read and checked now.
     public var isReloadingProtocols: Bool { reloads.isRunning }
@@ -116,45 +123,60 @@ public final class DaemonBeds: Sendable {
     /// never on the threads that time the beds and answer the API; a reload asked for while
     /// one runs waits for the next run, shared by everyone who asked meanwhile.
     @discardableResult
-    public func reloadProtocols() async -> Result<Int, DaemonError> {
+    public func reloadProtocols() async -> Result<Int, BedsOpeningError> {
         await reloads.run { [self] in reloadNow() }
     }
 
     /// On the reload thread: load, check, and swap in when everything is valid.
-    private func reloadNow() -> Result<Int, DaemonError> {
-        let fresh = ProtocolLibrary.load([config.protocols], limits: config.limits)
+    private func reloadNow() -> Result<Int, BedsOpeningError> {
+        let fresh = ProtocolLibrary.load([settings.protocols], limits: settings.limits)
         guard fresh.isValid, !fresh.protocols.isEmpty else {
             let diagnostics = fresh.diagnostics.isEmpty
-                ? [FileDiagnostic(path: config.protocols, message: "no protocol files (*.yaml) in this folder")] : fresh.diagnostics
+                ? [FileDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")] : fresh.diagnostics
             for diagnostic in diagnostics { logger.error("protocol reload refused: \(diagnostic)") }
             logger.warning("keeping the \(library.withLock { $0.protocols.count }) protocols loaded before")
             return .failure(.protocols(diagnostics))
         }
         library.withLock { $0 = fresh }
-        logger.info("reloaded \(fresh.protocols.count) protocols from \(config.protocols)")
+        logger.info("reloaded \(fresh.protocols.count) protocols from \(settings.protocols)")
         return .success(fresh.protocols.count)
     }
 
-    /// A command from outside the API (a board button); returns why it was refused, if it was.
-    public func command(_ command: SessionCommand, bed: String) async -> String? {
-        do throws(Problem) {
-            _ = try await controller(bed).command(command)
-            return nil
+    /// Starts a session on `bed` once consent and the checklist pass (nothing is started, and
+    /// nothing recorded, when they do not).
+    public func start(_ request: StartRequest, on bed: String) async throws(BedError) -> BedStatus {
+        let controller = try controller(bed)
+        let checklist: String
+        do throws(ScreeningRefusal) {
+            checklist = try settings.checklist.screen(consent: request.consent == true, answers: request.screening ?? [:],
+                                                      acknowledged: Set(request.acknowledged ?? []))
         } catch {
-            return error.detail
+            throw .screening(error)
         }
+        do throws(WireError) {
+            try request.checkIdentifiers()
+        } catch {
+            throw .invalid(error)
+        }
+        return try await controller.start(try loaded(request.protocol), therapist: request.therapist, patient: request.patient,
+                                          checklist: checklist, aftercare: settings.aftercare)
     }
 
-    /// A bed's phase (`idle` before its first session), for mapping board buttons.
-    public func phase(bed: String) async -> SessionPhase? {
-        guard let state = await controllers[bed]?.state() else { return nil }
-        return SessionPhase(rawValue: state.state)
+    /// Applies a therapist command to `bed`'s session.
+    public func command(_ command: SessionCommand, bed: String) async throws(BedError) -> BedStatus {
+        try await (try controller(bed)).command(command)
     }
 
-    public func states() async -> [BedState] {
-        var states: [BedState] = []
-        for bed in config.beds { if let controller = controllers[bed] { states.append(await controller.state()) } }
-        return states
+    /// The bed as it stands, once the record holds everything its session reported.
+    public func status(bed: String) async throws(BedError) -> BedStatus {
+        await (try controller(bed)).status()
+    }
+
+    /// Every bed, in the configured order.
+    public func statuses() async -> [BedStatus] {
+        var statuses: [BedStatus] = []
+        for bed in settings.beds { if let controller = controllers[bed] { statuses.append(await controller.status()) } }
+        return statuses
     }
 
     /// Every bed's engine answers: what the systemd watchdog is fed by.
@@ -171,21 +193,17 @@ public final class DaemonBeds: Sendable {
     }
 }
 
-/// Why the daemon cannot start (or reload), in words an integrator can act on.
-public enum DaemonError: Error, CustomStringConvertible, Sendable {
-    case config([FileDiagnostic])
+/// Why the beds cannot be opened (or the protocols reloaded), in words an integrator can act on.
+public enum BedsOpeningError: Error, CustomStringConvertible, Sendable {
     case protocols([FileDiagnostic])
     case record(RecordError)
-    case board(String)
-    case token(String)
+    case noOutputs(String)
 
     public var description: String {
         switch self {
-        case .config(let diagnostics), .protocols(let diagnostics):
-            return diagnostics.map(\.description).joined(separator: "\n")
+        case .protocols(let diagnostics): return diagnostics.map(\.description).joined(separator: "\n")
         case .record(let error): return "\(error)"
-        case .board(let message): return "board: \(message)"
-        case .token(let message): return "API token: \(message)"
+        case .noOutputs(let bed): return "board: no indicator outputs for bed \(bed)"
         }
     }
 }

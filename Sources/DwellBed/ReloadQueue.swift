@@ -37,14 +37,18 @@ final class ReloadQueue<Value: Sendable>: Sendable {
                 return true
             }
             guard startThread else { return }
+            // Foundation names the kernel's thread only when the name is set from the thread
+            // after `start()` has recorded it; a thread that sets it sooner keeps the name it
+            // inherited from its creator (a dispatch worker's: seen in 1 run of 2 here).
+            let recorded = DispatchSemaphore(value: 0)
             let thread = Thread { [self] in
-                // Named from the thread itself, so that the kernel sees it too (`top -H`).
-                Thread.current.name = Self.threadName
+                recorded.wait()
+                Thread.current.name = Self.threadName  // what `top -H` shows
                 drain(job)
             }
-            thread.name = Self.threadName
             thread.stackSize = Self.stackSize
             thread.start()
+            recorded.signal()
         }
     }
 

@@ -1,3 +1,4 @@
+import DwellWire
 import Synchronization
 
 /// Broadcasts bed states to every stream subscriber (the kiosk page, `dwell status --watch`).
@@ -7,7 +8,7 @@ import Synchronization
 /// and frees its place even while no bed changes.
 public final class StateHub: Sendable {
     public enum Message: Sendable {
-        case bed(BedState)
+        case bed(BedStatus)
         case heartbeat
     }
 
@@ -21,7 +22,7 @@ public final class StateHub: Sendable {
         self.heartbeat = heartbeat
     }
 
-    public func publish(_ state: BedState) {
+    public func publish(_ state: BedStatus) {
         for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(.bed(state)) }
     }
 

@@ -1,3 +1,4 @@
+import DwellBed
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -8,8 +9,8 @@ import UnixSignals
 
 /// Runs the daemon: the HTTP server, the bed ticker and watchdog, SIGHUP reloads, and a
 /// graceful shutdown on SIGTERM/SIGINT (safe outputs, record writes committed, exit 0).
-public struct DwellDaemonRunner: Sendable {
-    public let beds: DaemonBeds
+public struct DaemonApplication: Sendable {
+    public let beds: Beds
     public let listen: ListenAddress
     public let token: String?
     public let hosts: HostPolicy
@@ -17,7 +18,7 @@ public struct DwellDaemonRunner: Sendable {
     public let notifier: SystemdNotifier
     public let logger: Logger
 
-    public init(beds: DaemonBeds, listen: ListenAddress, token: String?, hosts: HostPolicy, limits: ServerLimits = .standard,
+    public init(beds: Beds, listen: ListenAddress, token: String?, hosts: HostPolicy, limits: ServerLimits = .standard,
                 notifier: SystemdNotifier, logger: Logger) {
         self.beds = beds
         self.listen = listen
@@ -57,42 +58,5 @@ public struct DwellDaemonRunner: Sendable {
         return .http1(configuration: .init(
             additionalChannelHandlers: [ConnectionGuard(count: count, limits: limits)],
             idleTimeout: TimeAmount(limits.idleTimeout)))
-    }
-}
-
-/// Publishes running beds every second, feeds the systemd watchdog only while every bed's engine
-/// answers, reloads protocols on SIGHUP, and shuts the beds down safely.
-struct BedsService: Service {
-    let beds: DaemonBeds
-    let notifier: SystemdNotifier
-    let logger: Logger
-
-    func run() async throws {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
-        await withDiscardingTaskGroup { group in
-            group.addTask {
-                for await _ in hangups.cancelOnGracefulShutdown() {
-                    logger.info("SIGHUP: reloading protocols")
-                    await beds.reloadProtocols()
-                }
-            }
-            group.addTask {
-                let interval = notifier.watchdogInterval.map { min($0, .seconds(1)) } ?? .seconds(1)
-                while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                    await beds.ping()
-                    notifier.watchdog()
-                    for state in await beds.states() where !["idle", "completed", "aborted"].contains(state.state) {
-                        beds.hub.publish(state)
-                    }
-                    try? await Task.sleep(for: interval)
-                }
-            }
-            try? await gracefulShutdown()
-            notifier.stopping()
-            logger.info("shutting down: outputs to safe values, committing the record")
-            beds.hub.finishAll()
-            await beds.shutdown()
-            group.cancelAll()
-        }
     }
 }

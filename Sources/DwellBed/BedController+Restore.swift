@@ -3,6 +3,7 @@ import DwellCore
 import DwellProtocolFiles
 import DwellRecord
 import DwellRunner
+import DwellWire
 import Foundation
 
 /// Honest restart: a session the record shows never ended (power loss, crash, kill) is not

@@ -1,9 +1,8 @@
-import DwellBed
 import DwellCore
-import DwellIndicators
 import DwellProtocolFiles
 import DwellRecord
 import DwellRunner
+import DwellWire
 import Foundation
 import Logging
 
@@ -48,46 +47,48 @@ actor BedController {
 
     /// The bed as it stands once every event the session has reported so far is in the record:
     /// nothing is shown that the record does not hold.
-    func state() async -> BedState {
-        guard let session else { return .idle(id, lamps: [:], fault: false) }
+    func status() async -> BedStatus {
+        guard let session else { return .idle(id) }
         await settle(session)
-        return BedState(bed: id, snapshot: await session.runner.snapshot(), session: session)
+        return BedStatus(bed: id, snapshot: await session.runner.snapshot(), session: session)
+    }
+
+    /// The bed's phase now, without waiting for the record (for the board's buttons).
+    var phase: BedPhase {
+        get async {
+            guard let session else { return .idle }
+            return .session(await session.runner.snapshot().phase)
+        }
     }
 
     /// Starts a session once the checklist passed (`checklist`: its answers, for the record).
     /// The bed must be free (no session, or the last one has ended).
-    func start(_ loaded: LoadedProtocol, therapist: String?, patient: String?, checklist: String, aftercare: String) async throws(Problem) -> BedState {
+    func start(_ loaded: LoadedProtocol, therapist: String?, patient: String?, checklist: String, aftercare: String) async throws(BedError) -> BedStatus {
         // Taken before the first await: a second start arriving meanwhile is refused here.
-        guard !starting else {
-            throw Problem(.conflict, "Bed busy", "bed \(id) is starting a session already")
-        }
+        guard !starting else { throw .busy("bed \(id) is starting a session already") }
         starting = true
         defer { starting = false }
         if let session, !(await session.runner.isFinished) {
-            throw Problem(.conflict, "Bed busy", "bed \(id) has a session in progress (\(session.treatment.title)); abort or finish it first")
+            throw .busy("bed \(id) has a session in progress (\(session.treatment.title)); abort or finish it first")
         }
-        let sessionID = UUID().uuidString.lowercased()
         let runner = SessionRunner(machine: SessionStateMachine(treatment: loaded.treatment, limits: limits),
                                    clock: ContinuousClock(), output: output)
-        let context = SessionContext(
-            sessionID: sessionID, bed: id, protocolID: loaded.treatment.id, protocolVersion: loaded.treatment.version,
-            protocolTitle: loaded.treatment.title, protocolSHA256: loaded.sha256, therapist: therapist, patient: patient)
+        let context = SessionContext(starting: loaded, bed: id, therapist: therapist, patient: patient)
         let recorder = SessionRecorder(writer: writer, context: context, treatment: loaded.treatment)
         do throws(RecordError) {
             try await recorder.recordChecklist(checklist)
         } catch {
-            throw Problem(.serviceUnavailable, "Clinic record unavailable",
-                          "the checklist could not be recorded, so nothing was started: \(error)")
+            throw .recordUnavailable("the checklist could not be recorded, so nothing was started: \(error)")
         }
-        launch(ActiveSession(id: sessionID, treatment: loaded.treatment, therapist: therapist, patient: patient,
+        launch(ActiveSession(id: context.sessionID, treatment: loaded.treatment, therapist: therapist, patient: patient,
                              aftercare: loaded.treatment.aftercare ?? aftercare, runner: runner), recorder: recorder)
         do throws(CommandRejection) {
             try await runner.start()
         } catch {
-            throw Problem(.conflict, "Cannot start", error.description)
+            throw .cannotStart(error)
         }
-        logger.info("bed \(id): started \(loaded.treatment.id) v\(loaded.treatment.version), session \(sessionID)")
-        return await state()
+        logger.info("bed \(id): started \(loaded.treatment.id) v\(loaded.treatment.version), session \(context.sessionID)")
+        return await status()
     }
 
     /// Makes `active` the bed's session and records its runner's reports, publishing the bed's
@@ -100,7 +101,7 @@ actor BedController {
         consumer = Task {
             let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
                 if case .unrecorded(_, let error) = outcome { logger.error("bed \(bed): \(error)") }
-                hub.publish(BedState(bed: bed, snapshot: await runner.snapshot(), session: active))
+                hub.publish(BedStatus(bed: bed, snapshot: await runner.snapshot(), session: active))
                 await controller.reportHandled(session: active.id)
             }
             await controller.reportsEnded(session: active.id)
@@ -152,17 +153,21 @@ actor BedController {
         }
     }
 
-    /// Applies a therapist command; an illegal one is refused with 409 and changes nothing.
-    func command(_ command: SessionCommand) async throws(Problem) -> BedState {
-        guard let session else {
-            throw Problem(.conflict, "No session", "bed \(id) has no session; start one first")
-        }
+    /// Applies a therapist command; an illegal one is refused and changes nothing.
+    func command(_ command: SessionCommand) async throws(BedError) -> BedStatus {
+        guard let session else { throw .noSession(id) }
         do throws(CommandRejection) {
             try await session.runner.send(command)
         } catch {
-            throw Problem(.conflict, "Not possible now", error.description)
+            throw .notPossible(error)
         }
-        return await state()  // answered once the command's record rows are committed
+        return await status()  // answered once the command's record rows are committed
+    }
+
+    /// A device fault outside the runner's outputs (a button that can no longer be read): the
+    /// session shows it and keeps timing. Without a session there is nothing to show it on.
+    func reportFault(_ message: String) async {
+        await session?.runner.reportFault(message)
     }
 
     /// Proves the bed's runner answers (the watchdog is fed only when every bed does).

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import DwellDaemon
+@testable import DwellBed
 
 /// The reload queue: its job runs on a thread of its own, one run at a time, and requests made
 /// while a run is going share the next run.
@@ -15,11 +15,16 @@ struct ReloadQueueTests {
         /// until the gate opens (or 90 s pass, so a broken test cannot hang).
         func job() -> Int {
             let run = runs.withLock { $0 += 1; return $0 }
-            let thread = Thread.current.name
-            onPool.withLock { $0.append(thread != "dwell-reload") }
+            onPool.withLock { $0.append(Self.kernelThreadName() != "dwell-reload") }
             let deadline = Date().addingTimeInterval(90)
             while !open.withLock({ $0 }) && Date() < deadline { usleep(5_000) }
             return run
+        }
+
+        /// The calling thread's name as the kernel has it (what `top -H` shows).
+        static func kernelThreadName() -> String {
+            let comm = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+            return comm?.trimmingCharacters(in: .newlines) ?? "?"
         }
     }
 

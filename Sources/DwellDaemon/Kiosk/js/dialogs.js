@@ -1,0 +1,149 @@
+// The needle dialog (count in and out, per site or overall) and closing with a reason.
+
+import { command } from "./api.js";
+import { $, beds, COUNTING, el, setBoxError, setText } from "./state.js";
+
+const needleDialog = $("#needle-dialog");
+const needle = { bed: null, key: "", queue: Promise.resolve() };
+
+export function openNeedles(id) {
+  needle.bed = id;
+  needle.key = "";
+  $("#needle-bed").textContent = id;
+  setBoxError($("#needle-error"), "");
+  if (!needleDialog.open) needleDialog.showModal();
+  renderNeedleDialog();
+}
+
+function needleSummary(n) {
+  let text = `In ${n.placed} · out ${n.removed}`;
+  if (n.outstanding > 0) text += ` · ${n.outstanding} STILL IN`;
+  else if (n.outstanding < 0) text += ` · ${-n.outstanding} MORE OUT THAN IN`;
+  else if (n.placed > 0) text += " · all out ✓";
+  return text;
+}
+
+function renderNeedleDialog() {
+  if (!needleDialog.open || needle.bed == null) return;
+  const d = beds.get(needle.bed)?.data;
+  if (!d || !COUNTING.has(d.state)) { needleDialog.close(); return; }
+  const n = d.needles || { placed: 0, removed: 0, outstanding: 0, sites: [] };
+  const key = JSON.stringify([n, d.state]);
+  if (key === needle.key) return;
+  needle.key = key;
+  const summary = $("#needle-summary");
+  setText(summary, needleSummary(n));
+  summary.dataset.level = n.outstanding > 0 ? "in" : n.outstanding < 0 ? "over" : "ok";
+  $("#needle-ack").hidden = d.state !== "overrun";
+  $("#needle-out-one").disabled = false;
+  $("#needle-out-all").disabled = n.outstanding <= 0;
+  const sites = $("#needle-sites");
+  const steps = `${needle.bed}/${d.session}/${n.sites.map((s) => s.step).join(",")}`;
+  if (sites.dataset.steps !== steps || !sites.firstElementChild) {
+    sites.dataset.steps = steps;
+    sites.replaceChildren(...(n.sites.length ? n.sites.map(siteRow) : [el("p", "chk-loading", "No site's needles have gone in yet.")]));
+  }
+  for (const s of n.sites) fillSiteRow($(`.site-row[data-step="${s.step}"]`, sites), s);
+}
+
+function siteOf(d, step) {
+  return d?.needles?.sites.find((s) => s.step === step) || { placed: 0, removed: 0 };
+}
+
+function siteRow(s) {
+  // Built once per site and kept (fillSiteRow updates its numbers), so that a tap is never
+  // lost to a rebuilt button; each command reads the counts current when it is sent.
+  const row = el("div", "site-row");
+  row.dataset.step = String(s.step);
+  const at = s.label;
+  const inTo = (delta) => (d) => ({ cmd: "needles-in", body: { count: siteOf(d, s.step).placed + delta, step: s.step } });
+  const inGroup = el("span", "site-in");
+  inGroup.append(el("span", "mini", "In"), siteButton("in-minus", "−", `One fewer in at ${at}`, inTo(-1)),
+    el("b", "n n-in"), siteButton("in-plus", "+", `One more in at ${at}`, inTo(+1)));
+  const outGroup = el("span", "site-out");
+  outGroup.append(el("span", "mini", "Out"), el("b", "n n-out"),
+    siteButton("out-one", "+1 out", `One needle out at ${at}`, () => ({ cmd: "needles-out", body: { count: 1, step: s.step } })),
+    siteButton("out-all", "All out", `Every needle out at ${at}`, () => ({ cmd: "needles-out", body: { step: s.step } })));
+  row.append(el("span", "site-label", at), inGroup, outGroup);
+  return row;
+}
+
+function fillSiteRow(row, s) {
+  const left = s.placed - s.removed;
+  row.classList.toggle("has-in", left > 0);
+  setText($(".n-in", row), String(s.placed));
+  setText($(".n-out", row), String(s.removed));
+  $('[data-act="in-minus"]', row).disabled = s.placed <= s.removed;
+  $('[data-act="out-one"]', row).disabled = left <= 0;
+  $('[data-act="out-all"]', row).disabled = left <= 0;
+}
+
+function siteButton(act, text, title, what) {
+  const b = el("button", "btn", text);
+  b.type = "button";
+  b.dataset.act = act;
+  b.title = title;
+  b.setAttribute("aria-label", title);
+  b.addEventListener("click", () => needleCommand(what));
+  return b;
+}
+
+function needleCommand(what) {
+  // Taps are sent one after another, none lost (one tap of "+1 out" is one needle).
+  const id = needle.bed;
+  needle.queue = needle.queue.then(async () => {
+    const { cmd, body } = what(beds.get(id)?.data);
+    const res = await command(id, cmd, body);
+    setBoxError($("#needle-error"), res.ok ? "" : res.message);
+    if (res.ok && cmd === "ack" && needleDialog.open) needleDialog.close();
+  });
+  return needle.queue;
+}
+
+$("#needle-out-one").addEventListener("click", () => needleCommand(() => ({ cmd: "needles-out", body: { count: 1 } })));
+$("#needle-out-all").addEventListener("click", () => needleCommand(() => ({ cmd: "needles-out" })));
+$("#needle-ack").addEventListener("click", () => needleCommand(() => ({ cmd: "ack" })));
+$("#needle-close").addEventListener("click", () => needleDialog.close());
+needleDialog.addEventListener("close", () => { needle.bed = null; });
+
+// ---------------------------------------------------------------------------------------
+// Close with a reason (only while the counts differ).
+
+const closeDialog = $("#close-dialog");
+let closeBed = null;
+
+export function openClose(id) {
+  closeBed = id;
+  $("#close-bed").textContent = id;
+  setText($("#close-what"), beds.get(id)?.data?.current || "The needle counts differ.");
+  $("#close-reason").value = "";
+  setBoxError($("#close-error"), "");
+  if (!closeDialog.open) closeDialog.showModal();
+  $("#close-reason").focus();
+}
+
+$("#close-cancel").addEventListener("click", () => closeDialog.close());
+closeDialog.addEventListener("close", () => { closeBed = null; });
+$("#close-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const reason = $("#close-reason").value.trim();
+  if (reason.length < 3) {
+    setBoxError($("#close-error"), "Not closed: say what happened (at least 3 characters).");
+    return;
+  }
+  const submit = $("#close-submit");
+  submit.disabled = true;
+  try {
+    const res = await command(closeBed, "close", { reason });
+    if (res.ok) closeDialog.close();
+    else setBoxError($("#close-error"), `Not closed: ${res.message}`);
+  } finally {
+    submit.disabled = false;
+  }
+});
+
+export function dialogsFollow(bed) {
+  // Open dialogs follow the bed: counts refresh; a phase that no longer fits closes them.
+  if (needle.bed === bed.id) renderNeedleDialog();
+  if (closeBed === bed.id && closeDialog.open && bed.data.state !== "unaccounted") closeDialog.close();
+}

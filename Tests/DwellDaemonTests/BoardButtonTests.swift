@@ -1,0 +1,51 @@
+import DwellBed
+import DwellCore
+import DwellGPIO
+import DwellWire
+import Logging
+import Testing
+
+/// Board buttons through the one set of rules, on the daemon's real beds (dwelld and
+/// `dwell simulate --board` both deliver presses through `Board.deliver`).
+struct BoardButtonTests {
+    let logger = Logger(label: "test")
+
+    func press(_ role: ButtonRole, _ beds: Beds) async {
+        await Board.deliver(.pressed(role), bed: "1", to: beds, logger: logger)
+    }
+
+    @Test func aButtonNeverStartsASessionButPausesResumesAndExtendsOne() async throws {
+        let beds = try makeBeds()
+        await press(.startPause, beds)
+        #expect(try await beds.status(bed: "1").state == .idle, "no session is started by a button")
+
+        let start = StartRequest(protocol: "neck-shoulder-multisite", consent: true,
+                                 screening: Dictionary(uniqueKeysWithValues: Checklist.standard.items.map { ($0.code, false) }),
+                                 acknowledged: [])
+        let started = try await beds.start(start, on: "1")
+        #expect(started.state == .session(.running))
+        await press(.startPause, beds)
+        #expect(try await beds.status(bed: "1").state == .session(.paused))
+        await press(.startPause, beds)
+        #expect(try await beds.status(bed: "1").state == .session(.running))
+        let before = try #require(try await beds.status(bed: "1").remainingMs)
+        await press(.extend, beds)
+        let after = try #require(try await beds.status(bed: "1").remainingMs)
+        #expect(after > before + 50_000, "extend adds the default minute: \(before) → \(after) ms")
+        await beds.shutdown()
+    }
+
+    @Test func aButtonThatCannotBeReadShowsAFaultOnTheBedsSession() async throws {
+        let beds = try makeBeds()
+        await Board.deliver(.failed(.acknowledge, "gpiochip0 line 5: No such device"), bed: "1", to: beds, logger: logger)
+        #expect(try await beds.status(bed: "1").fault == false, "no session: nothing to show it on")
+        let start = StartRequest(protocol: "neck-shoulder-multisite", consent: true,
+                                 screening: Dictionary(uniqueKeysWithValues: Checklist.standard.items.map { ($0.code, false) }),
+                                 acknowledged: [])
+        _ = try await beds.start(start, on: "1")
+        await Board.deliver(.failed(.acknowledge, "gpiochip0 line 5: No such device"), bed: "1", to: beds, logger: logger)
+        let status = try await beds.status(bed: "1")
+        #expect(status.fault && status.state == .session(.running), "the fault is shown, timing goes on")
+        await beds.shutdown()
+    }
+}
