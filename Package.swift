@@ -26,11 +26,14 @@ let package = Package(
         // Pure core: protocol model, rules, schedule, session state machine, signal patterns.
         // No Foundation I/O, no Dispatch, no clock.
         .target(name: "DwellCore"),
-        // Protocol files: YAML decoding with line:column diagnostics.
+        // YAML files read with diagnostics, for protocol files, board files and the daemon config
+        // alike: one document per file, field readers, `path:line:column` problems, capped per file.
+        .target(name: "DwellYAML", dependencies: ["DwellCore", .product(name: "Yams", package: "Yams")]),
+        // Protocol files: decoding into `TreatmentProtocol`, the rules placed at their fields, folders.
         .target(
             name: "DwellProtocolFiles",
             dependencies: [
-                "DwellCore",
+                "DwellCore", "DwellYAML",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -55,7 +58,7 @@ let package = Package(
         // safe states. Knows nothing of sessions: no runner, no signal handlers, no exit().
         .target(
             name: "DwellGPIO",
-            dependencies: ["CGpiod", "DwellCore", "DwellProtocolFiles", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CGpiod", "DwellCore", "DwellYAML", .product(name: "Yams", package: "Yams")]
         ),
         // The API's wire types: bed status, command names, request, problem and record bodies,
         // one JSON set-up. No server in it: dwelld encodes them, dwell decodes them.
@@ -68,7 +71,7 @@ let package = Package(
         .target(
             name: "DwellBed",
             dependencies: [
-                "DwellCore", "DwellProtocolFiles", "DwellRunner", "DwellRecord", "DwellGPIO", "DwellWire", "CSystemClock",
+                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellRunner", "DwellRecord", "DwellGPIO", "DwellWire", "CSystemClock",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -77,7 +80,7 @@ let package = Package(
         .target(
             name: "DwellDaemon",
             dependencies: [
-                "DwellCore", "DwellProtocolFiles", "DwellRecord", "DwellBed", "DwellWire",
+                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellRecord", "DwellBed", "DwellWire",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -113,7 +116,7 @@ let package = Package(
         ),
         // Replays inputs through the protocol and board parsers; built with
         // `-sanitize=fuzzer -D FUZZING` it is a libFuzzer target (by hand, see README).
-        .executableTarget(name: "dwell-fuzz", dependencies: ["DwellProtocolFiles", "DwellGPIO"]),
+        .executableTarget(name: "dwell-fuzz", dependencies: ["DwellYAML", "DwellProtocolFiles", "DwellGPIO"]),
         .executableTarget(
             name: "dwell",
             dependencies: [
@@ -123,9 +126,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DwellCoreTests", dependencies: ["DwellCore"]),
+        .testTarget(name: "DwellYAMLTests", dependencies: ["DwellYAML", "DwellCore", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "DwellProtocolFilesTests",
-            dependencies: ["DwellProtocolFiles"],
+            dependencies: ["DwellProtocolFiles", "DwellYAML"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -147,14 +151,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "DwellGPIOTests", dependencies: ["DwellGPIO", "DwellCore", "DwellProtocolFiles"]),
+        .testTarget(name: "DwellGPIOTests", dependencies: ["DwellGPIO", "DwellCore", "DwellYAML"]),
         .testTarget(name: "DwellCLITests", dependencies: ["dwell", "dwelld", "dwell-bench", "DwellRecord"]),
         // Bounded fuzz of the protocol, board and config parsers over Tests/Fuzz/corpus.
-        .testTarget(name: "DwellFuzzTests", dependencies: ["DwellDaemon", "DwellGPIO", "DwellProtocolFiles", "DwellCore"]),
+        .testTarget(name: "DwellFuzzTests", dependencies: ["DwellDaemon", "DwellGPIO", "DwellProtocolFiles", "DwellYAML", "DwellCore"]),
         .testTarget(
             name: "DwellDaemonTests",
             dependencies: [
-                "DwellDaemon", "DwellBed", "DwellWire", "DwellCore", "DwellRecord", "DwellRunner", "dwelld", "DwellProbe",
+                "DwellDaemon", "DwellBed", "DwellWire", "DwellCore", "DwellYAML", "DwellRecord", "DwellRunner", "dwelld", "DwellProbe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]

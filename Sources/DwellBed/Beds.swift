@@ -3,6 +3,7 @@ import DwellProtocolFiles
 import DwellRecord
 import DwellRunner
 import DwellWire
+import DwellYAML
 import Logging
 import Synchronization
 
@@ -31,7 +32,7 @@ public final class Beds: Sendable {
         let loaded = ProtocolLibrary.load([settings.protocols], limits: settings.limits)
         guard loaded.isValid else { throw BedsOpeningError.protocols(loaded.diagnostics) }
         guard !loaded.protocols.isEmpty else {
-            throw BedsOpeningError.protocols([ProtocolDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")])
+            throw BedsOpeningError.protocols([FileDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")])
         }
         library = Mutex(loaded)
         let opening: RecordOpening
@@ -131,7 +132,7 @@ public final class Beds: Sendable {
         let fresh = ProtocolLibrary.load([settings.protocols], limits: settings.limits)
         guard fresh.isValid, !fresh.protocols.isEmpty else {
             let diagnostics = fresh.diagnostics.isEmpty
-                ? [ProtocolDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")] : fresh.diagnostics
+                ? [FileDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")] : fresh.diagnostics
             for diagnostic in diagnostics { logger.error("protocol reload refused: \(diagnostic)") }
             logger.warning("keeping the \(library.withLock { $0.protocols.count }) protocols loaded before")
             return .failure(.protocols(diagnostics))
@@ -194,7 +195,7 @@ public final class Beds: Sendable {
 
 /// Why the beds cannot be opened (or the protocols reloaded), in words an integrator can act on.
 public enum BedsOpeningError: Error, CustomStringConvertible, Sendable {
-    case protocols([ProtocolDiagnostic])
+    case protocols([FileDiagnostic])
     case record(RecordError)
     case noOutputs(String)
 

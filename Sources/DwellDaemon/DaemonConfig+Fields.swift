@@ -1,5 +1,5 @@
 import DwellCore
-import DwellProtocolFiles
+import DwellYAML
 import Yams
 
 /// The config's list and clinic fields, each checked where it is written.
@@ -116,8 +116,8 @@ extension DaemonConfig {
             return
         }
         let reader = FieldReader(clinic, at: .key("clinic"), known: clinicKeys, sink: sink)
-        let minimum = bounded(reader, "min_session", sessionRange)
-        let maximum = bounded(reader, "max_session", sessionRange)
+        let minimum = reader.duration("min_session", within: sessionRange)
+        let maximum = reader.duration("max_session", within: sessionRange)
         let lower = minimum?.value ?? config.limits.sessionLength.lowerBound
         let upper = maximum?.value ?? config.limits.sessionLength.upperBound
         if minimum != nil || maximum != nil {
@@ -129,30 +129,12 @@ extension DaemonConfig {
                          "min_session \(lower.notation) is longer than max_session \(upper.notation)")
             }
         }
-        if let escalate = bounded(reader, "escalate_after", escalateRange) { config.limits.escalateAfter = escalate.value }
-        if let silence = bounded(reader, "silence_for", silenceRange) { config.limits.silenceFor = silence.value }
+        if let escalate = reader.duration("escalate_after", within: escalateRange) { config.limits.escalateAfter = escalate.value }
+        if let silence = reader.duration("silence_for", within: silenceRange) { config.limits.silenceFor = silence.value }
         if let aftercare = reader.string("aftercare") { config.aftercare = aftercare }
         if let items = reader.node("contraindications") {
             config.checklist = Checklist(adding: contraindications(items, sink: sink))
         }
-    }
-
-    /// A duration field within `range`, or nil (with a diagnostic at its value).
-    private static func bounded(_ reader: FieldReader, _ key: String, _ range: ClosedRange<Duration>) -> (value: Duration, mark: Mark?)? {
-        guard let (text, mark) = reader.scalar(key) else { return nil }
-        let field = reader.path.appending(key)
-        let value: Duration
-        do {
-            value = try Duration.parse(notation: text)
-        } catch {
-            reader.diagnostics.add(at: mark, field, error.description)
-            return nil
-        }
-        guard range.contains(value) else {
-            reader.diagnostics.add(at: mark, field, "\(text) is outside the allowed \(range.lowerBound.notation) to \(range.upperBound.notation)")
-            return nil
-        }
-        return (value, mark)
     }
 
     /// The clinic's own checklist items: `[{code, label, severity: absolute|relative}]`.

@@ -1,7 +1,6 @@
 import DwellCore
-import DwellProtocolFiles
 import DwellRecord
-import Foundation
+import DwellYAML
 import Yams
 
 /// Everything `dwelld` runs with: from `/etc/dwell/dwell.yaml` (`--config`), or the simulator's
@@ -38,8 +37,6 @@ public struct DaemonConfig: Equatable, Sendable {
         """
 
     public static let defaultPath = "/etc/dwell/dwell.yaml"
-    /// Larger config files are refused before they are parsed.
-    public static let maximumFileSize = 1 << 20
 
     /// `dwelld --simulator` with no config file: two beds on the simulated board, `./Protocols`.
     public static var simulatorDefaults: DaemonConfig {
@@ -53,24 +50,14 @@ public struct DaemonConfig: Equatable, Sendable {
     static let pathKeys = ["token_file", "protocols", "record", "board"]
 
     /// Reads a config file over `base`, reporting every problem as `path:line:column: error: …`.
-    public static func load(_ path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, ProtocolFailure> {
-        func fail(_ message: String) -> Result<DaemonConfig, ProtocolFailure> {
-            .failure(ProtocolFailure([ProtocolDiagnostic(path: path, message: message)]))
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return fail("cannot read the config file (missing or unreadable)")
-        }
-        guard data.count <= maximumFileSize else {
-            return fail("the file is \(data.count) bytes; a config file is limited to \(maximumFileSize) bytes (1 MiB)")
-        }
-        guard let text = String(validating: data, as: UTF8.self) else { return fail("the config file is not valid UTF-8 text") }
-        return parse(text, path: path, over: base)
+    public static func load(_ path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, FileFailure> {
+        YAMLDocument.read(path, kind: "a config file").flatMap { parse($0.text, path: path, over: base) }
     }
 
     /// Reads a config file's text (named `path` in diagnostics) over `base`.
-    public static func parse(_ text: String, path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, ProtocolFailure> {
+    public static func parse(_ text: String, path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, FileFailure> {
         let mapping: Node.Mapping
-        switch ProtocolDecoder.document(text, path: path, needs: "a config sets at least `beds` and `protocols`") {
+        switch YAMLDocument.mapping(text, path: path, needs: "a config sets at least `beds` and `protocols`") {
         case .success(let root): mapping = root
         case .failure(let failure): return .failure(failure)
         }
@@ -99,7 +86,7 @@ public struct DaemonConfig: Equatable, Sendable {
         if let node = fields.node("beds"), let beds = beds(node, sink: sink) { config.beds = beds }
         if let node = fields.node("allowed_hosts"), let hosts = allowedHosts(node, sink: sink) { config.allowedHosts = hosts }
         if let node = fields.node("clinic") { clinic(node, into: &config, sink: sink) }
-        return sink.isEmpty ? .success(config) : .failure(ProtocolFailure(sink.diagnostics))
+        return sink.isEmpty ? .success(config) : .failure(FileFailure(sink.diagnostics))
     }
 
     static func isBedName(_ name: String) -> Bool {

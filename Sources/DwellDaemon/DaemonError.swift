@@ -1,11 +1,11 @@
 import DwellBed
-import DwellProtocolFiles
 import DwellRecord
+import DwellYAML
 
 /// Why the daemon cannot start (or reload), in words an integrator can act on.
 public enum DaemonError: Error, CustomStringConvertible, Sendable {
-    case config([ProtocolDiagnostic])
-    case protocols([ProtocolDiagnostic])
+    case config([FileDiagnostic])
+    case protocols([FileDiagnostic])
     case record(RecordError)
     case board(String)
     case token(String)

@@ -1,5 +1,5 @@
 import DwellCore
-import DwellProtocolFiles
+import DwellYAML
 import Yams
 
 extension BoardFile {
@@ -7,24 +7,26 @@ extension BoardFile {
     static let bedKeys = ["chip", "outputs", "buttons"]
     static let outputKeys = ["chip", "line", "active_low"]
     static let buttonKeys = ["chip", "line", "active_low", "bias"]
+    /// `debounce` and `lamp_test`: a button or lamp held longer than this would feel broken.
+    static let timingRange = Duration.zero...Duration.seconds(5)
 
     /// Reads a board file's text, reporting every problem as `path:line:column: error: field: message`:
     /// unknown keys, wrong types, missing outputs, a line used twice. Whether the chips and lines
     /// exist is checked later against the machine (``resolve(against:)``).
-    public static func decode(_ text: String, path: String) -> Result<BoardFile, ProtocolFailure> {
+    public static func decode(_ text: String, path: String) -> Result<BoardFile, FileFailure> {
         let root: Node.Mapping
-        switch ProtocolDecoder.document(text, path: path, needs: "a board file needs `beds`") {
+        switch YAMLDocument.mapping(text, path: path, needs: "a board file needs `beds`") {
         case .success(let mapping): root = mapping
         case .failure(let failure): return .failure(failure)
         }
         let sink = DiagnosticSink(path: path, text: text)
-        checkKeys(root, known: topLevelKeys, at: .root, sink: sink)
-        let consumer = scalar(root, "consumer", at: .root, sink: sink) ?? defaultConsumer
-        let debounce = duration(root, "debounce", at: .root, sink: sink) ?? defaultDebounce
-        let lampTest = duration(root, "lamp_test", at: .root, sink: sink) ?? defaultLampTest
-        let boardChip = scalar(root, "chip", at: .root, sink: sink).map(ChipSelector.init)
+        let fields = FieldReader(root, at: .root, known: topLevelKeys, sink: sink)
+        let consumer = fields.string("consumer") ?? defaultConsumer
+        let debounce = fields.duration("debounce", within: timingRange)?.value ?? defaultDebounce
+        let lampTest = fields.duration("lamp_test", within: timingRange)?.value ?? defaultLampTest
+        let boardChip = fields.string("chip").map(ChipSelector.init)
         var beds: [BedWiring] = []
-        if let bedsNode = root["beds"] {
+        if let bedsNode = fields.node("beds") {
             if let mapping = bedsNode.mapping, !mapping.isEmpty {
                 for (key, node) in mapping {
                     guard sink.spend(1) else { break }
@@ -39,7 +41,7 @@ extension BoardFile {
         }
         let board = BoardFile(path: path, consumer: consumer, debounce: debounce, lampTest: lampTest, beds: beds)
         for problem in duplicates(board.allLines, path: path) { sink.add(problem) }
-        guard sink.isEmpty else { return .failure(ProtocolFailure(sink.diagnostics)) }
+        guard sink.isEmpty else { return .failure(FileFailure(sink.diagnostics)) }
         return .success(board)
     }
 
@@ -49,13 +51,13 @@ extension BoardFile {
             sink.add(at: node.mark, field, "must be a mapping with `outputs` (and optionally `buttons`, `chip`)")
             return wiring
         }
-        checkKeys(mapping, known: bedKeys, at: field, sink: sink)
-        let bedChip = scalar(mapping, "chip", at: field, sink: sink).map(ChipSelector.init) ?? chip
+        let fields = FieldReader(mapping, at: field, known: bedKeys, sink: sink)
+        let bedChip = fields.string("chip").map(ChipSelector.init) ?? chip
         let outputsField = field.appending("outputs")
-        if let outputs = mapping["outputs"]?.mapping {
-            checkKeys(outputs, known: Lamp.allCases.map(\.rawValue), at: outputsField, sink: sink)
+        if let outputs = fields.node("outputs")?.mapping {
+            let lines = FieldReader(outputs, at: outputsField, known: Lamp.allCases.map(\.rawValue), sink: sink)
             for lamp in Lamp.allCases {
-                guard let line = outputs[lamp.rawValue] else {
+                guard let line = lines.node(lamp.rawValue) else {
                     sink.add(at: outputs.mark, outputsField.appending(lamp.rawValue),
                              "is required: every bed needs green, amber, red and buzzer outputs")
                     continue
@@ -63,15 +65,15 @@ extension BoardFile {
                 wiring.outputs[lamp] = lineSpec(line, at: outputsField.appending(lamp.rawValue), chip: bedChip, keys: outputKeys, sink: sink)
             }
         } else {
-            sink.add(at: mapping["outputs"]?.mark ?? mapping.mark, outputsField,
+            sink.add(at: fields.node("outputs")?.mark ?? mapping.mark, outputsField,
                      "is required: a mapping of green, amber, red and buzzer to lines")
         }
-        if let buttonsNode = mapping["buttons"] {
+        if let buttonsNode = fields.node("buttons") {
             let buttonsField = field.appending("buttons")
             if let buttons = buttonsNode.mapping {
-                checkKeys(buttons, known: ButtonRole.allCases.map(\.rawValue), at: buttonsField, sink: sink)
+                let lines = FieldReader(buttons, at: buttonsField, known: ButtonRole.allCases.map(\.rawValue), sink: sink)
                 for role in ButtonRole.allCases {
-                    guard let line = buttons[role.rawValue] else { continue }
+                    guard let line = lines.node(role.rawValue) else { continue }
                     wiring.buttons[role] = lineSpec(line, at: buttonsField.appending(role.rawValue), chip: bedChip, keys: buttonKeys, sink: sink)
                 }
             } else {
@@ -88,28 +90,21 @@ extension BoardFile {
         var activeLow = false
         var bias = LineBias.asIs
         if let mapping = node.mapping {
-            checkKeys(mapping, known: keys, at: field, sink: sink)
-            guard let line = mapping["line"] else {
+            let fields = FieldReader(mapping, at: field, known: keys, sink: sink)
+            guard let line = fields.node("line") else {
                 sink.add(at: node.mark, field.appending("line"), "is required (an offset such as `3`, or a line name)")
                 return nil
             }
             lineNode = line
-            if let text = scalar(mapping, "chip", at: field, sink: sink) { chip = ChipSelector(text) }
-            if let text = scalar(mapping, "active_low", at: field, sink: sink) {
+            if let text = fields.string("chip") { chip = ChipSelector(text) }
+            if let (text, mark) = fields.scalar("active_low") {
                 switch text {
                 case "true", "yes": activeLow = true
                 case "false", "no": activeLow = false
-                default: sink.add(at: mapping["active_low"]?.mark, field.appending("active_low"), "`\(text)` is not true or false")
+                default: sink.add(at: mark, field.appending("active_low"), "`\(text)` is not true or false")
                 }
             }
-            if let text = scalar(mapping, "bias", at: field, sink: sink) {
-                if let value = LineBias(rawValue: text) {
-                    bias = value
-                } else {
-                    let names = LineBias.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
-                    sink.add(at: mapping["bias"]?.mark, field.appending("bias"), "`\(text)` is not a bias; expected one of \(names)")
-                }
-            }
+            bias = fields.choice("bias", LineBias.self, named: "a bias") ?? bias
         }
         guard let text = lineNode.scalar?.string, !text.isEmpty, lineNode.null == nil else {
             sink.add(at: lineNode.mark, field, "must be a line offset (`3`), a line name, or a mapping with `line`")
@@ -132,5 +127,29 @@ extension BoardFile {
         let mark = lineNode.mark
         return LineSpec(chip: chip, line: selector, activeLow: activeLow, bias: bias, field: field,
                         lineNumber: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    /// A line written the same way twice (same chip, same offset or name) is refused where it
+    /// appears the second time. Lines that are the same only once resolved (an offset and the
+    /// name of that offset) are caught by ``resolve(against:)``.
+    static func duplicates(_ lines: [LineSpec], path: String) -> [FileDiagnostic] {
+        var seen: [String: FieldPath] = [:]
+        var problems: [FileDiagnostic] = []
+        for line in lines {
+            let key = "\(line.chip)|\(line.line)"
+            if let first = seen[key] {
+                problems.append(line.diagnostic(path: path, "\(line.line) of chip \(line.chip) is already used by \(first)"))
+                continue
+            }
+            seen[key] = line.field
+        }
+        return problems
+    }
+}
+
+extension LineSpec {
+    /// A problem with this line, reported where the line is written.
+    func diagnostic(path: String, _ message: String) -> FileDiagnostic {
+        FileDiagnostic(path: path, line: lineNumber, column: column, field: field, message: message)
     }
 }

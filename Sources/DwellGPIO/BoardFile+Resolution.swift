@@ -1,5 +1,5 @@
 import DwellCore
-import DwellProtocolFiles
+import DwellYAML
 
 /// A chip as the machine has it, with the name of each line (nil when unnamed).
 public struct ChipDescription: Equatable, Sendable {
@@ -44,8 +44,8 @@ extension BoardFile {
     /// Finds every line of every bed on the machine's chips. Unknown chips, offsets out of range,
     /// unknown line names and two entries that are the same line are refused with their place
     /// in the file. `unavailable` explains chips that could not be opened (e.g. permissions).
-    public func resolve(against chips: [ChipDescription], unavailable: [GPIOError] = []) -> Result<[ResolvedBed], ProtocolFailure> {
-        var problems: [ProtocolDiagnostic] = []
+    public func resolve(against chips: [ChipDescription], unavailable: [GPIOError] = []) -> Result<[ResolvedBed], FileFailure> {
+        var problems: [FileDiagnostic] = []
         var owners: [String: FieldPath] = [:]
         var resolvedBeds: [ResolvedBed] = []
         let inventory = chips.isEmpty ? "this machine has no GPIO chips" : "this machine has " + chips.map(\.title).joined(separator: ", ")
@@ -90,7 +90,7 @@ extension BoardFile {
             }
             resolvedBeds.append(resolved)
         }
-        guard problems.isEmpty else { return .failure(ProtocolFailure(problems)) }
+        guard problems.isEmpty else { return .failure(FileFailure(problems)) }
         return .success(resolvedBeds)
     }
 }

@@ -1,12 +1,12 @@
 import DwellCore
-import DwellProtocolFiles
+import DwellYAML
 import Foundation
 import Synchronization
 
 /// Why a board could not be brought up; printed as is, one problem per line.
 public enum BoardError: Error, Sendable, CustomStringConvertible {
     /// The board file is invalid, or names chips and lines the machine does not have.
-    case invalid([ProtocolDiagnostic])
+    case invalid([FileDiagnostic])
     /// A line could not be requested or driven.
     case gpio(GPIOError)
 
@@ -32,7 +32,7 @@ public final class GPIOBed: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw .invalid([ProtocolDiagnostic(path: path, message: "cannot read the board file: \(error.localizedDescription)")])
+            throw .invalid([FileDiagnostic(path: path, message: "cannot read the board file: \(error.localizedDescription)")])
         }
         let board: BoardFile
         switch BoardFile.decode(text, path: path) {
@@ -52,7 +52,7 @@ public final class GPIOBed: Sendable {
         }
         guard let wiring = resolved.first(where: { $0.bed == bed }) else {
             let names = board.beds.map(\.bed).joined(separator: ", ")
-            throw .invalid([ProtocolDiagnostic(path: path, field: .key("beds"), message: "has no bed \(bed); it wires bed \(names)")])
+            throw .invalid([FileDiagnostic(path: path, field: .key("beds"), message: "has no bed \(bed); it wires bed \(names)")])
         }
         do {
             return try GPIOBed(board: board, wiring: wiring)

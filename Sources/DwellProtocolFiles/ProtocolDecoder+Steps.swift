@@ -1,4 +1,5 @@
 import DwellCore
+import DwellYAML
 import Yams
 
 extension ProtocolDecoder {
@@ -72,8 +73,8 @@ extension ProtocolDecoder {
         let label = fields.string("label")
         let needles = fields.integer("needles", required: "how many needles go in at this site")
         let dwell = fields.duration("dwell", required: "how long the needles stay in, e.g. `5m`")
-        let technique = fields.technique("technique")
-        let cadence = fields.cadence("cadence")
+        let technique = fields.choice("technique", Technique.self, named: "a technique")
+        let cadence = fields.value("cadence", parsedBy: Cadence.parse(notation:))
         let failedOptional = (fields.has("technique") && technique == nil) || (fields.has("cadence") && cadence == nil)
         let complete = site != nil && needles != nil && dwell != nil && !failedOptional
         let step = SiteStep(site: site ?? "", label: label, needles: needles ?? 1, dwell: dwell ?? .seconds(1),

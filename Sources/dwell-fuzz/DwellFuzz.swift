@@ -1,5 +1,6 @@
 import DwellGPIO
 import DwellProtocolFiles
+import DwellYAML
 import Foundation
 
 /// One input through the protocol and board parsers, checking what the in-test fuzz checks:
@@ -7,11 +8,11 @@ import Foundation
 /// stops the process (libFuzzer then keeps the input as a crash).
 enum FuzzTarget {
     static func check(_ text: String) -> String? {
-        let results: [[ProtocolDiagnostic]] = [
+        let results: [[FileDiagnostic]] = [
             { if case .failure(let failure) = ProtocolDecoder.decode(text, path: "fuzz.yaml", limits: .standard) { failure.diagnostics } else { [] } }(),
             { if case .failure(let failure) = BoardFile.decode(text, path: "fuzz.yaml") { failure.diagnostics } else { [] } }(),
         ]
-        let end = ProtocolDecoder.end(of: text)
+        let end = YAMLDocument.end(of: text)
         for diagnostics in results {
             if diagnostics.count > DiagnosticSink.maximumKept + 1 { return "\(diagnostics.count) diagnostics" }
             if let outside = diagnostics.first(where: { $0.line < 1 || $0.line > end.line || $0.column < 1 }) {

@@ -1,6 +1,6 @@
 import DwellCore
 import DwellDaemon
-import DwellProtocolFiles
+import DwellYAML
 import Foundation
 import Testing
 

@@ -5,13 +5,13 @@ import Testing
 
 /// The clinic's safety settings in the config file.
 struct DaemonConfigTests {
-    func load(_ text: String) throws -> (path: String, result: Result<DaemonConfig, ProtocolFailureText>) {
+    func load(_ text: String) throws -> (path: String, result: Result<DaemonConfig, FileFailureText>) {
         let path = try temporaryFolder() + "/dwell.yaml"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return (path, DaemonConfig.load(path).mapError { ProtocolFailureText(lines: $0.diagnostics.map(\.description)) })
+        return (path, DaemonConfig.load(path).mapError { FileFailureText(lines: $0.diagnostics.map(\.description)) })
     }
 
-    struct ProtocolFailureText: Error { var lines: [String] }
+    struct FileFailureText: Error { var lines: [String] }
 
     @Test func theClinicExtendsTheChecklistAndSetsAftercareAndSilence() throws {
         let (_, result) = try load("""
@@ -31,6 +31,26 @@ struct DaemonConfigTests {
         #expect(config.checklist.relative.last?.code == "pacemaker")
         #expect(config.checklist.items.count == Checklist.standardItems.count + 2)
         #expect(DaemonConfig().aftercare.contains("Drink water"), "a default for every clinic")
+    }
+
+    /// The config file is read like protocol files: a device is not read at all, the size is
+    /// checked before reading, and a byte that is not UTF-8 is placed (issue 12).
+    @Test func theFileIsReadLikeProtocolFiles() throws {
+        func problems(_ path: String) -> [String] {
+            guard case .failure(let failure) = DaemonConfig.load(path) else { return [] }
+            return failure.diagnostics.map(\.description)
+        }
+        #expect(problems("/dev/zero") == ["/dev/zero:1:1: error: (document): not a regular file"])
+        let latin1 = try temporaryFolder() + "/latin1.yaml"
+        try (Data("beds: [\"1\"]\nprotocols: Caf".utf8) + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: latin1))
+        #expect(problems(latin1) == [
+            "\(latin1):2:15: error: (document): the file is not valid UTF-8 text (first bad byte here); save it as UTF-8",
+        ])
+        let huge = try temporaryFolder() + "/huge.yaml"
+        try Data(repeating: 0x20, count: (1 << 20) + 1).write(to: URL(fileURLWithPath: huge))
+        #expect(problems(huge) == [
+            "\(huge):1:1: error: (document): the file is 1048577 bytes; a config file is limited to 1048576 bytes (1 MiB)",
+        ])
     }
 
     @Test func badChecklistItemsAreRefusedWithLineAndField() throws {

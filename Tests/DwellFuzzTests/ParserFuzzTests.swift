@@ -2,6 +2,7 @@ import DwellCore
 import DwellDaemon
 import DwellGPIO
 import DwellProtocolFiles
+import DwellYAML
 import Foundation
 import Testing
 
@@ -29,7 +30,7 @@ struct ParserFuzzTests {
     }
 
     /// Why the diagnostics of a refused `text` break the rules, or nil.
-    static func problem(_ diagnostics: [ProtocolDiagnostic], text: String, path: String) -> String? {
+    static func problem(_ diagnostics: [FileDiagnostic], text: String, path: String) -> String? {
         if diagnostics.isEmpty { return "refused without a diagnostic" }
         if diagnostics.count > DiagnosticSink.maximumKept + 1 { return "\(diagnostics.count) diagnostics, more than the cap" }
         // YAML also breaks lines at CR, NEL, LS and PS, so the bounds count those too.
@@ -48,7 +49,7 @@ struct ParserFuzzTests {
     }
 
     /// Runs `parse` over mutated seeds of `kind`; returns how many cases ran and were refused.
-    static func fuzz(_ kind: String, seed: UInt64, parse: (String, String) -> [ProtocolDiagnostic]?) throws -> (ran: Int, refused: Int) {
+    static func fuzz(_ kind: String, seed: UInt64, parse: (String, String) -> [FileDiagnostic]?) throws -> (ran: Int, refused: Int) {
         var mutator = Mutator(seed: seed, corpus: try corpus(kind))
         #expect(!mutator.corpus.isEmpty, "no seeds in Tests/Fuzz/corpus/\(kind)")
         let save = environment["DWELL_FUZZ_SAVE"]

@@ -1,6 +1,6 @@
 import DwellCore
 @testable import DwellGPIO
-import DwellProtocolFiles
+import DwellYAML
 import Testing
 
 @Suite("Board file: checked against the machine's chips")
@@ -15,7 +15,7 @@ struct BoardFileResolutionTests {
             lines: (0..<2).map { LineInfo(offset: $0, name: nil, consumer: nil, used: false, output: false, activeLow: false) }),
     ]
 
-    func resolve(_ text: String) throws -> Result<[ResolvedBed], ProtocolFailure> {
+    func resolve(_ text: String) throws -> Result<[ResolvedBed], FileFailure> {
         try BoardFile.decode(text, path: "board.yaml").get().resolve(against: Self.chips)
     }
 

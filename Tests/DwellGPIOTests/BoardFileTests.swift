@@ -1,6 +1,6 @@
 import DwellCore
 import DwellGPIO
-import DwellProtocolFiles
+import DwellYAML
 import Testing
 
 @Suite("Board file: reading")
@@ -25,7 +25,7 @@ struct BoardFileTests {
             outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }
         """
 
-    func decode(_ text: String) -> Result<BoardFile, ProtocolFailure> { BoardFile.decode(text, path: "board.yaml") }
+    func decode(_ text: String) -> Result<BoardFile, FileFailure> { BoardFile.decode(text, path: "board.yaml") }
 
     func problems(_ text: String) -> [String] {
         guard case .failure(let failure) = decode(text) else { return [] }
@@ -60,7 +60,7 @@ struct BoardFileTests {
     @Test func unknownKeysAreRefusedWithTheirPlace() {
         let text = "chip: c\nbed: 1\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: { line: 3, invert: true } }\n"
         #expect(problems(text) == [
-            "board.yaml:2:1: error: bed: unknown key `bed`; expected one of `consumer`, `chip`, `debounce`, `lamp_test`, `beds`",
+            "board.yaml:2:1: error: bed: unknown key `bed`; did you mean `beds`?",
             "board.yaml:5:63: error: beds.1.outputs.buzzer.invert: unknown key `invert`; expected one of `chip`, `line`, `active_low`",
         ])
     }
@@ -101,6 +101,30 @@ struct BoardFileTests {
         #expect(found.contains { $0.contains("beds.1.outputs.red.active_low: `maybe` is not true or false") })
         #expect(found.contains { $0.contains("beds.1.outputs.buzzer: line offset -3 is negative") })
         #expect(found.contains { $0.contains("beds.1.buttons.extend.bias: `sideways` is not a bias") })
+    }
+
+    /// Board fields are read by the same readers as protocol files and the daemon config, so a
+    /// value is refused in the same words (issue 12: the board file had readers of its own).
+    @Test func valuesAreRefusedInTheWordsOfTheOtherFiles() {
+        let text = """
+            consumer:
+            chip: c
+            debounce: 6s
+            lamp_test: [5s]
+            beds:
+              1:
+                outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }
+                buttons: { extend: { line: 4, bias: pull-upp }, start_pause: { line: 5, chip: { a: 1 } } }
+                outpts: {}
+            """
+        #expect(problems(text) == [
+            "board.yaml:1:10: error: consumer: is empty",
+            "board.yaml:3:11: error: debounce: 6s is outside the allowed 0s to 5s",
+            "board.yaml:4:12: error: lamp_test: must be a single value, not a list",
+            "board.yaml:8:41: error: beds.1.buttons.extend.bias: `pull-upp` is not a bias; did you mean `pull-up`?",
+            "board.yaml:8:83: error: beds.1.buttons.start_pause.chip: must be a single value, not a mapping",
+            "board.yaml:9:5: error: beds.1.outpts: unknown key `outpts`; did you mean `outputs`?",
+        ])
     }
 
     @Test func yamlSyntaxErrorsHaveAPlace() {

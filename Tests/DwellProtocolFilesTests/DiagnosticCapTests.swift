@@ -2,6 +2,7 @@ import DwellCore
 import Foundation
 import Testing
 @testable import DwellProtocolFiles
+import DwellYAML
 
 /// A file with thousands of problems: every one is counted, only the first are kept, and the
 /// rest are summed up in one last line (issue 11, finding 6). The time taken is not asserted
@@ -19,7 +20,7 @@ struct DiagnosticCapTests {
         head + "steps:\n  - {site: a, needles: 1, dwell: 10m}\n" + (0..<10_000).map { "k\($0): 1\n" }.joined()
     }
 
-    func failure(_ text: String) throws -> [ProtocolDiagnostic] {
+    func failure(_ text: String) throws -> [FileDiagnostic] {
         guard case .failure(let failure) = ProtocolDecoder.decode(text, path: "many.yaml", limits: .standard) else {
             Issue.record("a file with 10,000 problems was accepted")
             return []
@@ -28,7 +29,7 @@ struct DiagnosticCapTests {
     }
 
     /// "… and N more problems in this file", N read back.
-    func more(_ diagnostic: ProtocolDiagnostic?) -> Int? {
+    func more(_ diagnostic: FileDiagnostic?) -> Int? {
         guard let message = diagnostic?.message, message.hasPrefix("… and "),
               let number = message.dropFirst(6).split(separator: " ").first else { return nil }
         return Int(number)
@@ -92,14 +93,5 @@ struct DiagnosticCapTests {
         let diagnostics = try failure(text)
         #expect(!diagnostics.isEmpty && diagnostics.allSatisfy { $0.line <= 9 }, "\(diagnostics)")
         #expect(diagnostics.contains { $0.description.hasPrefix("many.yaml:9:10: error: steps[1].site: is empty") }, "\(diagnostics)")
-    }
-
-    @Test func hasProblemLooksUpTheFieldAndItsAncestors() {
-        let sink = DiagnosticSink(path: "x.yaml")
-        sink.add(at: nil, FieldPath.key("steps").appending(index: 3), "bad step")
-        #expect(sink.hasProblem(atOrAbove: FieldPath.key("steps").appending(index: 3).appending("dwell")))
-        #expect(sink.hasProblem(atOrAbove: FieldPath.key("steps").appending(index: 3)))
-        #expect(!sink.hasProblem(atOrAbove: FieldPath.key("steps").appending(index: 2).appending("dwell")))
-        #expect(!sink.hasProblem(atOrAbove: .key("steps")))
     }
 }

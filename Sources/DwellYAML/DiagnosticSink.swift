@@ -1,96 +1,6 @@
 import DwellCore
 import Yams
 
-/// Reads the fields of one YAML mapping, recording where each value stood and every problem
-/// (unknown keys with a hint, missing required keys, wrong types) instead of stopping at the first.
-package struct FieldReader {
-    package let mapping: Node.Mapping
-    package let path: FieldPath
-    package let diagnostics: DiagnosticSink
-
-    package init(_ mapping: Node.Mapping, at path: FieldPath, known: [String], sink: DiagnosticSink, context: String? = nil) {
-        self.mapping = mapping
-        self.path = path
-        self.diagnostics = sink
-        // Each key and value once (looking a key up in a Yams mapping is a scan of its pairs).
-        guard sink.spend(mapping.count) else { return }
-        for (key, value) in mapping {
-            guard let name = key.string, key.scalar != nil else {
-                sink.add(at: key.mark, path, "keys must be plain words")
-                continue
-            }
-            sink.locate(path.appending(name), at: value.mark ?? key.mark)
-            if !known.contains(name) {
-                let what = context.map { "`\(name)` is not a field of \($0)" } ?? "unknown key `\(name)`"
-                sink.add(at: key.mark, path.appending(name), what + Suggestion.hint(for: name, in: known))
-            }
-        }
-    }
-
-    package func node(_ key: String) -> Node? { mapping[key] }
-
-    package func has(_ key: String) -> Bool { mapping[key] != nil }
-
-    /// The raw scalar text of a field, or nil (with a diagnostic when it is required or not a scalar).
-    package func scalar(_ key: String, required: String? = nil) -> (text: String, mark: Mark?)? {
-        let field = path.appending(key)
-        guard let node = mapping[key] else {
-            if let required { diagnostics.add(at: mapping.mark, field, "is required (\(required))") }
-            return nil
-        }
-        guard let scalar = node.scalar else {
-            diagnostics.add(at: node.mark, field, "must be a single value, not a \(node.sequence != nil ? "list" : "mapping")")
-            return nil
-        }
-        if node.null != nil || scalar.string.isEmpty {
-            diagnostics.add(at: node.mark, field, "is empty" + (required.map { " (\($0))" } ?? ""))
-            return nil
-        }
-        return (scalar.string, node.mark)
-    }
-
-    package func string(_ key: String, required: String? = nil) -> String? { scalar(key, required: required)?.text }
-
-    package func integer(_ key: String, required: String? = nil) -> Int? {
-        guard let (text, mark) = scalar(key, required: required) else { return nil }
-        guard text.count <= 9, let value = Int(text) else {
-            diagnostics.add(at: mark, path.appending(key), "`\(text)` is not a whole number")
-            return nil
-        }
-        return value
-    }
-
-    package func duration(_ key: String, required: String? = nil) -> Duration? {
-        guard let (text, mark) = scalar(key, required: required) else { return nil }
-        do {
-            return try Duration.parse(notation: text)
-        } catch {
-            diagnostics.add(at: mark, path.appending(key), error.description)
-            return nil
-        }
-    }
-
-    package func technique(_ key: String, required: String? = nil) -> Technique? {
-        guard let (text, mark) = scalar(key, required: required) else { return nil }
-        guard let technique = Technique(rawValue: text) else {
-            let names = Technique.allCases.map(\.rawValue)
-            diagnostics.add(at: mark, path.appending(key), "`\(text)` is not a technique" + Suggestion.hint(for: text, in: names))
-            return nil
-        }
-        return technique
-    }
-
-    package func cadence(_ key: String) -> Cadence? {
-        guard let (text, mark) = scalar(key) else { return nil }
-        do {
-            return try Cadence.parse(notation: text)
-        } catch {
-            diagnostics.add(at: mark, path.appending(key), error.description)
-            return nil
-        }
-    }
-}
-
 /// Collects diagnostics and where each field's value stood, shared by the readers of one file.
 /// Every operation is constant time (or proportional to a field path's depth), so a file with
 /// thousands of problems is judged in time linear in its size; only the first
@@ -100,7 +10,7 @@ package final class DiagnosticSink {
     package static let maximumKept = 50
 
     package let path: String
-    private var kept: [ProtocolDiagnostic] = []
+    private var kept: [FileDiagnostic] = []
     /// Every problem found, kept or only counted.
     package private(set) var count = 0
     /// Where the first problem that was only counted stands.
@@ -127,7 +37,7 @@ package final class DiagnosticSink {
     /// A sink for the problems in `text`: a budget in proportion to its size, and every place
     /// kept inside it.
     package convenience init(path: String, text: String) {
-        self.init(path: path, budget: text.utf8.count + 1_000, end: ProtocolDecoder.end(of: text))
+        self.init(path: path, budget: text.utf8.count + 1_000, end: YAMLDocument.end(of: text))
     }
 
     private init(path: String, budget: Int, end: (line: Int, column: Int)) {
@@ -148,11 +58,11 @@ package final class DiagnosticSink {
             if firstDropped == nil { firstDropped = (line, column) }
             return
         }
-        kept.append(ProtocolDiagnostic(path: path, line: line, column: column, field: field, message: message()))
+        kept.append(FileDiagnostic(path: path, line: line, column: column, field: field, message: message()))
     }
 
     /// A problem found elsewhere (e.g. a check over the whole decoded file), counted and capped alike.
-    package func add(_ diagnostic: ProtocolDiagnostic) {
+    package func add(_ diagnostic: FileDiagnostic) {
         var diagnostic = diagnostic
         if let end, diagnostic.line > end.line { (diagnostic.line, diagnostic.column) = end }
         count += 1
@@ -166,13 +76,13 @@ package final class DiagnosticSink {
 
     /// The kept problems in file order, then "… and N more problems in this file" when some were
     /// only counted (placed where the first of those stands).
-    package var diagnostics: [ProtocolDiagnostic] {
+    package var diagnostics: [FileDiagnostic] {
         var sorted = kept.enumerated()
             .sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
             .map(\.element)
         if count > kept.count {
             let place = firstDropped ?? (1, 1)
-            var summary = ProtocolDiagnostic(
+            var summary = FileDiagnostic(
                 path: path, line: place.line, column: place.column,
                 message: "… and \(count - kept.count) more problems in this file (the first \(kept.count) are shown)")
             summary.problems = count - kept.count
@@ -193,7 +103,7 @@ package final class DiagnosticSink {
                 let dropped = kept.removeLast()
                 if firstDropped == nil { firstDropped = (dropped.line, dropped.column) }
             }
-            kept.append(ProtocolDiagnostic(
+            kept.append(FileDiagnostic(
                 path: path, message: "the file expands (through `*` aliases) to far more fields than it holds; write the fields out without aliases"))
             return false
         }
