@@ -13,6 +13,12 @@ extension BoardFile {
     /// Reads a board file's text, reporting every problem as `path:line:column: error: field: message`:
     /// unknown keys, wrong types, missing outputs, a line used twice. Whether the chips and lines
     /// exist is checked later against the machine (``resolve(against:)``).
+    /// Reads a board file the way protocol files and the config are read (a regular file of at
+    /// most 1 MiB, UTF-8, a bad byte placed) and decodes it.
+    public static func load(_ path: String) -> Result<BoardFile, FileFailure> {
+        YAMLDocument.read(path, kind: "a board file").flatMap { decode($0.text, path: path) }
+    }
+
     public static func decode(_ text: String, path: String) -> Result<BoardFile, FileFailure> {
         let root: Node.Mapping
         switch YAMLDocument.mapping(text, path: path, needs: "a board file needs `beds`") {

@@ -28,15 +28,9 @@ public final class GPIOBed: Sendable {
 
     /// Reads and checks the board file against the machine, then requests `bed`'s lines.
     public static func open(boardFile path: String, bed: String) throws(BoardError) -> GPIOBed {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .invalid([FileDiagnostic(path: path, message: "cannot read the board file: \(error.localizedDescription)")])
-        }
         let board: BoardFile
-        switch BoardFile.decode(text, path: path) {
-        case .success(let decoded): board = decoded
+        switch BoardFile.load(path) {
+        case .success(let loaded): board = loaded
         case .failure(let failure): throw .invalid(failure.diagnostics)
         }
         let scan: ChipScan

@@ -64,16 +64,9 @@ struct GPIOCommand: ParsableCommand {
         var offline = false
 
         func run() throws {
-            let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                printError("\(path):1:1: error: (document): cannot read the board file: \(error.localizedDescription)")
-                throw ExitCode(78)
-            }
             let board: BoardFile
-            switch BoardFile.decode(text, path: path) {
-            case .success(let decoded): board = decoded
+            switch BoardFile.load(path) {
+            case .success(let loaded): board = loaded
             case .failure(let failure):
                 failure.diagnostics.forEach { printError($0.description) }
                 throw ExitCode(78)

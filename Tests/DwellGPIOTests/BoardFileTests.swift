@@ -1,6 +1,7 @@
 import DwellCore
 import DwellGPIO
 import DwellYAML
+import Foundation
 import Testing
 
 @Suite("Board file: reading")
@@ -125,6 +126,24 @@ struct BoardFileTests {
             "board.yaml:8:83: error: beds.1.buttons.start_pause.chip: must be a single value, not a mapping",
             "board.yaml:9:5: error: beds.1.outpts: unknown key `outpts`; did you mean `outputs`?",
         ])
+    }
+
+    @Test func theFileIsReadLikeProtocolFiles() throws {
+        func problems(_ path: String) -> [String] {
+            guard case .failure(let failure) = BoardFile.load(path) else { return [] }
+            return failure.diagnostics.map(\.description)
+        }
+        #expect(problems("/dev/zero") == ["/dev/zero:1:1: error: (document): not a regular file"])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("board-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let latin1 = folder.appendingPathComponent("latin1.yaml")
+        try Data("consumer: dwelld\nbeds:\n  1:\n    outputs: { green: caf\u{E9}".utf8.dropLast(2) + [0xE9]).write(to: latin1)
+        #expect(problems(latin1.path).first?.hasPrefix("\(latin1.path):4:26: error: (document): the file is not valid UTF-8") == true,
+                "\(problems(latin1.path))")
+        let valid = folder.appendingPathComponent("board.yaml")
+        try Self.valid.write(to: valid, atomically: true, encoding: .utf8)
+        #expect(problems(valid.path).isEmpty)
     }
 
     @Test func yamlSyntaxErrorsHaveAPlace() {
