@@ -71,7 +71,8 @@ let package = Package(
         .target(
             name: "DwellBed",
             dependencies: [
-                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellRunner", "DwellRecord", "DwellGPIO", "DwellWire", "CSystemClock",
+                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellRunner", "DwellRecord", "DwellGPIO", "DwellWire",
+                "CSystemClock",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -126,7 +127,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DwellCoreTests", dependencies: ["DwellCore"]),
-        .testTarget(name: "DwellYAMLTests", dependencies: ["DwellYAML", "DwellCore", .product(name: "Yams", package: "Yams")]),
+        .testTarget(
+            name: "DwellYAMLTests", dependencies: ["DwellYAML", "DwellCore", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "DwellProtocolFilesTests",
             dependencies: ["DwellProtocolFiles", "DwellYAML"],
@@ -154,11 +156,14 @@ let package = Package(
         .testTarget(name: "DwellGPIOTests", dependencies: ["DwellGPIO", "DwellCore", "DwellYAML"]),
         .testTarget(name: "DwellCLITests", dependencies: ["dwell", "dwelld", "dwell-bench", "DwellRecord"]),
         // Bounded fuzz of the protocol, board and config parsers over Tests/Fuzz/corpus.
-        .testTarget(name: "DwellFuzzTests", dependencies: ["DwellDaemon", "DwellGPIO", "DwellProtocolFiles", "DwellYAML", "DwellCore"]),
+        .testTarget(
+            name: "DwellFuzzTests",
+            dependencies: ["DwellDaemon", "DwellGPIO", "DwellProtocolFiles", "DwellYAML", "DwellCore"]),
         .testTarget(
             name: "DwellDaemonTests",
             dependencies: [
-                "DwellDaemon", "DwellBed", "DwellWire", "DwellCore", "DwellYAML", "DwellRecord", "DwellRunner", "dwelld", "DwellProbe",
+                "DwellDaemon", "DwellBed", "DwellWire", "DwellCore", "DwellYAML", "DwellRecord", "DwellRunner",
+                "dwelld", "DwellProbe",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -36,7 +36,10 @@ actor BedController {
         var waiter: CheckedContinuation<Void, Never>
     }
 
-    init(id: String, output: any IndicatorOutput, writer: RecordWriter, hub: StateHub, limits: ClinicLimits, logger: Logger) {
+    init(
+        id: String, output: any IndicatorOutput, writer: RecordWriter, hub: StateHub, limits: ClinicLimits,
+        logger: Logger
+    ) {
         self.id = id
         self.output = output
         self.writer = writer
@@ -63,7 +66,9 @@ actor BedController {
 
     /// Starts a session once the checklist passed (`checklist`: its answers, for the record).
     /// The bed must be free (no session, or the last one has ended).
-    func start(_ loaded: LoadedProtocol, therapist: String?, patient: String?, checklist: String, aftercare: String) async throws(BedError) -> BedStatus {
+    func start(
+        _ loaded: LoadedProtocol, therapist: String?, patient: String?, checklist: String, aftercare: String
+    ) async throws(BedError) -> BedStatus {
         // Taken before the first await: a second start arriving meanwhile is refused here.
         guard !starting else { throw .busy("bed \(id) is starting a session already") }
         starting = true
@@ -71,8 +76,9 @@ actor BedController {
         if let session, !(await session.runner.isFinished) {
             throw .busy("bed \(id) has a session in progress (\(session.treatment.title)); abort or finish it first")
         }
-        let runner = SessionRunner(machine: SessionStateMachine(treatment: loaded.treatment, limits: limits),
-                                   clock: ContinuousClock(), output: output)
+        let runner = SessionRunner(
+            machine: SessionStateMachine(treatment: loaded.treatment, limits: limits),
+            clock: ContinuousClock(), output: output)
         let context = SessionContext(starting: loaded, bed: id, therapist: therapist, patient: patient)
         let recorder = SessionRecorder(writer: writer, context: context, treatment: loaded.treatment)
         do throws(RecordError) {
@@ -80,14 +86,17 @@ actor BedController {
         } catch {
             throw .recordUnavailable("the checklist could not be recorded, so nothing was started: \(error)")
         }
-        launch(ActiveSession(id: context.sessionID, treatment: loaded.treatment, therapist: therapist, patient: patient,
-                             aftercare: loaded.treatment.aftercare ?? aftercare, runner: runner), recorder: recorder)
+        launch(
+            ActiveSession(
+                id: context.sessionID, treatment: loaded.treatment, therapist: therapist, patient: patient,
+                aftercare: loaded.treatment.aftercare ?? aftercare, runner: runner), recorder: recorder)
         do throws(CommandRejection) {
             try await runner.start()
         } catch {
             throw .cannotStart(error)
         }
-        logger.info("bed \(id): started \(loaded.treatment.id) v\(loaded.treatment.version), session \(context.sessionID)")
+        logger.info(
+            "bed \(id): started \(loaded.treatment.id) v\(loaded.treatment.version), session \(context.sessionID)")
         return await status()
     }
 
@@ -105,7 +114,9 @@ actor BedController {
                 await controller.reportHandled(session: active.id)
             }
             await controller.reportsEnded(session: active.id)
-            if left > 0 { logger.critical("bed \(bed): \(left) events of session \(active.id) are NOT in the clinic record") }
+            if left > 0 {
+                logger.critical("bed \(bed): \(left) events of session \(active.id) are NOT in the clinic record")
+            }
         }
     }
 
@@ -148,7 +159,9 @@ actor BedController {
     private func giveUp(_ id: Int) {
         resume { entry in
             guard entry.id == id else { return false }
-            logger.warning("bed \(self.id): the clinic record has not committed the latest events within \(Self.settleLimit); answering anyway")
+            logger.warning(
+                "bed \(self.id): the clinic record has not committed the latest events within \(Self.settleLimit); answering anyway"
+            )
             return true
         }
     }

@@ -13,7 +13,9 @@ public struct BedSettings: Sendable {
     /// Aftercare advice for protocols that give none.
     public var aftercare: String
 
-    public init(beds: [String], protocols: String, record: String, limits: ClinicLimits, checklist: Checklist, aftercare: String) {
+    public init(
+        beds: [String], protocols: String, record: String, limits: ClinicLimits, checklist: Checklist, aftercare: String
+    ) {
         self.beds = beds
         self.protocols = protocols
         self.record = record

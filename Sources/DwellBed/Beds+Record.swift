@@ -7,10 +7,12 @@ extension RecordFault {
     init(_ entry: RecordEntry, acknowledged: Bool) {
         let note = RecoveryNote(note: entry.note)
         let movedTo = note?.movedTo ?? "?"
-        let message = "the clinic record was damaged (\(note?.problem ?? entry.note ?? "unknown problem")); it was moved to "
+        let message =
+            "the clinic record was damaged (\(note?.problem ?? entry.note ?? "unknown problem")); it was moved to "
             + "\(movedTo) and a new record started; beds whose state could not be established are shown interrupted"
-        self.init(message: message, movedTo: movedTo, detectedAt: entry.wallTime, lastVerifiedSeq: note?.lastVerifiedSeq ?? 0,
-                  lastVerifiedHash: note?.lastVerifiedHash ?? "", acknowledged: acknowledged)
+        self.init(
+            message: message, movedTo: movedTo, detectedAt: entry.wallTime, lastVerifiedSeq: note?.lastVerifiedSeq ?? 0,
+            lastVerifiedHash: note?.lastVerifiedHash ?? "", acknowledged: acknowledged)
     }
 }
 
@@ -24,9 +26,11 @@ extension Beds {
         guard let current = recordFault else { throw .noRecordFault }
         if current.acknowledged { return current }
         do throws(RecordError) {
-            try await writer.append(RecordEvent(
-                session: RecordStore.recordContext, type: RecordStore.acknowledgedType, monotonicUs: 0,
-                wallTime: RecordTime.string(from: now), note: "record fault acknowledged (damaged record at \(current.movedTo))"))
+            try await writer.append(
+                RecordEvent(
+                    session: RecordStore.recordContext, type: RecordStore.acknowledgedType, monotonicUs: 0,
+                    wallTime: RecordTime.string(from: now),
+                    note: "record fault acknowledged (damaged record at \(current.movedTo))"))
         } catch {
             throw .recordUnavailable("the acknowledgement could not be recorded: \(error)")
         }
@@ -42,7 +46,9 @@ extension Beds {
         var restored: [String] = []
         for (bed, rows) in damage.latestSessions.sorted(by: { $0.key < $1.key }) where controllers[bed] == nil {
             guard !rows.contains(where: { RecordStore.endingTypes.contains($0.type) }) else { continue }
-            logger.critical("session \(rows.first?.sessionID ?? "?") on bed \(bed) may not have ended, but bed \(bed) is not configured here; check that bed")
+            logger.critical(
+                "session \(rows.first?.sessionID ?? "?") on bed \(bed) may not have ended, but bed \(bed) is not configured here; check that bed"
+            )
         }
         for bed in settings.beds {
             guard let controller = controllers[bed] else { continue }
@@ -53,7 +59,8 @@ extension Beds {
                 cannot resume: the clinic record was found damaged (\(damage.problem)) and moved to \(damage.movedTo); \
                 this bed's state cannot be established from its verified rows. Count the needles at the bed and finish the session
                 """
-            await controller.restoreUnverified(ended ? nil : rows, reason: reason, protocols: protocols, aftercare: settings.aftercare)
+            await controller.restoreUnverified(
+                ended ? nil : rows, reason: reason, protocols: protocols, aftercare: settings.aftercare)
             restored.append(bed)
         }
         return restored

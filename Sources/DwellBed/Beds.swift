@@ -25,14 +25,18 @@ public final class Beds: Sendable {
     /// opened refuses to start. The record is checked first (``RecordStore/openChecked(path:now:)``):
     /// a damaged one is moved aside and replaced, and the fault is shown until acknowledged.
     /// `hub`: the event streams' broadcaster (how many may be open at once, their heartbeat).
-    public init(settings: BedSettings, outputs: [String: any IndicatorOutput], logger: Logger, hub: StateHub = StateHub()) throws(BedsOpeningError) {
+    public init(
+        settings: BedSettings, outputs: [String: any IndicatorOutput], logger: Logger, hub: StateHub = StateHub()
+    ) throws(BedsOpeningError) {
         self.settings = settings
         self.logger = logger
         self.hub = hub
         let loaded = ProtocolLibrary.load([settings.protocols], limits: settings.limits)
         guard loaded.isValid else { throw BedsOpeningError.protocols(loaded.diagnostics) }
         guard !loaded.protocols.isEmpty else {
-            throw BedsOpeningError.protocols([FileDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")])
+            throw BedsOpeningError.protocols([
+                FileDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")
+            ])
         }
         library = Mutex(loaded)
         let opening: RecordOpening
@@ -47,21 +51,27 @@ public final class Beds: Sendable {
         damage = opening.damage
         fault = Mutex(recovery.map { RecordFault($0.entry, acknowledged: $0.acknowledged) })
         if let damage = opening.damage {
-            logger.critical("""
+            logger.critical(
+                """
                 CLINIC RECORD DAMAGED: \(damage.problem). It was moved to \(damage.movedTo) (last verified row \
                 \(damage.lastVerifiedSeq), hash \(damage.lastVerifiedHash)); a new record was started at \(settings.record). \
                 Beds whose state the verified rows cannot establish are shown INTERRUPTED - needles may still be in.
                 """)
         } else {
-            logger.info("clinic record checked: \(opening.check.walked) rows verified after the checkpoint at seq \(opening.check.checkedFrom)")
+            logger.info(
+                "clinic record checked: \(opening.check.walked) rows verified after the checkpoint at seq \(opening.check.checkedFrom)"
+            )
             if let recovery, !recovery.acknowledged {
-                logger.critical("the clinic record was recovered from a damaged one (\(recovery.entry.note ?? "")); not yet acknowledged")
+                logger.critical(
+                    "the clinic record was recovered from a damaged one (\(recovery.entry.note ?? "")); not yet acknowledged"
+                )
             }
         }
         var controllers: [String: BedController] = [:]
         for bed in settings.beds {
             guard let output = outputs[bed] else { throw BedsOpeningError.noOutputs(bed) }
-            controllers[bed] = BedController(id: bed, output: output, writer: writer, hub: hub, limits: settings.limits, logger: logger)
+            controllers[bed] = BedController(
+                id: bed, output: output, writer: writer, hub: hub, limits: settings.limits, logger: logger)
         }
         self.controllers = controllers
     }
@@ -84,7 +94,9 @@ public final class Beds: Sendable {
         var restored: [String] = []
         for (bed, rows) in unfinished.sorted(by: { $0.key < $1.key }) {
             guard let controller = controllers[bed] else {
-                logger.critical("session \(rows.first?.sessionID ?? "?") on bed \(bed) never ended, but bed \(bed) is not configured here; check that bed")
+                logger.critical(
+                    "session \(rows.first?.sessionID ?? "?") on bed \(bed) never ended, but bed \(bed) is not configured here; check that bed"
+                )
                 continue
             }
             await controller.restore(rows, protocols: protocols, aftercare: settings.aftercare)
@@ -108,7 +120,9 @@ public final class Beds: Sendable {
     }
 
     func loaded(_ id: String) throws(BedError) -> LoadedProtocol {
-        guard let found = library.withLock({ $0.protocols.first { $0.treatment.id == id } }) else { throw .unknownProtocol(id) }
+        guard let found = library.withLock({ $0.protocols.first { $0.treatment.id == id } }) else {
+            throw .unknownProtocol(id)
+        }
         return found
     }
 
@@ -131,8 +145,10 @@ public final class Beds: Sendable {
     private func reloadNow() -> Result<Int, BedsOpeningError> {
         let fresh = ProtocolLibrary.load([settings.protocols], limits: settings.limits)
         guard fresh.isValid, !fresh.protocols.isEmpty else {
-            let diagnostics = fresh.diagnostics.isEmpty
-                ? [FileDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")] : fresh.diagnostics
+            let diagnostics =
+                fresh.diagnostics.isEmpty
+                ? [FileDiagnostic(path: settings.protocols, message: "no protocol files (*.yaml) in this folder")]
+                : fresh.diagnostics
             for diagnostic in diagnostics { logger.error("protocol reload refused: \(diagnostic)") }
             logger.warning("keeping the \(library.withLock { $0.protocols.count }) protocols loaded before")
             return .failure(.protocols(diagnostics))
@@ -148,8 +164,9 @@ public final class Beds: Sendable {
         let controller = try controller(bed)
         let checklist: String
         do throws(ScreeningRefusal) {
-            checklist = try settings.checklist.screen(consent: request.consent == true, answers: request.screening ?? [:],
-                                                      acknowledged: Set(request.acknowledged ?? []))
+            checklist = try settings.checklist.screen(
+                consent: request.consent == true, answers: request.screening ?? [:],
+                acknowledged: Set(request.acknowledged ?? []))
         } catch {
             throw .screening(error)
         }
@@ -158,8 +175,9 @@ public final class Beds: Sendable {
         } catch {
             throw .invalid(error)
         }
-        return try await controller.start(try loaded(request.protocol), therapist: request.therapist, patient: request.patient,
-                                          checklist: checklist, aftercare: settings.aftercare)
+        return try await controller.start(
+            try loaded(request.protocol), therapist: request.therapist, patient: request.patient,
+            checklist: checklist, aftercare: settings.aftercare)
     }
 
     /// Applies a therapist command to `bed`'s session.

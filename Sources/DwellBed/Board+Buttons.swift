@@ -60,7 +60,8 @@ extension Board {
         switch event {
         case .pressed(let role):
             guard let phase = await target.phase(bed: bed), let command = role.command(in: phase) else {
-                logger.notice("bed \(bed): \(role.rawValue) pressed with no session running; start one from the page or the API")
+                logger.notice(
+                    "bed \(bed): \(role.rawValue) pressed with no session running; start one from the page or the API")
                 return
             }
             if let refusal = await target.send(command, bed: bed) {

@@ -15,8 +15,10 @@ public final class Board: Sendable {
 
     /// Every bed on the simulated board.
     public static func simulated(beds: [String], logger: Logger) -> Board {
-        Board(outputs: Dictionary(uniqueKeysWithValues: beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) }),
-              gpio: [:], logger: logger)
+        Board(
+            outputs: Dictionary(
+                uniqueKeysWithValues: beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) }),
+            gpio: [:], logger: logger)
     }
 
     /// Brings up `beds` of the board file and lamp-tests each. On any failure every bed already
@@ -38,7 +40,9 @@ public final class Board: Sendable {
                 throw error
             }
         }
-        return Board(outputs: opened.mapValues { GPIOIndicator(output: $0.output) as any IndicatorOutput }, gpio: opened, logger: logger)
+        return Board(
+            outputs: opened.mapValues { GPIOIndicator(output: $0.output) as any IndicatorOutput }, gpio: opened,
+            logger: logger)
     }
 
     private init(outputs: [String: any IndicatorOutput], gpio: [String: GPIOBed], logger: Logger) {

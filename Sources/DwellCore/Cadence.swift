@@ -25,13 +25,15 @@ public struct Cadence: Equatable, Hashable, Sendable, CustomStringConvertible {
         let number = String(text.dropLast(2)).trimmingSpaces
         let parts = number.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count),
-              let whole = parts.first, !whole.isEmpty, whole.count <= 3, whole.allSatisfy(\.isASCIIDigit),
-              let wholeValue = Int(whole) else { throw .malformed(text) }
+            let whole = parts.first, !whole.isEmpty, whole.count <= 3, whole.allSatisfy(\.isASCIIDigit),
+            let wholeValue = Int(whole)
+        else { throw .malformed(text) }
         var fraction = 0
         if parts.count == 2 {
             let digits = parts[1]
             guard !digits.isEmpty, digits.count <= 3, digits.allSatisfy(\.isASCIIDigit),
-                  let value = Int(digits) else { throw .malformed(text) }
+                let value = Int(digits)
+            else { throw .malformed(text) }
             fraction = value * [100, 10, 1][digits.count - 1]
         }
         return Cadence(millihertz: wholeValue * 1_000 + fraction)

@@ -7,8 +7,10 @@ public struct ClinicLimits: Equatable, Sendable {
     /// How long `silence` quiets an alarm before it sounds again.
     public var silenceFor: Duration
 
-    public init(sessionLength: ClosedRange<Duration> = .seconds(600)...Duration.seconds(900),
-                escalateAfter: Duration = .seconds(60), silenceFor: Duration = .seconds(120)) {
+    public init(
+        sessionLength: ClosedRange<Duration> = .seconds(600)...Duration.seconds(900),
+        escalateAfter: Duration = .seconds(60), silenceFor: Duration = .seconds(120)
+    ) {
         self.sessionLength = sessionLength
         self.escalateAfter = escalateAfter
         self.silenceFor = silenceFor

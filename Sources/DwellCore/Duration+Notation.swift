@@ -40,7 +40,8 @@ extension Duration {
             rest = rest.dropFirst(digits.count)
             let letters = rest.prefix(while: { $0.isLetter })
             guard let unitIndex = units.firstIndex(where: { $0.suffix == letters }),
-                  unitIndex >= nextUnit else { throw .malformed(text) }
+                unitIndex >= nextUnit
+            else { throw .malformed(text) }
             rest = rest.dropFirst(letters.count)
             nextUnit = unitIndex + 1
             total += value * units[unitIndex].milliseconds

@@ -40,7 +40,10 @@ extension IndicatorSignal {
             let beat = Pattern.flash(period: cadence.period, dutyPercent: 50)
             lamps[.green] = beat
             lamps[.buzzer] = Pattern(
-                segments: [.init(on: true, length: .milliseconds(30)), .init(on: false, length: cadence.period - .milliseconds(30))],
+                segments: [
+                    .init(on: true, length: .milliseconds(30)),
+                    .init(on: false, length: cadence.period - .milliseconds(30)),
+                ],
                 repeats: true)
         case .running(nil):
             lamps[.green] = .steady

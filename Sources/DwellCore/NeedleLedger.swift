@@ -68,9 +68,11 @@ public enum NeedleCountError: Error, Equatable, Sendable, CustomStringConvertibl
         switch self {
         case .outOfRange(let count): return "a needle count must be 0 to \(NeedleLedger.maximumPerSite), not \(count)"
         case .belowRemoved(let placed, let removed):
-            return "\(removed) needle\(removed == 1 ? " was" : "s were") already counted out at this site; it cannot have had only \(placed)"
+            return
+                "\(removed) needle\(removed == 1 ? " was" : "s were") already counted out at this site; it cannot have had only \(placed)"
         case .moreThanPlaced(let removing, let left):
-            return "only \(left) needle\(left == 1 ? " is" : "s are") counted in at this site, not \(removing); count extra needles out without a site"
+            return
+                "only \(left) needle\(left == 1 ? " is" : "s are") counted in at this site, not \(removing); count extra needles out without a site"
         case .nothingToRemove: return "no needle is still counted in there; nothing to remove"
         }
     }

@@ -27,12 +27,15 @@ public struct Pattern: Equatable, Hashable, Sendable {
     /// A flash at `period` with the given on-fraction (percent), starting with the on phase.
     public static func flash(period: Duration, dutyPercent: Int) -> Pattern {
         let on = period * dutyPercent / 100
-        return Pattern(segments: [Segment(on: true, length: on), Segment(on: false, length: period - on)], repeats: true)
+        return Pattern(
+            segments: [Segment(on: true, length: on), Segment(on: false, length: period - on)], repeats: true)
     }
 
     /// Bursts of pulses: `groups` of pulses `gap` apart, `groupGaps[i]` of silence after group i,
     /// the whole repeated every `every` (or played once when `every` is nil).
-    public static func bursts(groups: [Int], pulse: Duration, gap: Duration, groupGaps: [Duration] = [], every: Duration?) -> Pattern {
+    public static func bursts(
+        groups: [Int], pulse: Duration, gap: Duration, groupGaps: [Duration] = [], every: Duration?
+    ) -> Pattern {
         var segments: [Segment] = []
         for (groupIndex, count) in groups.enumerated() {
             for pulseIndex in 0..<count {
@@ -40,7 +43,8 @@ public struct Pattern: Equatable, Hashable, Sendable {
                 if pulseIndex < count - 1 {
                     segments.append(Segment(on: false, length: gap))
                 } else if groupIndex < groups.count - 1 {
-                    segments.append(Segment(on: false, length: groupIndex < groupGaps.count ? groupGaps[groupIndex] : gap))
+                    segments.append(
+                        Segment(on: false, length: groupIndex < groupGaps.count ? groupGaps[groupIndex] : gap))
                 }
             }
         }

@@ -35,7 +35,9 @@ public struct Checklist: Equatable, Sendable {
     public static let standard = Checklist()
 
     public static let standardItems: [Contraindication] = [
-        .init("no-consent", "Patient cannot or will not consent (fear, beliefs, communication, cognition, age)", .absolute),
+        .init(
+            "no-consent", "Patient cannot or will not consent (fear, beliefs, communication, cognition, age)", .absolute
+        ),
         .init("medical-emergency", "Medical emergency or acute condition", .absolute),
         .init("local-infection", "Local infection at a needling site", .absolute),
         .init("lymphedema", "Lymphedema in the area or limb", .absolute),
@@ -57,7 +59,9 @@ public struct Checklist: Equatable, Sendable {
     public var relative: [Contraindication] { items.filter { $0.severity == .relative } }
 
     /// Checks a start's answers. Returns the record's summary of them (codes and yes/no).
-    public func screen(consent: Bool, answers: [String: Bool], acknowledged: Set<String>) throws(ScreeningRefusal) -> String {
+    public func screen(
+        consent: Bool, answers: [String: Bool], acknowledged: Set<String>
+    ) throws(ScreeningRefusal) -> String {
         guard consent else { throw .noConsent }
         let known = Set(items.map(\.code))
         let unknown = Set(answers.keys).union(acknowledged).subtracting(known).sorted()
@@ -69,9 +73,11 @@ public struct Checklist: Equatable, Sendable {
         guard blocking.isEmpty else { throw .absolute(blocking) }
         let unacknowledged = present.filter { !acknowledged.contains($0.code) }
         guard unacknowledged.isEmpty else { throw .unacknowledged(unacknowledged) }
-        return (["consent=yes"] + items.map { item in
-            answers[item.code] == true ? "\(item.code)=yes (acknowledged)" : "\(item.code)=no"
-        }).joined(separator: "; ")
+        return
+            (["consent=yes"]
+            + items.map { item in
+                answers[item.code] == true ? "\(item.code)=yes (acknowledged)" : "\(item.code)=no"
+            }).joined(separator: "; ")
     }
 }
 
@@ -97,9 +103,11 @@ public enum ScreeningRefusal: Error, Equatable, Sendable, CustomStringConvertibl
         case .noConsent:
             return "confirm the patient's informed consent (\"consent\": true) before starting; nothing was started"
         case .unknown(let codes):
-            return "unknown checklist item\(codes.count == 1 ? "" : "s") \(codes.map { "`\($0)`" }.joined(separator: ", ")); GET /api/v1/checklist lists them"
+            return
+                "unknown checklist item\(codes.count == 1 ? "" : "s") \(codes.map { "`\($0)`" }.joined(separator: ", ")); GET /api/v1/checklist lists them"
         case .unanswered(let codes):
-            return "answer every checklist item yes or no; unanswered: \(codes.joined(separator: ", ")); nothing was started"
+            return
+                "answer every checklist item yes or no; unanswered: \(codes.joined(separator: ", ")); nothing was started"
         case .absolute(let items):
             return "do not needle: absolute contraindication\(items.count == 1 ? "" : "s"): "
                 + items.map { "\($0.label) (`\($0.code)`)" }.joined(separator: "; ") + "; nothing was started"

@@ -38,11 +38,11 @@ public struct SessionEvent: Equatable, Sendable {
         public var isCommand: Bool {
             switch self {
             case .sessionStarted, .sessionPaused, .sessionResumed, .stepExtended, .stepSkipped, .sessionAcknowledged,
-                 .sessionStopped, .needlesPlaced, .needlesRemoved, .rapidRemoval, .mismatchClosed, .alarmSilenced,
-                 .sessionInterrupted, .interruptionResumed, .interruptionFinished:
+                .sessionStopped, .needlesPlaced, .needlesRemoved, .rapidRemoval, .mismatchClosed, .alarmSilenced,
+                .sessionInterrupted, .interruptionResumed, .interruptionFinished:
                 return true
             case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .observationStarted,
-                 .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
+                .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
                 return false
             }
         }
@@ -65,8 +65,10 @@ public struct SessionEvent: Equatable, Sendable {
     /// Words for the record: a reason, or what an alarm is about.
     public var note: String?
 
-    public init(_ kind: Kind, at: Duration, step: Int? = nil, stepKind: StepKind? = nil,
-                site: String? = nil, added: Duration? = nil, needles: Int? = nil, note: String? = nil) {
+    public init(
+        _ kind: Kind, at: Duration, step: Int? = nil, stepKind: StepKind? = nil,
+        site: String? = nil, added: Duration? = nil, needles: Int? = nil, note: String? = nil
+    ) {
         self.kind = kind
         self.at = at
         self.step = step

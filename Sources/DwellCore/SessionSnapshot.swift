@@ -34,7 +34,8 @@ public struct SessionSnapshot: Equatable, Sendable {
         plannedLength = machine.treatment.stepsTotal
         needles = machine.needles
         silencedFor = machine.activeSilence.map { $0.until - elapsed }
-        let observation = machine.treatment.observation > .zero ? "observation \(machine.treatment.observation.notation)" : nil
+        let observation =
+            machine.treatment.observation > .zero ? "observation \(machine.treatment.observation.notation)" : nil
         switch machine.state {
         case .prepare:
             next = steps.first.map(Self.describe)
@@ -64,7 +65,9 @@ public struct SessionSnapshot: Equatable, Sendable {
 
     static func describe(_ step: Step) -> String {
         switch step {
-        case .site(let site): return "\(site.displayName) · \(site.needles) needle\(site.needles == 1 ? "" : "s") · \(site.dwell.notation)"
+        case .site(let site):
+            return
+                "\(site.displayName) · \(site.needles) needle\(site.needles == 1 ? "" : "s") · \(site.dwell.notation)"
         case .rest(let rest): return "rest \(rest.duration.notation)"
         }
     }

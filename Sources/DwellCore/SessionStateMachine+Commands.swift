@@ -2,7 +2,9 @@
 /// nothing. Callers first ``SessionStateMachine/advance(to:)`` to the command's time, so that
 /// every deadline before it has fired (except `interrupt`, which freezes the session as it was).
 extension SessionStateMachine {
-    public mutating func handle(_ command: SessionCommand, at time: Duration) throws(CommandRejection) -> [SessionAction] {
+    public mutating func handle(
+        _ command: SessionCommand, at time: Duration
+    ) throws(CommandRejection) -> [SessionAction] {
         let at = max(now, time)
         var next = self
         next.now = at
@@ -13,7 +15,9 @@ extension SessionStateMachine {
         return actions
     }
 
-    private mutating func apply(_ command: SessionCommand, at time: Duration, into actions: inout [SessionAction]) throws(CommandRejection) {
+    private mutating func apply(
+        _ command: SessionCommand, at time: Duration, into actions: inout [SessionAction]
+    ) throws(CommandRejection) {
         switch (command, state) {
         case (.start, .prepare):
             actions.append(.record(SessionEvent(.sessionStarted, at: time)))
@@ -66,14 +70,15 @@ extension SessionStateMachine {
                 state = .unaccounted(since: since, then: .aborted(step: nil), escalated: escalated)
                 return
             }
-            throw reject(command, because: "the session is already stopping; count the needles out, or close with a reason")
+            throw reject(
+                command, because: "the session is already stopping; count the needles out, or close with a reason")
 
         case (.finish, .interrupted(_, _, _, let previous)):
             actions.append(.record(SessionEvent(.interruptionFinished, at: time)))
             close(Self.finishing(previous), at: time, into: &actions)
 
         case (.interrupt, .step), (.interrupt, .paused), (.interrupt, .overrun), (.interrupt, .observation),
-             (.interrupt, .unaccounted):
+            (.interrupt, .unaccounted):
             state = .interrupted(since: time, escalated: false, resumable: true, previous: state)
             actions.append(.record(SessionEvent(.sessionInterrupted, at: time)))
 
@@ -84,23 +89,34 @@ extension SessionStateMachine {
 
         case (.silence, .overrun), (.silence, .unaccounted), (.silence, .interrupted):
             silence = Silence(until: time + limits.silenceFor, phase: phase)
-            actions.append(.record(SessionEvent(.alarmSilenced, at: time, note: "buzzer silenced for \(limits.silenceFor.notation)")))
+            actions.append(
+                .record(
+                    SessionEvent(.alarmSilenced, at: time, note: "buzzer silenced for \(limits.silenceFor.notation)")))
 
         case (.rapidRemoval, .step), (.rapidRemoval, .paused), (.rapidRemoval, .overrun), (.rapidRemoval, .unaccounted),
-             (.rapidRemoval, .interrupted):
+            (.rapidRemoval, .interrupted):
             let step = currentStepIndex
             let removed = needles.difference > 0 ? ((try? needles.remove(nil, at: nil)) ?? 0) : 0
-            actions.append(.record(SessionEvent(.rapidRemoval, at: time, step: step, needles: removed,
-                                                note: "needle shock or fainting: every needle still in removed at once, not counted one by one")))
+            actions.append(
+                .record(
+                    SessionEvent(
+                        .rapidRemoval, at: time, step: step, needles: removed,
+                        note: "needle shock or fainting: every needle still in removed at once, not counted one by one")
+                ))
             close(.aborted(step: step), at: time, into: &actions)
 
         case (.closeWithMismatch(let reason), .unaccounted(_, let then, _)):
             let stated = reason.trimmingWhitespace
             guard (3...500).contains(stated.count) else {
-                throw reject(command, because: "state the reason in 3 to 500 characters (it is recorded as a possible adverse event)")
+                throw reject(
+                    command,
+                    because: "state the reason in 3 to 500 characters (it is recorded as a possible adverse event)")
             }
-            actions.append(.record(SessionEvent(.mismatchClosed, at: time, needles: needles.difference,
-                                                note: SessionEvent.adverseEventPrefix + stated)))
+            actions.append(
+                .record(
+                    SessionEvent(
+                        .mismatchClosed, at: time, needles: needles.difference,
+                        note: SessionEvent.adverseEventPrefix + stated)))
             acceptedMismatch = needles.difference
             proceed(to: then, at: time, into: &actions)
 
@@ -122,8 +138,10 @@ extension SessionStateMachine {
             } catch {
                 throw reject(command, because: error.description)
             }
-            actions.append(.record(step.map { event(.needlesRemoved, at: time, step: $0, needles: removed) }
-                                   ?? SessionEvent(.needlesRemoved, at: time, needles: removed)))
+            actions.append(
+                .record(
+                    step.map { event(.needlesRemoved, at: time, step: $0, needles: removed) }
+                        ?? SessionEvent(.needlesRemoved, at: time, needles: removed)))
             recheckNeedles(at: time, into: &actions)
 
         default:
@@ -184,10 +202,14 @@ extension SessionStateMachine {
         }
     }
 
-    private mutating func extend(by amount: Duration, at time: Duration, into actions: inout [SessionAction]) throws(CommandRejection) {
+    private mutating func extend(
+        by amount: Duration, at time: Duration, into actions: inout [SessionAction]
+    ) throws(CommandRejection) {
         let command = SessionCommand.extend(amount)
         guard amount > .zero, amount <= SessionCommand.maximumExtension else {
-            throw reject(command, because: "an extension must be more than 0s and at most \(SessionCommand.maximumExtension.notation)")
+            throw reject(
+                command,
+                because: "an extension must be more than 0s and at most \(SessionCommand.maximumExtension.notation)")
         }
         switch state {
         case .step(var progress):
@@ -239,7 +261,8 @@ extension SessionStateMachine {
         case (.resume, .interrupted): return "the session's protocol has changed since it started; finish it instead"
         case (_, .interrupted): return "dwelld restarted during this session: count the needles, then resume or finish"
         case (_, .unaccounted):
-            return "the needle counts differ: count the missing needles out, correct the count in, or close with a reason"
+            return
+                "the needle counts differ: count the missing needles out, correct the count in, or close with a reason"
         case (.finish, _): return "only an interrupted session is finished this way; use abort"
         case (.resume, _): return "the session is not paused"
         case (.pause, .paused): return "the session is already paused"

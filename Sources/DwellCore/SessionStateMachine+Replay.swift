@@ -35,19 +35,22 @@ extension SessionStateMachine {
             do throws(CommandRejection) {
                 made += try machine.handle(entry.command, at: entry.at).recordedEvents
             } catch {
-                throw ReplayMismatch(description: "the recorded command at \(entry.at.notation) does not replay: \(error)")
+                throw ReplayMismatch(
+                    description: "the recorded command at \(entry.at.notation) does not replay: \(error)")
             }
         }
         if case .interrupted = machine.state {} else { made += machine.advance(to: until).recordedEvents }
         for (index, expected) in recorded.enumerated() {
             guard index < made.count else {
-                throw ReplayMismatch(description: "the record has \(recorded.count) events, the replay only \(made.count)")
+                throw ReplayMismatch(
+                    description: "the record has \(recorded.count) events, the replay only \(made.count)")
             }
             let event = made[index]
             guard event.kind == expected.kind, event.step == expected.step else {
                 let want = expected.kind.rawValue + (expected.step.map { " (step \($0))" } ?? "")
                 let got = event.kind.rawValue + (event.step.map { " (step \($0))" } ?? "")
-                throw ReplayMismatch(description: "event \(index + 1) is \(want) in the record but \(got) in the replay")
+                throw ReplayMismatch(
+                    description: "event \(index + 1) is \(want) in the record but \(got) in the replay")
             }
         }
         return machine
@@ -56,7 +59,10 @@ extension SessionStateMachine {
     /// A session whose history cannot be replayed (its protocol file changed or is gone): it
     /// can only be finished, with the needles counted from the record; it finishes as completed
     /// when every step had run (`stepsDone`), else as aborted.
-    public init(interruptedAt time: Duration, treatment: TreatmentProtocol, limits: ClinicLimits, needles: NeedleLedger, stepsDone: Bool) {
+    public init(
+        interruptedAt time: Duration, treatment: TreatmentProtocol, limits: ClinicLimits, needles: NeedleLedger,
+        stepsDone: Bool
+    ) {
         self.init(treatment: treatment, limits: limits)
         self.needles = needles
         now = time

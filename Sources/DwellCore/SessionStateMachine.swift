@@ -104,7 +104,7 @@ public struct SessionStateMachine: Sendable {
     var escalationDeadline: Duration? {
         switch state {
         case .overrun(let since, escalated: false), .unaccounted(let since, _, escalated: false),
-             .interrupted(let since, escalated: false, _, _):
+            .interrupted(let since, escalated: false, _, _):
             return since + limits.escalateAfter
         default: return nil
         }
@@ -189,7 +189,10 @@ public struct SessionStateMachine: Sendable {
             actions.append(.record(SessionEvent(.sessionEscalated, at: time)))
         case .unaccounted(let since, let then, _):
             state = .unaccounted(since: since, then: then, escalated: true)
-            actions.append(.record(SessionEvent(.sessionEscalated, at: time, needles: needles.difference, note: "needles unaccounted")))
+            actions.append(
+                .record(
+                    SessionEvent(.sessionEscalated, at: time, needles: needles.difference, note: "needles unaccounted"))
+            )
         case .interrupted(let since, _, let resumable, let previous):
             state = .interrupted(since: since, escalated: true, resumable: resumable, previous: previous)
             actions.append(.record(SessionEvent(.sessionEscalated, at: time, note: "interrupted session")))
@@ -230,7 +233,9 @@ public struct SessionStateMachine: Sendable {
     mutating func close(_ closing: Closing, at time: Duration, into actions: inout [SessionAction]) {
         guard needlesSettled else {
             state = .unaccounted(since: time, then: closing, escalated: false)
-            actions.append(.record(SessionEvent(.needlesUnaccounted, at: time, needles: needles.difference, note: unaccountedNote)))
+            actions.append(
+                .record(SessionEvent(.needlesUnaccounted, at: time, needles: needles.difference, note: unaccountedNote))
+            )
             return
         }
         proceed(to: closing, at: time, into: &actions)
@@ -257,7 +262,8 @@ public struct SessionStateMachine: Sendable {
     var unaccountedNote: String {
         let difference = needles.difference
         if difference > 0 {
-            return "\(difference) needle\(difference == 1 ? "" : "s") counted in but not out: may still be in the patient"
+            return
+                "\(difference) needle\(difference == 1 ? "" : "s") counted in but not out: may still be in the patient"
         }
         return "\(-difference) more needle\(difference == -1 ? "" : "s") counted out than in: correct the count in"
     }

@@ -6,7 +6,8 @@ extension TreatmentProtocol {
     public func violations(limits: ClinicLimits = .standard) -> [RuleViolation] {
         var found: [RuleViolation] = []
         if !Self.isIdentifier(id) {
-            found.append(.init(.key("id"), "`\(id)` may use only lowercase letters, digits and `-` (e.g. `neck-shoulder`)"))
+            found.append(
+                .init(.key("id"), "`\(id)` may use only lowercase letters, digits and `-` (e.g. `neck-shoulder`)"))
         }
         if title.trimmingSpaces.isEmpty { found.append(.init(.key("title"), "must not be empty")) }
         if version < 1 { found.append(.init(.key("version"), "must be 1 or more, not \(version)")) }
@@ -15,19 +16,24 @@ extension TreatmentProtocol {
         found += stepViolations()
         let total = stepsTotal
         if let length, length != total {
-            found.append(.init(.key("length"),
-                "is \(length.notation) but the steps add up to \(total.notation); correct one of them"))
+            found.append(
+                .init(
+                    .key("length"),
+                    "is \(length.notation) but the steps add up to \(total.notation); correct one of them"))
         }
         if steps.contains(where: { $0.site != nil }) && !limits.sessionLength.contains(total) {
             let range = "\(limits.sessionLength.lowerBound.notation) to \(limits.sessionLength.upperBound.notation)"
-            found.append(.init(.key("steps"),
-                "the steps add up to \(total.notation), outside the clinic's session length of \(range)"))
+            found.append(
+                .init(
+                    .key("steps"),
+                    "the steps add up to \(total.notation), outside the clinic's session length of \(range)"))
         }
         return found
     }
 
     static func isIdentifier(_ text: String) -> Bool {
-        !text.isEmpty && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        !text.isEmpty
+            && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
     private func stepViolations() -> [RuleViolation] {
@@ -42,14 +48,18 @@ extension TreatmentProtocol {
                 if index == 0 {
                     found.append(.init(path, "a protocol starts with a site step, not a rest"))
                 } else if index == steps.count - 1 {
-                    found.append(.init(path, "a protocol ends with a site step; use `observation` for rest after the last site"))
+                    found.append(
+                        .init(path, "a protocol ends with a site step; use `observation` for rest after the last site"))
                 } else if case .rest = steps[index - 1] {
                     found.append(.init(path, "two rests in a row; merge them into one"))
                 }
             case .site(let site):
                 found += siteViolations(site, at: path)
                 if let first = seenSites[site.site] {
-                    found.append(.init(path.appending("site"), "`\(site.site)` is already used by steps[\(first)]; site ids must be unique"))
+                    found.append(
+                        .init(
+                            path.appending("site"),
+                            "`\(site.site)` is already used by steps[\(first)]; site ids must be unique"))
                 } else {
                     seenSites[site.site] = index
                 }
@@ -65,17 +75,22 @@ extension TreatmentProtocol {
             found.append(.init(path.appending("site"), "`\(site.site)` may use only lowercase letters, digits and `-`"))
         }
         if !(1...Self.maximumNeedlesPerSite).contains(site.needles) {
-            found.append(.init(path.appending("needles"), "must be 1 to \(Self.maximumNeedlesPerSite), not \(site.needles)"))
+            found.append(
+                .init(path.appending("needles"), "must be 1 to \(Self.maximumNeedlesPerSite), not \(site.needles)"))
         }
         if site.dwell <= .zero { found.append(.init(path.appending("dwell"), "must be more than 0s")) }
         let technique = site.technique ?? self.technique
         if let cadence = site.cadence {
             if technique != .pistoning {
-                found.append(.init(path.appending("cadence"),
-                    "only pistoning sites have a cadence, and this site is \(technique.rawValue)"))
+                found.append(
+                    .init(
+                        path.appending("cadence"),
+                        "only pistoning sites have a cadence, and this site is \(technique.rawValue)"))
             } else if !Cadence.allowed.contains(cadence) {
-                found.append(.init(path.appending("cadence"),
-                    "\(cadence) is outside \(Cadence.allowed.lowerBound) to \(Cadence.allowed.upperBound)"))
+                found.append(
+                    .init(
+                        path.appending("cadence"),
+                        "\(cadence) is outside \(Cadence.allowed.lowerBound) to \(Cadence.allowed.upperBound)"))
             }
         }
         return found

@@ -19,15 +19,20 @@ public struct APIContext: RequestContext {
 /// Request bodies: a JSON object of the endpoint's fields with their types (400 naming the
 /// field otherwise); no body at all is an empty object (commands without fields).
 public struct APIDecoder: RequestDecoder {
-    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+    public func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, context: some RequestContext
+    ) async throws -> T {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
-            throw Problem(.contentTooLarge, "Body too large", "request bodies are limited to \(context.maxUploadSize / 1_024) KiB")
+            throw Problem(
+                .contentTooLarge, "Body too large", "request bodies are limited to \(context.maxUploadSize / 1_024) KiB"
+            )
         }
         do {
-            return try WireJSON.decoder().decode(T.self, from: body.readableBytes == 0 ? Data("{}".utf8) : Data(buffer: body))
+            return try WireJSON.decoder().decode(
+                T.self, from: body.readableBytes == 0 ? Data("{}".utf8) : Data(buffer: body))
         } catch DecodingError.keyNotFound(let key, _) {
             throw Problem(.badRequest, "Malformed JSON", "the field `\(key.stringValue)` is missing")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
@@ -42,9 +47,11 @@ public struct APIDecoder: RequestDecoder {
 
 /// Answers: JSON with the wire's encoder, `Content-Type: application/json`.
 public struct APIEncoder: ResponseEncoder {
-    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: try WireJSON.encoder().encode(value))))
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response
+    {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try WireJSON.encoder().encode(value))))
     }
 }
 

@@ -43,36 +43,47 @@ public struct APIGate<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
     func check(_ request: Request) throws(Problem) {
         let authority = request.head.authority
         guard hosts.allows(authority) else {
-            throw Problem(.misdirectedRequest, "Host not served",
-                          "this daemon does not answer to the host `\(authority ?? "")`; use its address (e.g. 127.0.0.1), "
-                          + "or list the name in `allowed_hosts` in the config")
+            throw Problem(
+                .misdirectedRequest, "Host not served",
+                "this daemon does not answer to the host `\(authority ?? "")`; use its address (e.g. 127.0.0.1), "
+                    + "or list the name in `allowed_hosts` in the config")
         }
         if let origin = request.headers[.origin], origin.lowercased() != "http://" + (authority ?? "").lowercased() {
-            throw Problem(.forbidden, "Foreign origin", "requests from pages of `\(origin)` are refused; use the kiosk page this daemon serves")
+            throw Problem(
+                .forbidden, "Foreign origin",
+                "requests from pages of `\(origin)` are refused; use the kiosk page this daemon serves")
         }
-        if let site = HTTPField.Name("Sec-Fetch-Site").flatMap({ request.headers[$0] }), site == "cross-site" || site == "same-site" {
-            throw Problem(.forbidden, "Foreign origin", "requests from other sites (`Sec-Fetch-Site: \(site)`) are refused")
+        if let site = HTTPField.Name("Sec-Fetch-Site").flatMap({ request.headers[$0] }),
+            site == "cross-site" || site == "same-site"
+        {
+            throw Problem(
+                .forbidden, "Foreign origin", "requests from other sites (`Sec-Fetch-Site: \(site)`) are refused")
         }
         let path = request.uri.path
         if let token, !routes.isPublic(request.method, path), !Self.bearer(request.headers[.authorization], is: token) {
-            throw Problem(.unauthorized, "Unauthorized", "send `Authorization: Bearer <token>` with the token from the daemon's token file")
+            throw Problem(
+                .unauthorized, "Unauthorized",
+                "send `Authorization: Bearer <token>` with the token from the daemon's token file")
         }
         let matching = routes.matching(path)
         guard !matching.isEmpty else {
-            throw Problem(.notFound, "Not found", "no such path `\(path)`; the API is under /api/v1 (see api/openapi.yaml)")
+            throw Problem(
+                .notFound, "Not found", "no such path `\(path)`; the API is under /api/v1 (see api/openapi.yaml)")
         }
         guard matching.contains(where: { $0.method == request.method }) else {
             throw Problem.methodNotAllowed(request.method, path, allowed: matching.map(\.method))
         }
         if request.method == .post, !Self.isJSON(request.headers[.contentType]) {
-            throw Problem(.unsupportedMediaType, "JSON required",
-                          "send `Content-Type: application/json` with every POST (an empty body is fine where none is needed)")
+            throw Problem(
+                .unsupportedMediaType, "JSON required",
+                "send `Content-Type: application/json` with every POST (an empty body is fine where none is needed)")
         }
     }
 
     /// Compares in constant time, so the answer's timing does not tell how much of a guess was right.
     static func bearer(_ header: String?, is token: String) -> Bool {
-        let given = Array((header ?? "").utf8), expected = Array("Bearer \(token)".utf8)
+        let given = Array((header ?? "").utf8)
+        let expected = Array("Bearer \(token)".utf8)
         guard given.count == expected.count else { return false }
         return zip(given, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
@@ -88,7 +99,10 @@ public struct APIGate<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
 /// a frame (no clickjacking of the kiosk page), no content-type sniffing, no referrer.
 enum SecurityHeaders {
     static let all: [(HTTPField.Name, String)] = [
-        ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'"),
+        (
+            "Content-Security-Policy",
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'"
+        ),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "no-referrer"),

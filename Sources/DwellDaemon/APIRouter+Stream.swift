@@ -8,8 +8,9 @@ extension APIRouter {
     /// whenever a bed changes (and every second while a session runs).
     static func stream(_ beds: Beds) throws(Problem) -> Response {
         guard let updates = beds.hub.subscribe() else {
-            throw Problem(.serviceUnavailable, "Too many streams",
-                          "\(beds.hub.capacity) streams are open already; close one, or poll GET /api/v1/beds")
+            throw Problem(
+                .serviceUnavailable, "Too many streams",
+                "\(beds.hub.capacity) streams are open already; close one, or poll GET /api/v1/beds")
         }
         let body = ResponseBody { writer in
             for status in await beds.statuses() { try await writer.write(event(status)) }
@@ -21,7 +22,8 @@ extension APIRouter {
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
     }
 
     static func event(_ status: BedStatus) -> ByteBuffer {

@@ -10,7 +10,8 @@ import Hummingbird
 /// every error is a problem+json document and changes nothing.
 public enum APIRouter {
     /// The API and the kiosk page behind the gate (see ``APIGate``): what the daemon serves.
-    public static func responder(beds: Beds, token: String?, hosts: HostPolicy) -> APIGate<RouterResponder<APIContext>> {
+    public static func responder(beds: Beds, token: String?, hosts: HostPolicy) -> APIGate<RouterResponder<APIContext>>
+    {
         let (router, routes) = build(beds: beds)
         return APIGate(inner: router.buildResponder(), routes: routes, token: token, hosts: hosts)
     }
@@ -36,7 +37,9 @@ public enum APIRouter {
             switch await beds.reloadProtocols() {
             case .success(let count): return ReloadResult(loaded: count)
             case .failure(let error):
-                throw Problem(.unprocessableContent, "Protocols not reloaded", "the previous protocols stay active; fix: \(error.description)")
+                throw Problem(
+                    .unprocessableContent, "Protocols not reloaded",
+                    "the previous protocols stay active; fix: \(error.description)")
             }
         }
         on(.get, "checklist") { _, _ in ChecklistSummary(beds.settings.checklist) }
@@ -71,13 +74,19 @@ public enum APIRouter {
 struct Route {
     let add: (HTTPRequest.Method, String, @escaping @Sendable (Request, APIContext) async throws -> Response) -> Void
 
-    init(_ add: @escaping (HTTPRequest.Method, String, @escaping @Sendable (Request, APIContext) async throws -> Response) -> Void) {
+    init(
+        _ add:
+            @escaping (HTTPRequest.Method, String, @escaping @Sendable (Request, APIContext) async throws -> Response)
+            -> Void
+    ) {
         self.add = add
     }
 
     /// Any answer Hummingbird can turn into a response: a wire type, an edited one, a response.
-    func callAsFunction<Output: ResponseGenerator>(_ method: HTTPRequest.Method, _ path: String,
-                                                   _ handler: @escaping @Sendable (Request, APIContext) async throws -> Output) {
+    func callAsFunction<Output: ResponseGenerator>(
+        _ method: HTTPRequest.Method, _ path: String,
+        _ handler: @escaping @Sendable (Request, APIContext) async throws -> Output
+    ) {
         add(method, path) { request, context in
             try await handler(request, context).response(from: request, context: context)
         }

@@ -17,7 +17,8 @@ public struct ServerLimits: Sendable, Equatable {
     /// A request's head and body must have arrived within this long of its head.
     public var requestTimeout: Duration
 
-    public init(connections: Int = 4_096, idleTimeout: Duration = .seconds(15), requestTimeout: Duration = .seconds(10)) {
+    public init(connections: Int = 4_096, idleTimeout: Duration = .seconds(15), requestTimeout: Duration = .seconds(10))
+    {
         self.connections = connections
         self.idleTimeout = idleTimeout
         self.requestTimeout = requestTimeout
@@ -107,11 +108,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// 503 problem+json, then the connection is closed.
     private func refuse(_ context: ChannelHandlerContext) {
-        let body = #"{"detail":"the daemon has \#(limits.connections) connections open; close idle ones and try again","#
+        let body =
+            #"{"detail":"the daemon has \#(limits.connections) connections open; close idle ones and try again","#
             + #""status":503,"title":"Too many connections","type":"about:blank"}"#
         var head = HTTPResponse(status: .serviceUnavailable)
-        head.headerFields = [.contentType: "application/problem+json", .contentLength: String(body.utf8.count),
-                             .connection: "close", .retryAfter: "5"]
+        head.headerFields = [
+            .contentType: "application/problem+json", .contentLength: String(body.utf8.count),
+            .connection: "close", .retryAfter: "5",
+        ]
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: body))), promise: nil)
         let channel = context.channel

@@ -2,8 +2,8 @@ import DwellBed
 import Foundation
 import Hummingbird
 import HummingbirdCore
-import NIOCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import UnixSignals
 
@@ -18,8 +18,10 @@ public struct DaemonApplication: Sendable {
     public let notifier: SystemdNotifier
     public let logger: Logger
 
-    public init(beds: Beds, listen: ListenAddress, token: String?, hosts: HostPolicy, limits: ServerLimits = .standard,
-                notifier: SystemdNotifier, logger: Logger) {
+    public init(
+        beds: Beds, listen: ListenAddress, token: String?, hosts: HostPolicy, limits: ServerLimits = .standard,
+        notifier: SystemdNotifier, logger: Logger
+    ) {
         self.beds = beds
         self.listen = listen
         self.token = token
@@ -37,17 +39,22 @@ public struct DaemonApplication: Sendable {
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "dwelld"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
-                logger.info("listening on \(channel.localAddress?.description ?? "?"); beds \(beds.bedNames.joined(separator: ", "))")
+                logger.info(
+                    "listening on \(channel.localAddress?.description ?? "?"); beds \(beds.bedNames.joined(separator: ", "))"
+                )
                 notifier.ready(status: "serving \(beds.bedNames.count) beds on port \(port)")
             },
             logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: app),
-                .init(service: BedsService(beds: beds, notifier: notifier, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: app),
+                    .init(
+                        service: BedsService(beds: beds, notifier: notifier, logger: logger),
+                        successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
         try await group.run()
     }
 
@@ -55,8 +62,9 @@ public struct DaemonApplication: Sendable {
     /// connection cap a client is answered 503 and closed.
     public static func server(_ limits: ServerLimits) -> HTTPServerBuilder {
         let count = ConnectionCount()
-        return .http1(configuration: .init(
-            additionalChannelHandlers: [ConnectionGuard(count: count, limits: limits)],
-            idleTimeout: TimeAmount(limits.idleTimeout)))
+        return .http1(
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(count: count, limits: limits)],
+                idleTimeout: TimeAmount(limits.idleTimeout)))
     }
 }

@@ -4,7 +4,9 @@ import Yams
 
 /// The config's list and clinic fields, each checked where it is written.
 extension DaemonConfig {
-    static let clinicKeys = ["min_session", "max_session", "escalate_after", "silence_for", "aftercare", "contraindications"]
+    static let clinicKeys = [
+        "min_session", "max_session", "escalate_after", "silence_for", "aftercare", "contraindications",
+    ]
     static let itemKeys = ["code", "label", "severity"]
 
     /// The clinic's allowed ranges: an alarm that waits or stays silent too long (or not at
@@ -27,7 +29,9 @@ extension DaemonConfig {
         for (index, item) in sequence.enumerated() {
             let path = field.appending(index: index)
             guard let name = bedName(item) else {
-                sink.add(at: item.mark, path, "must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not \(describe(item))")
+                sink.add(
+                    at: item.mark, path,
+                    "must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not \(describe(item))")
                 continue
             }
             guard isBedName(name) else {
@@ -102,8 +106,11 @@ extension DaemonConfig {
         if name.hasSuffix(".") { name.removeLast() }
         guard !name.isEmpty, name.utf8.count <= 253 else { return "is not a host name (1 to 253 characters)" }
         for label in name.split(separator: ".", omittingEmptySubsequences: false) {
-            let valid = (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+            let valid =
+                (1...63).contains(label.utf8.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.unicodeScalars.allSatisfy {
+                    $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-")
+                }
             if !valid { return "is not a host name: each dot-separated part is 1 to 63 letters, digits or `-`" }
         }
         return nil
@@ -112,7 +119,8 @@ extension DaemonConfig {
     /// The `clinic` mapping: session length, alarm timing, aftercare and checklist items.
     static func clinic(_ node: Node, into config: inout DaemonConfig, sink: DiagnosticSink) {
         guard let clinic = node.mapping else {
-            sink.add(at: node.mark, .key("clinic"), "must be a mapping with min_session, max_session, escalate_after, …")
+            sink.add(
+                at: node.mark, .key("clinic"), "must be a mapping with min_session, max_session, escalate_after, …")
             return
         }
         let reader = FieldReader(clinic, at: .key("clinic"), known: clinicKeys, sink: sink)
@@ -125,12 +133,17 @@ extension DaemonConfig {
                 config.limits.sessionLength = lower...upper
             } else {
                 let (field, mark) = minimum.map { ("min_session", $0.mark) } ?? ("max_session", maximum?.mark)
-                sink.add(at: mark ?? clinic.mark, FieldPath.key("clinic").appending(field),
-                         "min_session \(lower.notation) is longer than max_session \(upper.notation)")
+                sink.add(
+                    at: mark ?? clinic.mark, FieldPath.key("clinic").appending(field),
+                    "min_session \(lower.notation) is longer than max_session \(upper.notation)")
             }
         }
-        if let escalate = reader.duration("escalate_after", within: escalateRange) { config.limits.escalateAfter = escalate.value }
-        if let silence = reader.duration("silence_for", within: silenceRange) { config.limits.silenceFor = silence.value }
+        if let escalate = reader.duration("escalate_after", within: escalateRange) {
+            config.limits.escalateAfter = escalate.value
+        }
+        if let silence = reader.duration("silence_for", within: silenceRange) {
+            config.limits.silenceFor = silence.value
+        }
         if let aftercare = reader.string("aftercare") { config.aftercare = aftercare }
         if let items = reader.node("contraindications") {
             config.checklist = Checklist(adding: contraindications(items, sink: sink))
@@ -159,7 +172,9 @@ extension DaemonConfig {
             let severity = reader.scalar("severity", required: "absolute or relative")
             guard let code, let label, let severity else { continue }
             guard Contraindication.isCode(code.text) else {
-                sink.add(at: code.mark, path.appending("code"), "`\(code.text)` must be 2 to 40 lowercase letters, digits or `-`")
+                sink.add(
+                    at: code.mark, path.appending("code"),
+                    "`\(code.text)` must be 2 to 40 lowercase letters, digits or `-`")
                 continue
             }
             guard codes.insert(code.text).inserted else {
@@ -171,7 +186,8 @@ extension DaemonConfig {
                 continue
             }
             guard let kind = Contraindication.Severity(rawValue: severity.text) else {
-                sink.add(at: severity.mark, path.appending("severity"), "`\(severity.text)` must be absolute or relative")
+                sink.add(
+                    at: severity.mark, path.appending("severity"), "`\(severity.text)` must be absolute or relative")
                 continue
             }
             items.append(Contraindication(code.text, label, kind))

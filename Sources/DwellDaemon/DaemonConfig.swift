@@ -50,12 +50,16 @@ public struct DaemonConfig: Equatable, Sendable {
     static let pathKeys = ["token_file", "protocols", "record", "board"]
 
     /// Reads a config file over `base`, reporting every problem as `path:line:column: error: …`.
-    public static func load(_ path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, FileFailure> {
+    public static func load(
+        _ path: String, over base: DaemonConfig = DaemonConfig()
+    ) -> Result<DaemonConfig, FileFailure> {
         YAMLDocument.read(path, kind: "a config file").flatMap { parse($0.text, path: path, over: base) }
     }
 
     /// Reads a config file's text (named `path` in diagnostics) over `base`.
-    public static func parse(_ text: String, path: String, over base: DaemonConfig = DaemonConfig()) -> Result<DaemonConfig, FileFailure> {
+    public static func parse(
+        _ text: String, path: String, over base: DaemonConfig = DaemonConfig()
+    ) -> Result<DaemonConfig, FileFailure> {
         let mapping: Node.Mapping
         switch YAMLDocument.mapping(text, path: path, needs: "a config sets at least `beds` and `protocols`") {
         case .success(let root): mapping = root
@@ -84,7 +88,9 @@ public struct DaemonConfig: Equatable, Sendable {
             config.sources[key] = ConfigSource(path: path, mark: mark)
         }
         if let node = fields.node("beds"), let beds = beds(node, sink: sink) { config.beds = beds }
-        if let node = fields.node("allowed_hosts"), let hosts = allowedHosts(node, sink: sink) { config.allowedHosts = hosts }
+        if let node = fields.node("allowed_hosts"), let hosts = allowedHosts(node, sink: sink) {
+            config.allowedHosts = hosts
+        }
         if let node = fields.node("clinic") { clinic(node, into: &config, sink: sink) }
         return sink.isEmpty ? .success(config) : .failure(FileFailure(sink.diagnostics))
     }

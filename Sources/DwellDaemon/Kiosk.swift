@@ -14,7 +14,8 @@ enum Kiosk {
     /// The names of the page's modules, as installed (read once).
     static let modules: Set<String> = {
         guard let folder = Bundle.module.url(forResource: "js", withExtension: nil, subdirectory: "Kiosk"),
-              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
+        else { return [] }
         return Set(names.filter { $0.hasSuffix(".js") })
     }()
 
@@ -35,10 +36,12 @@ enum Kiosk {
 
     static func serve(_ name: String, in folder: String, type: String) throws(Problem) -> Response {
         guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: folder),
-              let data = try? Data(contentsOf: url) else {
+            let data = try? Data(contentsOf: url)
+        else {
             throw Problem(.internalServerError, "Kiosk page missing", "\(name) is not installed next to dwelld")
         }
-        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -34,7 +34,8 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
         }
         let portText = text[text.index(after: colon)...]
         guard (1...5).contains(portText.count), portText.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let port = Int(portText), port <= 65_535 else {
+            let port = Int(portText), port <= 65_535
+        else {
             return .failure(Problem(description: "`\(text)`: the port must be a number from 0 to 65535 (\(example))"))
         }
         var host = String(text[..<colon])
@@ -46,7 +47,9 @@ public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
         } else if host.lowercased() == "localhost" {
             host = "localhost"
         } else if Self.ipv4(host) == nil {
-            let why = host.contains(":") ? "write an IPv6 address in brackets, `[::1]:8470`"
+            let why =
+                host.contains(":")
+                ? "write an IPv6 address in brackets, `[::1]:8470`"
                 : "dwelld listens on an IP address or `localhost`, never a name looked up in DNS"
             return .failure(Problem(description: "`\(host)` is not an IP address: \(why) (\(example))"))
         }

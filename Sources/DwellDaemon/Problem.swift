@@ -30,11 +30,13 @@ public struct Problem: HTTPResponseError, Equatable {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func methodNotAllowed(_ method: HTTPRequest.Method, _ path: String, allowed: [HTTPRequest.Method]) -> Problem {
+    static func methodNotAllowed(_ method: HTTPRequest.Method, _ path: String, allowed: [HTTPRequest.Method]) -> Problem
+    {
         let methods = Set(allowed).sorted { $0.rawValue < $1.rawValue }
         let names = methods.map(\.rawValue)
-        var problem = Problem(.methodNotAllowed, "Method not allowed",
-                              "`\(path)` takes \(names.joined(separator: " or ")), not \(method.rawValue)")
+        var problem = Problem(
+            .methodNotAllowed, "Method not allowed",
+            "`\(path)` takes \(names.joined(separator: " or ")), not \(method.rawValue)")
         problem.allow = methods
         return problem
     }
@@ -43,12 +45,13 @@ public struct Problem: HTTPResponseError, Equatable {
 extension Problem {
     /// How the API answers a refusal of the bed layer.
     init(_ error: BedError) {
-        let status: HTTPResponse.Status = switch error {
-        case .unknownBed, .unknownProtocol: .notFound
-        case .busy, .noSession, .notPossible, .cannotStart, .noRecordFault: .conflict
-        case .screening, .invalid: .unprocessableContent
-        case .recordUnavailable: .serviceUnavailable
-        }
+        let status: HTTPResponse.Status =
+            switch error {
+            case .unknownBed, .unknownProtocol: .notFound
+            case .busy, .noSession, .notPossible, .cannotStart, .noRecordFault: .conflict
+            case .screening, .invalid: .unprocessableContent
+            case .recordUnavailable: .serviceUnavailable
+            }
         self.init(status, error.title, error.detail)
     }
 

@@ -16,7 +16,8 @@ public enum TokenFile {
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
-            return .failure(TokenFileProblem("cannot check the token file \(path): \(String(cString: strerror(errno)))"))
+            return .failure(
+                TokenFileProblem("cannot check the token file \(path): \(String(cString: strerror(errno)))"))
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             return .failure(TokenFileProblem("the token file \(path) is not a regular file"))
@@ -24,13 +25,17 @@ public enum TokenFile {
         let mode = info.st_mode & 0o7777
         guard mode & 0o077 == 0 else {
             let octal = String(mode, radix: 8)
-            return .failure(TokenFileProblem(
-                "the token file \(path) has mode \(String(repeating: "0", count: max(0, 4 - octal.count)) + octal): " +
-                "group or others may read or write it, so the token is not secret; run `chmod 600 \(path)` " +
-                "(as ssh requires of its keys)"))
+            return .failure(
+                TokenFileProblem(
+                    "the token file \(path) has mode \(String(repeating: "0", count: max(0, 4 - octal.count)) + octal): "
+                        + "group or others may read or write it, so the token is not secret; run `chmod 600 \(path)` "
+                        + "(as ssh requires of its keys)"))
         }
         guard info.st_size <= maximumSize else {
-            return .failure(TokenFileProblem("the token file \(path) is \(info.st_size) bytes; a token file holds one line (at most \(maximumSize) bytes)"))
+            return .failure(
+                TokenFileProblem(
+                    "the token file \(path) is \(info.st_size) bytes; a token file holds one line (at most \(maximumSize) bytes)"
+                ))
         }
         var bytes = [UInt8](repeating: 0, count: maximumSize + 1)
         var count = 0
@@ -38,7 +43,8 @@ public enum TokenFile {
             let got = bytes[count...].withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if got < 0 && errno == EINTR { continue }
             guard got >= 0 else {
-                return .failure(TokenFileProblem("cannot read the token file \(path): \(String(cString: strerror(errno)))"))
+                return .failure(
+                    TokenFileProblem("cannot read the token file \(path): \(String(cString: strerror(errno)))"))
             }
             if got == 0 { break }
             count += got

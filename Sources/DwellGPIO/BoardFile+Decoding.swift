@@ -37,10 +37,12 @@ extension BoardFile {
                 for (key, node) in mapping {
                     guard sink.spend(1) else { break }
                     let name = key.string ?? "?"
-                    beds.append(decodeBed(name, node, at: FieldPath.key("beds").appending(name), chip: boardChip, sink: sink))
+                    beds.append(
+                        decodeBed(name, node, at: FieldPath.key("beds").appending(name), chip: boardChip, sink: sink))
                 }
             } else {
-                sink.add(at: bedsNode.mark, .key("beds"), "must map each bed number to its wiring, e.g. `1: { outputs: … }`")
+                sink.add(
+                    at: bedsNode.mark, .key("beds"), "must map each bed number to its wiring, e.g. `1: { outputs: … }`")
             }
         } else {
             sink.add(at: root.mark, .key("beds"), "is required (each bed's outputs and buttons)")
@@ -51,7 +53,9 @@ extension BoardFile {
         return .success(board)
     }
 
-    private static func decodeBed(_ name: String, _ node: Node, at field: FieldPath, chip: ChipSelector?, sink: DiagnosticSink) -> BedWiring {
+    private static func decodeBed(
+        _ name: String, _ node: Node, at field: FieldPath, chip: ChipSelector?, sink: DiagnosticSink
+    ) -> BedWiring {
         var wiring = BedWiring(bed: name, outputs: [:], buttons: [:])
         guard let mapping = node.mapping else {
             sink.add(at: node.mark, field, "must be a mapping with `outputs` (and optionally `buttons`, `chip`)")
@@ -64,23 +68,28 @@ extension BoardFile {
             let lines = FieldReader(outputs, at: outputsField, known: Lamp.allCases.map(\.rawValue), sink: sink)
             for lamp in Lamp.allCases {
                 guard let line = lines.node(lamp.rawValue) else {
-                    sink.add(at: outputs.mark, outputsField.appending(lamp.rawValue),
-                             "is required: every bed needs green, amber, red and buzzer outputs")
+                    sink.add(
+                        at: outputs.mark, outputsField.appending(lamp.rawValue),
+                        "is required: every bed needs green, amber, red and buzzer outputs")
                     continue
                 }
-                wiring.outputs[lamp] = lineSpec(line, at: outputsField.appending(lamp.rawValue), chip: bedChip, keys: outputKeys, sink: sink)
+                wiring.outputs[lamp] = lineSpec(
+                    line, at: outputsField.appending(lamp.rawValue), chip: bedChip, keys: outputKeys, sink: sink)
             }
         } else {
-            sink.add(at: fields.node("outputs")?.mark ?? mapping.mark, outputsField,
-                     "is required: a mapping of green, amber, red and buzzer to lines")
+            sink.add(
+                at: fields.node("outputs")?.mark ?? mapping.mark, outputsField,
+                "is required: a mapping of green, amber, red and buzzer to lines")
         }
         if let buttonsNode = fields.node("buttons") {
             let buttonsField = field.appending("buttons")
             if let buttons = buttonsNode.mapping {
-                let lines = FieldReader(buttons, at: buttonsField, known: ButtonRole.allCases.map(\.rawValue), sink: sink)
+                let lines = FieldReader(
+                    buttons, at: buttonsField, known: ButtonRole.allCases.map(\.rawValue), sink: sink)
                 for role in ButtonRole.allCases {
                     guard let line = lines.node(role.rawValue) else { continue }
-                    wiring.buttons[role] = lineSpec(line, at: buttonsField.appending(role.rawValue), chip: bedChip, keys: buttonKeys, sink: sink)
+                    wiring.buttons[role] = lineSpec(
+                        line, at: buttonsField.appending(role.rawValue), chip: bedChip, keys: buttonKeys, sink: sink)
                 }
             } else {
                 sink.add(at: buttonsNode.mark, buttonsField, "must map start_pause, acknowledge or extend to lines")
@@ -90,7 +99,9 @@ extension BoardFile {
     }
 
     /// A line written as an offset (`3`), a line name (`led-green`) or a mapping with `line`.
-    private static func lineSpec(_ node: Node, at field: FieldPath, chip: ChipSelector?, keys: [String], sink: DiagnosticSink) -> LineSpec? {
+    private static func lineSpec(
+        _ node: Node, at field: FieldPath, chip: ChipSelector?, keys: [String], sink: DiagnosticSink
+    ) -> LineSpec? {
         var lineNode = node
         var chip = chip
         var activeLow = false
@@ -117,7 +128,8 @@ extension BoardFile {
             return nil
         }
         guard let chip else {
-            sink.add(at: lineNode.mark, field, "no chip: give `chip` on this line, on the bed or at the top of the file")
+            sink.add(
+                at: lineNode.mark, field, "no chip: give `chip` on this line, on the bed or at the top of the file")
             return nil
         }
         let selector: LineSelector
@@ -131,8 +143,9 @@ extension BoardFile {
             selector = .name(text)
         }
         let mark = lineNode.mark
-        return LineSpec(chip: chip, line: selector, activeLow: activeLow, bias: bias, field: field,
-                        lineNumber: mark?.line ?? 1, column: mark?.column ?? 1)
+        return LineSpec(
+            chip: chip, line: selector, activeLow: activeLow, bias: bias, field: field,
+            lineNumber: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
     /// A line written the same way twice (same chip, same offset or name) is refused where it
@@ -144,7 +157,8 @@ extension BoardFile {
         for line in lines {
             let key = "\(line.chip)|\(line.line)"
             if let first = seen[key] {
-                problems.append(line.diagnostic(path: path, "\(line.line) of chip \(line.chip) is already used by \(first)"))
+                problems.append(
+                    line.diagnostic(path: path, "\(line.line) of chip \(line.chip) is already used by \(first)"))
                 continue
             }
             seen[key] = line.field

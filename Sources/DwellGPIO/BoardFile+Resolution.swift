@@ -44,12 +44,18 @@ extension BoardFile {
     /// Finds every line of every bed on the machine's chips. Unknown chips, offsets out of range,
     /// unknown line names and two entries that are the same line are refused with their place
     /// in the file. `unavailable` explains chips that could not be opened (e.g. permissions).
-    public func resolve(against chips: [ChipDescription], unavailable: [GPIOError] = []) -> Result<[ResolvedBed], FileFailure> {
+    public func resolve(
+        against chips: [ChipDescription], unavailable: [GPIOError] = []
+    ) -> Result<[ResolvedBed], FileFailure> {
         var problems: [FileDiagnostic] = []
         var owners: [String: FieldPath] = [:]
         var resolvedBeds: [ResolvedBed] = []
-        let inventory = chips.isEmpty ? "this machine has no GPIO chips" : "this machine has " + chips.map(\.title).joined(separator: ", ")
-        let unopened = unavailable.isEmpty ? "" : " (could not open: " + unavailable.map(\.description).joined(separator: "; ") + ")"
+        let inventory =
+            chips.isEmpty
+            ? "this machine has no GPIO chips" : "this machine has " + chips.map(\.title).joined(separator: ", ")
+        let unopened =
+            unavailable.isEmpty
+            ? "" : " (could not open: " + unavailable.map(\.description).joined(separator: "; ") + ")"
         func find(_ spec: LineSpec) -> ResolvedLine? {
             guard let chip = chips.first(where: { $0.matches(spec.chip) || $0.matches(spec.chip.canonical) }) else {
                 problems.append(spec.diagnostic(path: path, "no chip \(spec.chip); \(inventory)\(unopened)"))
@@ -59,14 +65,20 @@ extension BoardFile {
             switch spec.line {
             case .offset(let value):
                 guard value < chip.info.lineCount else {
-                    problems.append(spec.diagnostic(path: path, "line \(value) is out of range: \(chip.title) has \(chip.info.lineCount) lines"))
+                    problems.append(
+                        spec.diagnostic(
+                            path: path, "line \(value) is out of range: \(chip.title) has \(chip.info.lineCount) lines")
+                    )
                     return nil
                 }
                 offset = value
             case .name(let name):
                 guard let line = chip.lines.first(where: { $0.name == name }) else {
                     let named = chip.lines.compactMap(\.name)
-                    let hint = named.isEmpty ? "its lines have no names; use offsets" : "its lines are " + named.map { "`\($0)`" }.joined(separator: ", ")
+                    let hint =
+                        named.isEmpty
+                        ? "its lines have no names; use offsets"
+                        : "its lines are " + named.map { "`\($0)`" }.joined(separator: ", ")
                     problems.append(spec.diagnostic(path: path, "\(chip.title) has no line named `\(name)`; \(hint)"))
                     return nil
                 }

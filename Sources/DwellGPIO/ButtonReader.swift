@@ -88,7 +88,8 @@ public final class ButtonReader: Sendable {
                         let edge = try watched[index].line.readEdge()
                         let now = Self.monotonicNow()
                         // Kernel timestamps are CLOCK_MONOTONIC; anything else (very old kernels) is replaced.
-                        let at = edge.nanoseconds <= now && now - edge.nanoseconds < 10_000_000_000 ? edge.nanoseconds : now
+                        let at =
+                            edge.nanoseconds <= now && now - edge.nanoseconds < 10_000_000_000 ? edge.nanoseconds : now
                         deliver(watched[index].debouncer.edge(active: edge.active, at: at), watched[index].role)
                         continue
                     } catch {
@@ -96,7 +97,9 @@ public final class ButtonReader: Sendable {
                         continue
                     }
                 }
-                fail(&watched[index], "\(watched[index].line.label) reported an error or hang-up (poll events \(revents))")
+                fail(
+                    &watched[index],
+                    "\(watched[index].line.label) reported an error or hang-up (poll events \(revents))")
             }
             let later = Self.monotonicNow()
             for index in watched.indices {
@@ -110,7 +113,9 @@ public final class ButtonReader: Sendable {
         if transition == .pressed { continuation.yield(.pressed(role)) }
     }
 
-    private func fail(_ button: inout (role: ButtonRole, line: GPIOLine, fd: Int32, debouncer: Debouncer), _ message: String) {
+    private func fail(
+        _ button: inout (role: ButtonRole, line: GPIOLine, fd: Int32, debouncer: Debouncer), _ message: String
+    ) {
         continuation.yield(.failed(button.role, "button \(button.role.rawValue): \(message)"))
         button.fd = -1
     }

@@ -46,7 +46,9 @@ public final class GPIOBed: Sendable {
         }
         guard let wiring = resolved.first(where: { $0.bed == bed }) else {
             let names = board.beds.map(\.bed).joined(separator: ", ")
-            throw .invalid([FileDiagnostic(path: path, field: .key("beds"), message: "has no bed \(bed); it wires bed \(names)")])
+            throw .invalid([
+                FileDiagnostic(path: path, field: .key("beds"), message: "has no bed \(bed); it wires bed \(names)")
+            ])
         }
         do {
             return try GPIOBed(board: board, wiring: wiring)
@@ -68,10 +70,12 @@ public final class GPIOBed: Sendable {
         var inputs: [ButtonRole: GPIOLine] = [:]
         do {
             for (lamp, line) in wiring.outputs.sorted(by: { $0.key < $1.key }) {
-                outputs[lamp] = try chip(line).requestOutput(line.offset, consumer: board.consumer, activeLow: line.spec.activeLow, value: false)
+                outputs[lamp] = try chip(line).requestOutput(
+                    line.offset, consumer: board.consumer, activeLow: line.spec.activeLow, value: false)
             }
             for (role, line) in wiring.buttons.sorted(by: { $0.key < $1.key }) {
-                inputs[role] = try chip(line).requestEdges(line.offset, consumer: board.consumer, activeLow: line.spec.activeLow, bias: line.spec.bias)
+                inputs[role] = try chip(line).requestEdges(
+                    line.offset, consumer: board.consumer, activeLow: line.spec.activeLow, bias: line.spec.bias)
             }
         } catch {
             GPIOBedOutput.driveSafe(outputs)

@@ -84,9 +84,11 @@ public final class GPIOChip: @unchecked Sendable {
     public func lineInfo(_ offset: Int) throws(GPIOError) -> LineInfo {
         var raw = cg_line_info()
         try GPIOError.check(cg_chip_get_line_info(handle, UInt32(offset), &raw), "read line \(offset) of \(info.name)")
-        let name = Self.string(raw.name), consumer = Self.string(raw.consumer)
-        return LineInfo(offset: offset, name: name.isEmpty ? nil : name, consumer: consumer.isEmpty ? nil : consumer,
-                        used: raw.used != 0, output: raw.output != 0, activeLow: raw.active_low != 0)
+        let name = Self.string(raw.name)
+        let consumer = Self.string(raw.consumer)
+        return LineInfo(
+            offset: offset, name: name.isEmpty ? nil : name, consumer: consumer.isEmpty ? nil : consumer,
+            used: raw.used != 0, output: raw.output != 0, activeLow: raw.active_low != 0)
     }
 
     /// The offset of the line with this name, or nil when the chip has none.
@@ -99,19 +101,25 @@ public final class GPIOChip: @unchecked Sendable {
     }
 
     /// Requests a line as an output, driven to `value` (logical) at once.
-    public func requestOutput(_ offset: Int, consumer: String, activeLow: Bool, value: Bool) throws(GPIOError) -> GPIOLine {
+    public func requestOutput(
+        _ offset: Int, consumer: String, activeLow: Bool, value: Bool
+    ) throws(GPIOError) -> GPIOLine {
         var line: OpaquePointer?
-        try GPIOError.check(cg_request_output(handle, UInt32(offset), consumer, activeLow ? 1 : 0, value ? 1 : 0, &line),
-                            "request \(info.name) line \(offset) as output")
+        try GPIOError.check(
+            cg_request_output(handle, UInt32(offset), consumer, activeLow ? 1 : 0, value ? 1 : 0, &line),
+            "request \(info.name) line \(offset) as output")
         guard let line else { throw GPIOError("request \(info.name) line \(offset)", code: 5) }
         return GPIOLine(handle: line, chip: self, offset: offset)
     }
 
     /// Requests a line as an input reporting both edges.
-    public func requestEdges(_ offset: Int, consumer: String, activeLow: Bool, bias: LineBias) throws(GPIOError) -> GPIOLine {
+    public func requestEdges(
+        _ offset: Int, consumer: String, activeLow: Bool, bias: LineBias
+    ) throws(GPIOError) -> GPIOLine {
         var line: OpaquePointer?
-        try GPIOError.check(cg_request_edges(handle, UInt32(offset), consumer, activeLow ? 1 : 0, bias.code, &line),
-                            "request \(info.name) line \(offset) as input with edge events")
+        try GPIOError.check(
+            cg_request_edges(handle, UInt32(offset), consumer, activeLow ? 1 : 0, bias.code, &line),
+            "request \(info.name) line \(offset) as input with edge events")
         guard let line else { throw GPIOError("request \(info.name) line \(offset)", code: 5) }
         return GPIOLine(handle: line, chip: self, offset: offset)
     }

@@ -17,7 +17,8 @@ extension ProtocolDecoder {
     /// Holds the place of a step that is not a site or rest mapping; its problem is reported.
     private static let standIn = Step.site(SiteStep(site: "", needles: 1, dwell: .seconds(1)))
 
-    static func decodeSteps(_ fields: FieldReader, protocolTechnique: Technique?, sink: DiagnosticSink) -> DecodedSteps {
+    static func decodeSteps(_ fields: FieldReader, protocolTechnique: Technique?, sink: DiagnosticSink) -> DecodedSteps
+    {
         var result = DecodedSteps()
         let path = FieldPath.key("steps")
         guard let node = fields.node("steps") else {
@@ -46,11 +47,14 @@ extension ProtocolDecoder {
             let isRest = mapping["rest"] != nil
             switch (isSite, isRest) {
             case (true, true):
-                sink.add(at: mapping.mark, itemPath, "a step is either a `site` or a `rest`, not both; split it into two steps")
+                sink.add(
+                    at: mapping.mark, itemPath,
+                    "a step is either a `site` or a `rest`, not both; split it into two steps")
                 result.append(standIn, complete: false)
             case (false, false):
                 let known = mapping.keys.compactMap(\.string).joined(separator: "`, `")
-                sink.add(at: mapping.mark, itemPath, "a step needs `site:` (a needling site) or `rest:`; found `\(known)`")
+                sink.add(
+                    at: mapping.mark, itemPath, "a step needs `site:` (a needling site) or `rest:`; found `\(known)`")
                 result.append(standIn, complete: false)
             case (true, false):
                 let reader = FieldReader(mapping, at: itemPath, known: siteKeys, sink: sink, context: "a site step")
@@ -77,8 +81,9 @@ extension ProtocolDecoder {
         let cadence = fields.value("cadence", parsedBy: Cadence.parse(notation:))
         let failedOptional = (fields.has("technique") && technique == nil) || (fields.has("cadence") && cadence == nil)
         let complete = site != nil && needles != nil && dwell != nil && !failedOptional
-        let step = SiteStep(site: site ?? "", label: label, needles: needles ?? 1, dwell: dwell ?? .seconds(1),
-                            technique: technique, cadence: cadence)
+        let step = SiteStep(
+            site: site ?? "", label: label, needles: needles ?? 1, dwell: dwell ?? .seconds(1),
+            technique: technique, cadence: cadence)
         return (step, complete)
     }
 }

@@ -6,7 +6,9 @@ import Yams
 /// its line, column and field path: shape and type problems while reading, then the semantic
 /// rules of ``TreatmentProtocol/violations(limits:)`` placed at the field they are about.
 public enum ProtocolDecoder {
-    static let topLevelKeys = ["id", "title", "version", "technique", "length", "warn_before", "observation", "notes", "aftercare", "steps"]
+    static let topLevelKeys = [
+        "id", "title", "version", "technique", "length", "warn_before", "observation", "notes", "aftercare", "steps",
+    ]
     static let siteKeys = ["site", "label", "needles", "dwell", "technique", "cadence"]
     static let restKeys = ["rest", "label"]
 
@@ -20,7 +22,9 @@ public enum ProtocolDecoder {
     public static func decode(_ text: String, path: String, limits: ClinicLimits) -> Result<Decoded, FileFailure> {
         let sink = DiagnosticSink(path: path, text: text)
         let mapping: Node.Mapping
-        switch YAMLDocument.mapping(text, path: path, needs: "a protocol needs `id`, `title`, `version`, `technique` and `steps`") {
+        switch YAMLDocument.mapping(
+            text, path: path, needs: "a protocol needs `id`, `title`, `version`, `technique` and `steps`")
+        {
         case .success(let root): mapping = root
         case .failure(let failure): return .failure(failure)
         }
@@ -28,8 +32,9 @@ public enum ProtocolDecoder {
         let id = fields.string("id", required: "a short name such as `neck-shoulder`")
         let title = fields.string("title", required: "the name therapists see")
         let version = fields.integer("version", required: "1 for a new protocol")
-        let technique = fields.choice("technique", Technique.self, named: "a technique",
-                                      required: Technique.allCases.map(\.rawValue).joined(separator: ", "))
+        let technique = fields.choice(
+            "technique", Technique.self, named: "a technique",
+            required: Technique.allCases.map(\.rawValue).joined(separator: ", "))
         let length = fields.duration("length")
         let warnBefore = fields.duration("warn_before")
         let observation = fields.duration("observation")

@@ -45,11 +45,14 @@ public struct ProtocolLibrary: Sendable {
     }
 
     /// Loads one file.
-    public static func loadFile(_ path: String, limits: ClinicLimits = .standard) -> Result<LoadedProtocol, FileFailure> {
+    public static func loadFile(_ path: String, limits: ClinicLimits = .standard) -> Result<LoadedProtocol, FileFailure>
+    {
         YAMLDocument.read(path, kind: "a protocol file").flatMap { file in
-            let digest = SHA256.hash(data: file.data).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+            let digest = SHA256.hash(data: file.data).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }
+                .joined()
             return ProtocolDecoder.decode(file.text, path: path, limits: limits).map {
-                LoadedProtocol(path: path, treatment: $0.treatment, idLine: $0.idLine, idColumn: $0.idColumn, sha256: digest)
+                LoadedProtocol(
+                    path: path, treatment: $0.treatment, idLine: $0.idLine, idColumn: $0.idColumn, sha256: digest)
             }
         }
     }
@@ -66,7 +69,8 @@ public struct ProtocolLibrary: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder)
         } catch {
-            library.diagnostics.append(FileDiagnostic(path: folder, message: "cannot list the folder: \(error.localizedDescription)"))
+            library.diagnostics.append(
+                FileDiagnostic(path: folder, message: "cannot list the folder: \(error.localizedDescription)"))
             return []
         }
         let base = folder.hasSuffix("/") ? folder : folder + "/"
@@ -83,9 +87,10 @@ public struct ProtocolLibrary: Sendable {
                 let others = copies.indices.lazy.filter { $0 != index }.prefix(3).map { copies[$0].path }
                 let more = copies.count - 1 - others.count
                 let named = others.joined(separator: ", ") + (more > 0 ? " and \(more) more files" : "")
-                diagnostics.append(FileDiagnostic(
-                    path: copy.path, line: copy.idLine, column: copy.idColumn, field: .key("id"),
-                    message: "`\(id)` is also the id of \(named); protocol ids must be unique"))
+                diagnostics.append(
+                    FileDiagnostic(
+                        path: copy.path, line: copy.idLine, column: copy.idColumn, field: .key("id"),
+                        message: "`\(id)` is also the id of \(named); protocol ids must be unique"))
             }
         }
         let duplicated = Set(groups.keys)

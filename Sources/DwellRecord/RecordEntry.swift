@@ -102,9 +102,11 @@ public struct RecordEvent: Equatable, Sendable {
     public var amountMs: Int64?
     public var reason: String?
 
-    public init(session: SessionContext, type: String, step: Int? = nil, site: String? = nil, siteLabel: String? = nil,
-                plannedMs: Int64? = nil, monotonicUs: Int64, wallTime: String, latenessUs: Int64? = nil,
-                needles: Int? = nil, note: String? = nil, amountMs: Int64? = nil, reason: String? = nil) {
+    public init(
+        session: SessionContext, type: String, step: Int? = nil, site: String? = nil, siteLabel: String? = nil,
+        plannedMs: Int64? = nil, monotonicUs: Int64, wallTime: String, latenessUs: Int64? = nil,
+        needles: Int? = nil, note: String? = nil, amountMs: Int64? = nil, reason: String? = nil
+    ) {
         self.session = session
         self.type = type
         self.step = step
@@ -132,8 +134,10 @@ public struct SessionContext: Equatable, Sendable {
     public var therapist: String?
     public var patient: String?
 
-    public init(sessionID: String, bed: String, protocolID: String, protocolVersion: Int, protocolTitle: String,
-                protocolSHA256: String, therapist: String?, patient: String?) {
+    public init(
+        sessionID: String, bed: String, protocolID: String, protocolVersion: Int, protocolTitle: String,
+        protocolSHA256: String, therapist: String?, patient: String?
+    ) {
         self.sessionID = sessionID
         self.bed = bed
         self.protocolID = protocolID

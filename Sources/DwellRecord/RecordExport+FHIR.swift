@@ -49,17 +49,21 @@ extension RecordExport {
 
     public static func fhirBundle(_ sessions: [SessionSummary], generatedAt: String) throws -> String {
         let entries = sessions.map { session in
-            Entry(fullUrl: "urn:uuid:\(session.sessionID.lowercased())", resource: Procedure(
-                id: session.sessionID.lowercased(),
-                identifier: [Identifier(system: sessionSystem, value: session.sessionID)],
-                status: session.status.rawValue,
-                code: CodeableConcept(text: session.protocolTitle),
-                subject: session.patient.map { Reference(identifier: Identifier(value: $0)) }
-                    ?? Reference(display: "patient not recorded"),
-                performedPeriod: Period(start: session.start, end: session.end),
-                performer: session.therapist.map { [Performer(actor: Reference(identifier: Identifier(value: $0)))] },
-                bodySite: session.sites.isEmpty ? nil : session.sites.map(CodeableConcept.init),
-                note: session.notes.isEmpty ? nil : session.notes.map(Annotation.init)))
+            Entry(
+                fullUrl: "urn:uuid:\(session.sessionID.lowercased())",
+                resource: Procedure(
+                    id: session.sessionID.lowercased(),
+                    identifier: [Identifier(system: sessionSystem, value: session.sessionID)],
+                    status: session.status.rawValue,
+                    code: CodeableConcept(text: session.protocolTitle),
+                    subject: session.patient.map { Reference(identifier: Identifier(value: $0)) }
+                        ?? Reference(display: "patient not recorded"),
+                    performedPeriod: Period(start: session.start, end: session.end),
+                    performer: session.therapist.map {
+                        [Performer(actor: Reference(identifier: Identifier(value: $0)))]
+                    },
+                    bodySite: session.sites.isEmpty ? nil : session.sites.map(CodeableConcept.init),
+                    note: session.notes.isEmpty ? nil : session.notes.map(Annotation.init)))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -70,7 +74,8 @@ extension RecordExport {
 
 /// UTC timestamps in RFC 3339 with milliseconds, as the record stores them.
 public enum RecordTime {
-    static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC") ?? .gmt)
+    static let style = Date.ISO8601FormatStyle(
+        includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC") ?? .gmt)
 
     public static func string(from date: Date) -> String {
         date.formatted(style)

@@ -33,7 +33,9 @@ extension RecordStore {
 
     static func checkpoint(_ db: Database) throws -> (seq: Int64, hash: String)? {
         guard try db.tableExists("chain_checkpoint") else { return nil }
-        return try Row.fetchOne(db, sql: "SELECT seq, hash FROM chain_checkpoint WHERE id = 1").map { ($0["seq"], $0["hash"]) }
+        return try Row.fetchOne(db, sql: "SELECT seq, hash FROM chain_checkpoint WHERE id = 1").map {
+            ($0["seq"], $0["hash"])
+        }
     }
 
     /// The start-up check: `PRAGMA quick_check` (page structure), the checkpoint's row (it must
@@ -46,8 +48,9 @@ extension RecordStore {
             // Outside a transaction: on malformed pages the closing COMMIT would fail too and hide what was found.
             return try database.unsafeRead { db in try Self.check(db) }
         } catch let error as DatabaseError where Self.isDamage(error) {
-            return RecordCheck(checkedFrom: 0, verifiedSeq: 0, verifiedHash: RecordChain.genesis, walked: 0,
-                               problem: "the file's pages are malformed: \(error)", reachedEnd: false, pagesSound: false)
+            return RecordCheck(
+                checkedFrom: 0, verifiedSeq: 0, verifiedHash: RecordChain.genesis, walked: 0,
+                problem: "the file's pages are malformed: \(error)", reachedEnd: false, pagesSound: false)
         } catch {
             throw Self.openError(path, error)
         }
@@ -60,7 +63,9 @@ extension RecordStore {
         } catch let error as DatabaseError where isDamage(error) {
             quick = ["\(error)"]
         }
-        var result = RecordCheck(checkedFrom: 0, verifiedSeq: 0, verifiedHash: RecordChain.genesis, walked: 0, problem: nil, reachedEnd: false)
+        var result = RecordCheck(
+            checkedFrom: 0, verifiedSeq: 0, verifiedHash: RecordChain.genesis, walked: 0, problem: nil,
+            reachedEnd: false)
         guard try db.tableExists("events") else {
             result.reachedEnd = true
             if quick != ["ok"] {
@@ -74,11 +79,14 @@ extension RecordStore {
         if let checkpoint = try Self.checkpoint(db) {
             let row = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE seq = ?", arguments: [checkpoint.seq])
             let entry = row.flatMap { try? RecordEntry(row: $0) }
-            if let entry, entry.hash == checkpoint.hash, entry.hash == (try? RecordChain.hash(of: entry, after: entry.prevHash)) {
+            if let entry, entry.hash == checkpoint.hash,
+                entry.hash == (try? RecordChain.hash(of: entry, after: entry.prevHash))
+            {
                 start = checkpoint
                 result.checkedFrom = checkpoint.seq
             } else {
-                problem = entry == nil
+                problem =
+                    entry == nil
                     ? "the row at the last verified position (seq \(checkpoint.seq)) is gone or unreadable"
                     : "the row at the last verified position (seq \(checkpoint.seq)) was changed since it was verified"
             }
@@ -101,8 +109,9 @@ extension RecordStore {
     public func advanceCheckpoint(to position: (seq: Int64, hash: String)) throws(RecordError) {
         do {
             try database.write { db in
-                try db.execute(sql: "INSERT OR REPLACE INTO chain_checkpoint (id, seq, hash) VALUES (1, ?, ?)",
-                               arguments: [position.seq, position.hash])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO chain_checkpoint (id, seq, hash) VALUES (1, ?, ?)",
+                    arguments: [position.seq, position.hash])
             }
         } catch {
             throw Self.openError(path, error)

@@ -55,17 +55,21 @@ extension RecordStore {
         let limit = last ?? Int64.max
         do {
             return try database.read { db in
-                let latest = try Row.fetchAll(db, sql: """
-                    SELECT bed, session_id, MAX(first) FROM (
-                        SELECT bed, session_id, MIN(seq) AS first FROM events
-                        WHERE seq <= ? AND type NOT LIKE 'record.%' GROUP BY session_id
-                    ) GROUP BY bed
-                    """, arguments: [limit])  // SQLite takes the bare columns from the row that holds MAX(first).
+                let latest = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT bed, session_id, MAX(first) FROM (
+                            SELECT bed, session_id, MIN(seq) AS first FROM events
+                            WHERE seq <= ? AND type NOT LIKE 'record.%' GROUP BY session_id
+                        ) GROUP BY bed
+                        """, arguments: [limit])  // SQLite takes the bare columns from the row that holds MAX(first).
                 var found: [String: [RecordEntry]] = [:]
                 for row in latest {
                     let session: String = row["session_id"]
-                    found[row["bed"]] = try RecordEntry.filter(Column("session_id") == session && Column("seq") <= limit)
-                        .order(Column("seq")).fetchAll(db)
+                    found[row["bed"]] = try RecordEntry.filter(
+                        Column("session_id") == session && Column("seq") <= limit
+                    )
+                    .order(Column("seq")).fetchAll(db)
                 }
                 return found
             }

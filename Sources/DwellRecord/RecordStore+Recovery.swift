@@ -68,8 +68,9 @@ extension RecordStore {
             if !check.isIntact { latest = try? reader.latestSessionsScanning(through: check.verifiedSeq) }
             reader.close()
         } catch .damaged(_, let reason) {
-            check = RecordCheck(checkedFrom: 0, verifiedSeq: 0, verifiedHash: RecordChain.genesis, walked: 0,
-                                problem: "the file cannot be opened as a database: \(reason)", reachedEnd: false, pagesSound: false)
+            check = RecordCheck(
+                checkedFrom: 0, verifiedSeq: 0, verifiedHash: RecordChain.genesis, walked: 0,
+                problem: "the file cannot be opened as a database: \(reason)", reachedEnd: false, pagesSound: false)
         }
         guard let problem = check.problem else {
             let store = try RecordStore(path: path)
@@ -77,16 +78,22 @@ extension RecordStore {
             return RecordOpening(store: store, check: check, damage: nil)
         }
         let movedTo = try moveAside(path, now: now)
-        let damage = RecordDamage(problem: problem, movedTo: movedTo, detectedAt: RecordTime.string(from: now),
-                                  lastVerifiedSeq: check.verifiedSeq, lastVerifiedHash: check.verifiedHash,
-                                  allRowsVerified: check.reachedEnd && check.pagesSound && latest != nil,
-                                  latestSessions: latest ?? [:])
+        let damage = RecordDamage(
+            problem: problem, movedTo: movedTo, detectedAt: RecordTime.string(from: now),
+            lastVerifiedSeq: check.verifiedSeq, lastVerifiedHash: check.verifiedHash,
+            allRowsVerified: check.reachedEnd && check.pagesSound && latest != nil,
+            latestSessions: latest ?? [:])
         let store = try RecordStore(path: path)
-        let note = RecoveryNote(movedTo: movedTo, lastVerifiedSeq: check.verifiedSeq, lastVerifiedHash: check.verifiedHash, problem: problem)
-        let first = try store.appendNow(RecordEvent(
-            session: recordContext, type: recoveredType, monotonicUs: 0, wallTime: damage.detectedAt, note: note.json))
+        let note = RecoveryNote(
+            movedTo: movedTo, lastVerifiedSeq: check.verifiedSeq, lastVerifiedHash: check.verifiedHash, problem: problem
+        )
+        let first = try store.appendNow(
+            RecordEvent(
+                session: recordContext, type: recoveredType, monotonicUs: 0, wallTime: damage.detectedAt,
+                note: note.json))
         try store.advanceCheckpoint(to: (first.seq, first.hash))
-        let fresh = RecordCheck(checkedFrom: 0, verifiedSeq: first.seq, verifiedHash: first.hash, walked: 1, problem: nil, reachedEnd: true)
+        let fresh = RecordCheck(
+            checkedFrom: 0, verifiedSeq: first.seq, verifiedHash: first.hash, walked: 1, problem: nil, reachedEnd: true)
         return RecordOpening(store: store, check: fresh, damage: damage)
     }
 
@@ -114,7 +121,9 @@ extension RecordStore {
             do {
                 try files.moveItem(atPath: path + suffix, toPath: target + suffix)
             } catch {
-                throw RecordError.cannotOpen(path, "it is damaged and cannot be moved aside to \(target + suffix): \(error.localizedDescription)")
+                throw RecordError.cannotOpen(
+                    path, "it is damaged and cannot be moved aside to \(target + suffix): \(error.localizedDescription)"
+                )
             }
         }
         return target
@@ -142,7 +151,8 @@ extension RecordStore {
             return try database.unsafeRead { db in
                 var found: [String: [RecordEntry]] = [:]
                 var seen: Set<String> = []
-                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events NOT INDEXED WHERE seq <= ? ORDER BY seq", arguments: [last])
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT * FROM events NOT INDEXED WHERE seq <= ? ORDER BY seq", arguments: [last])
                 while let row = try rows.next() {
                     let entry = try RecordEntry(row: row)
                     guard !entry.type.hasPrefix("record.") else { continue }
@@ -163,10 +173,15 @@ extension RecordStore {
     public func lastRecovery() throws(RecordError) -> (entry: RecordEntry, acknowledged: Bool)? {
         do {
             return try database.read { db in
-                guard let entry = try RecordEntry.filter(Column("type") == Self.recoveredType).order(Column("seq").desc).fetchOne(db) else {
+                guard
+                    let entry = try RecordEntry.filter(Column("type") == Self.recoveredType).order(Column("seq").desc)
+                        .fetchOne(db)
+                else {
                     return nil
                 }
-                let acknowledged = try RecordEntry.filter(Column("type") == Self.acknowledgedType && Column("seq") > entry.seq).fetchCount(db) > 0
+                let acknowledged =
+                    try RecordEntry.filter(Column("type") == Self.acknowledgedType && Column("seq") > entry.seq)
+                    .fetchCount(db) > 0
                 return (entry, acknowledged)
             }
         } catch {

@@ -23,8 +23,9 @@ extension RecordStore {
             return try database.read { db in
                 guard try db.tableExists("events") else { return VerifyReport(count: 0, headHash: RecordChain.genesis) }
                 let walked = try Self.walk(db, after: (0, RecordChain.genesis))
-                return VerifyReport(count: walked.count, headHash: walked.head.hash, firstBad: walked.firstBad, problem: walked.problem,
-                                    formats: walked.formats)
+                return VerifyReport(
+                    count: walked.count, headHash: walked.head.hash, firstBad: walked.firstBad, problem: walked.problem,
+                    formats: walked.formats)
             }
         } catch {
             throw Self.openError(path, error)
@@ -47,7 +48,8 @@ extension RecordStore {
     /// Database errors (malformed pages) are thrown; a row that cannot be decoded is a break.
     static func walk(_ db: Database, after start: (seq: Int64, hash: String)) throws -> Walk {
         var walk = Walk(head: start)
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq", arguments: [start.seq])
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq", arguments: [start.seq])
         while true {
             let expected = walk.head.seq + 1
             func broken(_ problem: String) -> Walk {
@@ -64,7 +66,9 @@ extension RecordStore {
             guard let row = next else { break }
             let seq: Int64? = row["seq"]
             guard let seq, seq == expected else {
-                return broken("found sequence number \(seq.map(String.init) ?? "none") where \(expected) belongs: a row was deleted or inserted")
+                return broken(
+                    "found sequence number \(seq.map(String.init) ?? "none") where \(expected) belongs: a row was deleted or inserted"
+                )
             }
             let entry: RecordEntry
             do {
@@ -72,14 +76,18 @@ extension RecordStore {
             } catch {
                 return broken("the row cannot be read: \(error)")
             }
-            guard entry.prevHash == walk.head.hash else { return broken("prev_hash does not match the row before: rows were removed, inserted or reordered") }
+            guard entry.prevHash == walk.head.hash else {
+                return broken("prev_hash does not match the row before: rows were removed, inserted or reordered")
+            }
             let expectedHash: String
             do throws(RecordChain.FormatError) {
                 expectedHash = try RecordChain.hash(of: entry, after: walk.head.hash)
             } catch {
                 return broken(error.description)
             }
-            guard entry.hash == expectedHash else { return broken("the row's content does not match its hash: it was changed") }
+            guard entry.hash == expectedHash else {
+                return broken("the row's content does not match its hash: it was changed")
+            }
             walk.head = (seq, entry.hash)
             walk.count += 1
             walk.formats[entry.format, default: 0] += 1

@@ -135,13 +135,15 @@ public final class RecordStore: Sendable {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw RecordError.cannotOpen(path, "cannot create the folder \(folder): \(error.localizedDescription)")
             }
         }
         if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            else {
                 throw RecordError.cannotOpen(path, "cannot create the file")
             }
         }
@@ -151,7 +153,8 @@ public final class RecordStore: Sendable {
     /// Makes an existing file readable and writable by its owner only (0600).
     static func makePrivate(_ file: String) throws(RecordError) {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else { return }
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
+        else { return }
         guard mode & 0o7777 != 0o600 else { return }
         do {
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
@@ -163,56 +166,59 @@ public final class RecordStore: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: events") { db in
-            try db.execute(sql: """
-                CREATE TABLE events (
-                    seq INTEGER PRIMARY KEY NOT NULL,
-                    session_id TEXT NOT NULL,
-                    bed TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    step INTEGER,
-                    site TEXT,
-                    site_label TEXT,
-                    planned_ms INTEGER,
-                    monotonic_us INTEGER NOT NULL,
-                    wall_time TEXT NOT NULL,
-                    lateness_us INTEGER,
-                    protocol_id TEXT NOT NULL,
-                    protocol_version INTEGER NOT NULL,
-                    protocol_title TEXT NOT NULL,
-                    protocol_sha256 TEXT NOT NULL,
-                    therapist TEXT,
-                    patient TEXT,
-                    needles INTEGER,
-                    note TEXT,
-                    prev_hash TEXT NOT NULL,
-                    hash TEXT NOT NULL
-                );
-                CREATE INDEX events_session ON events(session_id);
-                CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
-                    BEGIN SELECT RAISE(ABORT, 'the clinic record is append-only'); END;
-                CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
-                    BEGIN SELECT RAISE(ABORT, 'the clinic record is append-only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY NOT NULL,
+                        session_id TEXT NOT NULL,
+                        bed TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        step INTEGER,
+                        site TEXT,
+                        site_label TEXT,
+                        planned_ms INTEGER,
+                        monotonic_us INTEGER NOT NULL,
+                        wall_time TEXT NOT NULL,
+                        lateness_us INTEGER,
+                        protocol_id TEXT NOT NULL,
+                        protocol_version INTEGER NOT NULL,
+                        protocol_title TEXT NOT NULL,
+                        protocol_sha256 TEXT NOT NULL,
+                        therapist TEXT,
+                        patient TEXT,
+                        needles INTEGER,
+                        note TEXT,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX events_session ON events(session_id);
+                    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+                        BEGIN SELECT RAISE(ABORT, 'the clinic record is append-only'); END;
+                    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+                        BEGIN SELECT RAISE(ABORT, 'the clinic record is append-only'); END;
+                    """)
         }
         migrator.registerMigration("v2: chain checkpoint") { db in
             // The last row whose chain start-up verified: kept outside `events` (it is rewritten),
             // so the start-up check walks only the rows added since.
-            try db.execute(sql: """
-                CREATE TABLE chain_checkpoint (
-                    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
-                    seq INTEGER NOT NULL,
-                    hash TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE chain_checkpoint (
+                        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                        seq INTEGER NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    """)
         }
         migrator.registerMigration("v3: row format") { db in
             // Rows written before this have no `format`: they are format 1 (``RecordChain``). New
             // rows say their format; `amount_ms` and `reason` came with format 2.
-            try db.execute(sql: """
-                ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
-                ALTER TABLE events ADD COLUMN amount_ms INTEGER;
-                ALTER TABLE events ADD COLUMN reason TEXT;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE events ADD COLUMN amount_ms INTEGER;
+                    ALTER TABLE events ADD COLUMN reason TEXT;
+                    """)
         }
         return migrator
     }
@@ -248,12 +254,15 @@ public enum RecordError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .missing(let path): return "no clinic record at \(path)"
         case .cannotOpen(let path, let reason): return "cannot open the clinic record \(path): \(reason)"
-        case .writeFailed(let reason): return "the clinic record could not be written: \(reason); the event is kept in memory and retried"
-        case .queueFull(let capacity): return "the clinic record is \(capacity) events behind; this event was NOT recorded"
+        case .writeFailed(let reason):
+            return "the clinic record could not be written: \(reason); the event is kept in memory and retried"
+        case .queueFull(let capacity):
+            return "the clinic record is \(capacity) events behind; this event was NOT recorded"
         case .unknownSession(let id): return "no session \(id) in the clinic record"
         case .damaged(let path, let reason): return "cannot open the clinic record \(path): it is damaged: \(reason)"
         case .notPrivate(let path, let mode, let reason):
-            return "the clinic record file \(path) has mode 0\(String(mode, radix: 8)) and cannot be made private (0600): \(reason); "
+            return
+                "the clinic record file \(path) has mode 0\(String(mode, radix: 8)) and cannot be made private (0600): \(reason); "
                 + "give it to the daemon's user, or fix its mode, and start again"
         }
     }

@@ -8,7 +8,9 @@ extension RecordedSession {
     public func history() throws(SessionStateMachine.ReplayMismatch) -> [SessionStateMachine.HistoryEntry] {
         var history: [SessionStateMachine.HistoryEntry] = []
         for row in rows {
-            guard let kind = SessionEvent.Kind(rawValue: row.type), let command = try Self.command(kind, row) else { continue }
+            guard let kind = SessionEvent.Kind(rawValue: row.type), let command = try Self.command(kind, row) else {
+                continue
+            }
             history.append(.init(at: .microseconds(row.monotonicUs), command: command))
         }
         return history
@@ -16,8 +18,11 @@ extension RecordedSession {
 
     /// The command a row of `kind` records; nil for the kinds that follow from time or from
     /// commands (exactly those that are not ``SessionEvent/Kind/isCommand``).
-    static func command(_ kind: SessionEvent.Kind, _ row: RecordEntry)
-        throws(SessionStateMachine.ReplayMismatch) -> SessionCommand? {
+    static func command(
+        _ kind: SessionEvent.Kind, _ row: RecordEntry
+    )
+        throws(SessionStateMachine.ReplayMismatch) -> SessionCommand?
+    {
         func lacking(_ what: String) -> SessionStateMachine.ReplayMismatch {
             .init(description: "the recorded \(row.type) (seq \(row.seq)) holds no \(what)")
         }
@@ -45,7 +50,7 @@ extension RecordedSession {
         case .sessionInterrupted: return .interrupt
         case .interruptionFinished: return .finish
         case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .observationStarted,
-             .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
+            .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
             return nil
         }
     }

@@ -47,9 +47,13 @@ public struct RecordedSession: Sendable {
     /// The session rebuilt on `treatment`: its history replayed up to ``lastOffset``, checked
     /// against every recorded event. Throws when a command row cannot be read back or the replay
     /// makes other events than the record holds (the protocol is not the one recorded).
-    public func replay(_ treatment: TreatmentProtocol, limits: ClinicLimits) throws(SessionStateMachine.ReplayMismatch)
-        -> SessionStateMachine {
-        try SessionStateMachine.replaying(treatment, limits: limits, history: history(), until: lastOffset, recorded: events)
+    public func replay(
+        _ treatment: TreatmentProtocol, limits: ClinicLimits
+    ) throws(SessionStateMachine.ReplayMismatch)
+        -> SessionStateMachine
+    {
+        try SessionStateMachine.replaying(
+            treatment, limits: limits, history: history(), until: lastOffset, recorded: events)
     }
 
     /// The needle counts as the rows record them, for a session that cannot be replayed: placed at

@@ -33,6 +33,8 @@ extension ScriptedCommand {
     /// The simulated therapist `delay` after the last step ends: every needle still in is
     /// counted out, then the end is acknowledged.
     public static func countOutAndAcknowledge(after delay: Duration) -> [ScriptedCommand] {
-        [.removeNeedles(count: nil, step: nil), .acknowledge].map { ScriptedCommand(after: .sessionOverrun, delay: delay, command: $0) }
+        [.removeNeedles(count: nil, step: nil), .acknowledge].map {
+            ScriptedCommand(after: .sessionOverrun, delay: delay, command: $0)
+        }
     }
 }

@@ -31,7 +31,10 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     /// Everything the runner does, in order; finishes when the session has ended.
     public nonisolated let reports: AsyncStream<RunnerReport>
 
-    public init(machine: SessionStateMachine, clock: C, output: any IndicatorOutput, speed: Int = 1, script: [ScriptedCommand] = []) {
+    public init(
+        machine: SessionStateMachine, clock: C, output: any IndicatorOutput, speed: Int = 1,
+        script: [ScriptedCommand] = []
+    ) {
         self.machine = machine
         self.clock = clock
         self.output = output
@@ -60,7 +63,8 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     /// Applies a command at the current time, after every deadline before it has fired.
     public func send(_ command: SessionCommand) throws(CommandRejection) {
         guard origin != nil else {
-            let rejection = CommandRejection(command: command, phase: machine.phase, reason: "the session has not started yet")
+            let rejection = CommandRejection(
+                command: command, phase: machine.phase, reason: "the session has not started yet")
             report(.rejected(rejection))
             throw rejection
         }

@@ -42,8 +42,10 @@ public enum BedPhase: Equatable, Hashable, Sendable, Codable, CustomStringConver
     public init(from decoder: any Decoder) throws {
         let word = try decoder.singleValueContainer().decode(String.self)
         guard let phase = BedPhase(word: word) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "`\(word)` is not a bed state (\(Self.allWords.joined(separator: ", ")))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "`\(word)` is not a bed state (\(Self.allWords.joined(separator: ", ")))"))
         }
         self = phase
     }

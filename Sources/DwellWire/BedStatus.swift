@@ -62,11 +62,13 @@ public struct BedStatus: Codable, Equatable, Sendable {
         BedStatus(bed: bed, state: .idle, signal: IndicatorSignal.idle.name, lamps: lampNames(lamps), fault: fault)
     }
 
-    public init(bed: String, state: BedPhase, signal: String, protocol: ProtocolRef? = nil, session: String? = nil,
-                step: Int? = nil, stepCount: Int? = nil, current: String? = nil, next: String? = nil,
-                remainingMs: Int64? = nil, elapsedMs: Int64? = nil, plannedMs: Int64? = nil, lamps: [String: Bool],
-                fault: Bool, therapist: String? = nil, patient: String? = nil, needles: NeedleCounts? = nil,
-                silencedMs: Int64? = nil, aftercare: String? = nil, interruption: Interruption? = nil) {
+    public init(
+        bed: String, state: BedPhase, signal: String, protocol: ProtocolRef? = nil, session: String? = nil,
+        step: Int? = nil, stepCount: Int? = nil, current: String? = nil, next: String? = nil,
+        remainingMs: Int64? = nil, elapsedMs: Int64? = nil, plannedMs: Int64? = nil, lamps: [String: Bool],
+        fault: Bool, therapist: String? = nil, patient: String? = nil, needles: NeedleCounts? = nil,
+        silencedMs: Int64? = nil, aftercare: String? = nil, interruption: Interruption? = nil
+    ) {
         self.bed = bed
         self.state = state
         self.signal = signal

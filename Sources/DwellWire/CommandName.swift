@@ -34,15 +34,19 @@ public enum CommandName: String, CaseIterable, Codable, Sendable {
         case .extend: return .extend(try body.extensionAmount())
         case .needlesIn:
             guard let count = body.count else {
-                throw WireError("Count required", "`count`: how many needles are in at the site (0 to \(NeedleLedger.maximumPerSite))")
+                throw WireError(
+                    "Count required",
+                    "`count`: how many needles are in at the site (0 to \(NeedleLedger.maximumPerSite))")
             }
             return .placeNeedles(count: count, step: body.step)
         case .needlesOut:
             return .removeNeedles(count: body.count, step: body.step)
         case .close:
             guard let reason = body.reason else {
-                throw WireError("Reason required",
-                                "`reason`: why the session closes with the needle counts differing (recorded as a possible adverse event)")
+                throw WireError(
+                    "Reason required",
+                    "`reason`: why the session closes with the needle counts differing (recorded as a possible adverse event)"
+                )
             }
             return .closeWithMismatch(reason: reason)
         }

@@ -23,8 +23,9 @@ public struct NeedleCounts: Codable, Equatable, Sendable {
         outstanding = ledger.difference
         sites = ledger.placed.keys.sorted().map { step in
             let site = treatment.steps.indices.contains(step) ? treatment.steps[step].site : nil
-            return Site(step: step, site: site?.site ?? "step-\(step)", label: site?.displayName ?? "step \(step + 1)",
-                        placed: ledger.placed[step] ?? 0, removed: ledger.removed[step] ?? 0)
+            return Site(
+                step: step, site: site?.site ?? "step-\(step)", label: site?.displayName ?? "step \(step + 1)",
+                placed: ledger.placed[step] ?? 0, removed: ledger.removed[step] ?? 0)
         }
     }
 }
@@ -53,8 +54,10 @@ public struct Interruption: Codable, Equatable, Sendable {
         case uncertain, resumable, reason
     }
 
-    public init(startedAt: String, lastEventAt: String, detectedAt: String, sinceStartMs: Int64, uncertain: Bool,
-                resumable: Bool, reason: String?) {
+    public init(
+        startedAt: String, lastEventAt: String, detectedAt: String, sinceStartMs: Int64, uncertain: Bool,
+        resumable: Bool, reason: String?
+    ) {
         self.startedAt = startedAt
         self.lastEventAt = lastEventAt
         self.detectedAt = detectedAt

@@ -53,8 +53,10 @@ public struct RecordFault: Codable, Equatable, Sendable {
         case acknowledged
     }
 
-    public init(message: String, movedTo: String, detectedAt: String, lastVerifiedSeq: Int64, lastVerifiedHash: String,
-                acknowledged: Bool) {
+    public init(
+        message: String, movedTo: String, detectedAt: String, lastVerifiedSeq: Int64, lastVerifiedHash: String,
+        acknowledged: Bool
+    ) {
         self.message = message
         self.movedTo = movedTo
         self.detectedAt = detectedAt

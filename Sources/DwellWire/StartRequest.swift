@@ -11,8 +11,10 @@ public struct StartRequest: Codable, Equatable, Sendable {
     /// The relative contraindications present that the therapist has weighed.
     public var acknowledged: [String]?
 
-    public init(protocol: String, therapist: String? = nil, patient: String? = nil, consent: Bool?,
-                screening: [String: Bool]?, acknowledged: [String]?) {
+    public init(
+        protocol: String, therapist: String? = nil, patient: String? = nil, consent: Bool?,
+        screening: [String: Bool]?, acknowledged: [String]?
+    ) {
         self.protocol = `protocol`
         self.therapist = therapist
         self.patient = patient
@@ -25,9 +27,13 @@ public struct StartRequest: Codable, Equatable, Sendable {
     public func checkIdentifiers() throws(WireError) {
         for (field, value) in [("therapist", therapist), ("patient", patient)] {
             guard let value else { continue }
-            guard (1...64).contains(value.count), value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-                throw WireError("Invalid \(field)",
-                                "`\(field)` must be a code of letters, digits, `-`, `_` or `.` (at most 64), e.g. `p-0042`; Dwell never stores names")
+            guard (1...64).contains(value.count),
+                value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+            else {
+                throw WireError(
+                    "Invalid \(field)",
+                    "`\(field)` must be a code of letters, digits, `-`, `_` or `.` (at most 64), e.g. `p-0042`; Dwell never stores names"
+                )
             }
         }
     }

@@ -78,7 +78,9 @@ package final class DiagnosticSink {
     /// only counted (placed where the first of those stands).
     package var diagnostics: [FileDiagnostic] {
         var sorted = kept.enumerated()
-            .sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
+            .sorted {
+                ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+            }
             .map(\.element)
         if count > kept.count {
             let place = firstDropped ?? (1, 1)
@@ -103,8 +105,12 @@ package final class DiagnosticSink {
                 let dropped = kept.removeLast()
                 if firstDropped == nil { firstDropped = (dropped.line, dropped.column) }
             }
-            kept.append(FileDiagnostic(
-                path: path, message: "the file expands (through `*` aliases) to far more fields than it holds; write the fields out without aliases"))
+            kept.append(
+                FileDiagnostic(
+                    path: path,
+                    message:
+                        "the file expands (through `*` aliases) to far more fields than it holds; write the fields out without aliases"
+                ))
             return false
         }
         return true

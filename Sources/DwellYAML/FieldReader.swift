@@ -9,7 +9,9 @@ package struct FieldReader {
     package let path: FieldPath
     package let diagnostics: DiagnosticSink
 
-    package init(_ mapping: Node.Mapping, at path: FieldPath, known: [String], sink: DiagnosticSink, context: String? = nil) {
+    package init(
+        _ mapping: Node.Mapping, at path: FieldPath, known: [String], sink: DiagnosticSink, context: String? = nil
+    ) {
         self.mapping = mapping
         self.path = path
         self.diagnostics = sink
@@ -40,7 +42,8 @@ package struct FieldReader {
             return nil
         }
         guard let scalar = node.scalar else {
-            diagnostics.add(at: node.mark, field, "must be a single value, not a \(node.sequence != nil ? "list" : "mapping")")
+            diagnostics.add(
+                at: node.mark, field, "must be a single value, not a \(node.sequence != nil ? "list" : "mapping")")
             return nil
         }
         if node.null != nil || scalar.string.isEmpty {
@@ -79,7 +82,9 @@ package struct FieldReader {
             return nil
         }
         guard range.contains(value) else {
-            diagnostics.add(at: mark, field, "\(text) is outside the allowed \(range.lowerBound.notation) to \(range.upperBound.notation)")
+            diagnostics.add(
+                at: mark, field,
+                "\(text) is outside the allowed \(range.lowerBound.notation) to \(range.upperBound.notation)")
             return nil
         }
         return (value, mark)
@@ -107,7 +112,8 @@ package struct FieldReader {
         guard let (text, mark) = scalar(key, required: required) else { return nil }
         guard let choice = Choice(rawValue: text) else {
             let names = Choice.allCases.map(\.rawValue)
-            diagnostics.add(at: mark, path.appending(key), "`\(text)` is not \(named)" + Suggestion.hint(for: text, in: names))
+            diagnostics.add(
+                at: mark, path.appending(key), "`\(text)` is not \(named)" + Suggestion.hint(for: text, in: names))
             return nil
         }
         return choice

@@ -18,7 +18,8 @@ enum Suggestion {
     /// Edit distance counting an insertion, deletion, substitution or swap of neighbours as one
     /// (optimal string alignment), so `titel` is one edit from `title`.
     static func distance(_ lhs: String, _ rhs: String) -> Int {
-        let a = Array(lhs), b = Array(rhs)
+        let a = Array(lhs)
+        let b = Array(rhs)
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in 0...a.count { table[i][0] = i }

@@ -8,7 +8,8 @@ extension YAMLDocument {
     /// most ``maximumFileSize`` bytes, in UTF-8, the first byte that is not being placed.
     /// `kind` names the file in the size message, e.g. "a protocol file".
     package static func read(_ path: String, kind: String) -> Result<(text: String, data: Data), FileFailure> {
-        func fail(_ message: String, line: Int = 1, column: Int = 1) -> Result<(text: String, data: Data), FileFailure> {
+        func fail(_ message: String, line: Int = 1, column: Int = 1) -> Result<(text: String, data: Data), FileFailure>
+        {
             .failure(FileFailure([FileDiagnostic(path: path, line: line, column: column, message: message)]))
         }
         let attributes: [FileAttributeKey: Any]
@@ -35,7 +36,8 @@ extension YAMLDocument {
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             let (line, column) = firstInvalidUTF8(in: data)
-            return fail("the file is not valid UTF-8 text (first bad byte here); save it as UTF-8", line: line, column: column)
+            return fail(
+                "the file is not valid UTF-8 text (first bad byte here); save it as UTF-8", line: line, column: column)
         }
         return .success((text, data))
     }

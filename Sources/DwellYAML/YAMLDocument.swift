@@ -14,9 +14,14 @@ package enum YAMLDocument {
         // Far more nodes than bytes can only come from aliases; composing them would take
         // minutes (Yams hashes every key in full), so such a file is refused first.
         if let (line, column) = YAMLExpansion.firstAliasPast(text.utf8.count + 10_000, in: text) {
-            return .failure(FileFailure([FileDiagnostic(
-                path: path, line: line, column: column,
-                message: "this alias makes the file expand to far more values than it holds; write the values out without `*` aliases")]))
+            return .failure(
+                FileFailure([
+                    FileDiagnostic(
+                        path: path, line: line, column: column,
+                        message:
+                            "this alias makes the file expand to far more values than it holds; write the values out without `*` aliases"
+                    )
+                ]))
         }
         let root: Node
         do {
@@ -29,14 +34,17 @@ package enum YAMLDocument {
                 return .failure(FileFailure(sink.diagnostics))
             }
             guard let first = documents.first else {
-                return .failure(FileFailure([FileDiagnostic(path: path, message: "the file holds only comments; \(needs)")]))
+                return .failure(
+                    FileFailure([FileDiagnostic(path: path, message: "the file holds only comments; \(needs)")]))
             }
             root = first
         } catch {
             return .failure(FileFailure([endOfFileClamped(syntaxDiagnostic(error, path: path), text: text)]))
         }
         guard let mapping = root.mapping else {
-            sink.add(at: root.mark, .root, "expected a mapping of fields (`key: value`), not a \(root.sequence != nil ? "list" : "single value")")
+            sink.add(
+                at: root.mark, .root,
+                "expected a mapping of fields (`key: value`), not a \(root.sequence != nil ? "list" : "single value")")
             return .failure(FileFailure(sink.diagnostics))
         }
         return .success(mapping)
@@ -71,12 +79,13 @@ package enum YAMLDocument {
     private static func syntaxDiagnostic(_ error: Error, path: String) -> FileDiagnostic {
         switch error {
         case YamlError.scanner(_, let problem, let mark, _), YamlError.parser(_, let problem, let mark, _),
-             YamlError.composer(_, let problem, let mark, _):
+            YamlError.composer(_, let problem, let mark, _):
             return FileDiagnostic(path: path, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
         case YamlError.duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-            return FileDiagnostic(path: path, line: context.mark.line, column: context.mark.column,
-                                  message: "\(keys) appears more than once in the same mapping; keep one")
+            return FileDiagnostic(
+                path: path, line: context.mark.line, column: context.mark.column,
+                message: "\(keys) appears more than once in the same mapping; keep one")
         case YamlError.reader(let problem, _, _, _):
             return FileDiagnostic(path: path, message: "YAML reader: \(problem)")
         default:

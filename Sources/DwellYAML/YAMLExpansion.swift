@@ -47,7 +47,9 @@ enum YAMLExpansion {
                 default:
                     continue
                 }
-                if event.type != YAML_ALIAS_EVENT && event.type != YAML_SEQUENCE_END_EVENT && event.type != YAML_MAPPING_END_EVENT {
+                if event.type != YAML_ALIAS_EVENT && event.type != YAML_SEQUENCE_END_EVENT
+                    && event.type != YAML_MAPPING_END_EVENT
+                {
                     expanded += 1
                 }
                 guard let (anchor, nodes) = closed else { continue }

@@ -15,8 +15,9 @@ extension Bench {
         let ticks = Int(length.seconds)
         async let naive = Task.detached { Self.naiveError(count: ticks, interval: .seconds(1)).last ?? .nan }.value
         async let floor = Task.detached { Self.floorLateness(count: ticks, interval: .seconds(1)).last ?? .nan }.value
-        let runner = SessionRunner(machine: SessionStateMachine(treatment: treatment, limits: Self.anyLength),
-                                   clock: ContinuousClock(), output: SimulatedBoard())
+        let runner = SessionRunner(
+            machine: SessionStateMachine(treatment: treatment, limits: Self.anyLength),
+            clock: ContinuousClock(), output: SimulatedBoard())
         try await runner.start()
         var end = Double.nan
         for await report in runner.reports {
@@ -33,11 +34,13 @@ extension Bench {
     /// CPU time and timer wake-ups per minute of running sessions (real 15-minute protocols).
     func footprintTable() async throws -> String {
         let minutes = mode.footprintSeconds / 60
-        var table = Table("beds", "measured", "CPU per minute of session", "share of one core", "timer wake-ups per minute")
+        var table = Table(
+            "beds", "measured", "CPU per minute of session", "share of one core", "timer wake-ups per minute")
         for beds in [1, 8] {
             let runners = (0..<beds).map { bed in
-                SessionRunner(machine: SessionStateMachine(treatment: Self.demoProtocol, limits: Self.anyLength),
-                              clock: ContinuousClock(), output: SimulatedBoard(bed: "\(bed + 1)"))
+                SessionRunner(
+                    machine: SessionStateMachine(treatment: Self.demoProtocol, limits: Self.anyLength),
+                    clock: ContinuousClock(), output: SimulatedBoard(bed: "\(bed + 1)"))
             }
             let before = Self.cpuSeconds()
             for runner in runners { try await runner.start() }
@@ -50,8 +53,9 @@ extension Bench {
                 await runner.halt()
             }
             for drain in drains { await drain.value }
-            table.add("\(beds)", "\(format(mode.footprintSeconds))s", format(cpu / minutes * 1_000, digits: 1) + " ms",
-                      format(cpu / mode.footprintSeconds * 100, digits: 3) + " %", format(Double(wakes) / minutes, digits: 1))
+            table.add(
+                "\(beds)", "\(format(mode.footprintSeconds))s", format(cpu / minutes * 1_000, digits: 1) + " ms",
+                format(cpu / mode.footprintSeconds * 100, digits: 3) + " %", format(Double(wakes) / minutes, digits: 1))
         }
         return table.markdown
     }

@@ -8,8 +8,9 @@ import Foundation
 extension Bench {
     /// A protocol of `steps` sites of `interval` each: every step boundary is one timed wake-up.
     static func cueTrain(steps: Int, interval: Duration) -> TreatmentProtocol {
-        TreatmentProtocol(id: "cue-train", title: "Cue train", version: 1, technique: .deep, warnBefore: .seconds(3_600),
-                          steps: (0..<steps).map { .site(SiteStep(site: "s\($0)", needles: 1, dwell: interval)) })
+        TreatmentProtocol(
+            id: "cue-train", title: "Cue train", version: 1, technique: .deep, warnBefore: .seconds(3_600),
+            steps: (0..<steps).map { .site(SiteStep(site: "s\($0)", needles: 1, dwell: interval)) })
     }
 
     static let anyLength = ClinicLimits(sessionLength: .zero...Duration.seconds(86_400))
@@ -19,9 +20,11 @@ extension Bench {
         let treatment = cueTrain(steps: cuesPerBed, interval: interval)
         var runners: [SessionRunner<ContinuousClock>] = []
         for bed in 0..<beds {
-            runners.append(SessionRunner(machine: SessionStateMachine(treatment: treatment, limits: anyLength),
-                                         clock: ContinuousClock(), output: SimulatedBoard(bed: "\(bed + 1)"),
-                                         script: ScriptedCommand.countOutAndAcknowledge(after: .zero)))
+            runners.append(
+                SessionRunner(
+                    machine: SessionStateMachine(treatment: treatment, limits: anyLength),
+                    clock: ContinuousClock(), output: SimulatedBoard(bed: "\(bed + 1)"),
+                    script: ScriptedCommand.countOutAndAcknowledge(after: .zero)))
         }
         return try await withThrowingTaskGroup(of: [Double].self) { group in
             for runner in runners {
@@ -29,7 +32,9 @@ extension Bench {
                     var lateness: [Double] = []
                     try await runner.start()
                     for await report in runner.reports {
-                        if case .event(let event, let late?) = report, event.kind == .stepEnded { lateness.append(late.microseconds) }
+                        if case .event(let event, let late?) = report, event.kind == .stepEnded {
+                            lateness.append(late.microseconds)
+                        }
                     }
                     return lateness
                 }
@@ -58,20 +63,25 @@ extension Bench {
         for loaded in [false, true] {
             let load = loaded ? CPULoad(processes: 2) : nil
             defer { load?.stop() }
-            let load_ = loaded ? "both cores busy" : "idle"
+            let loadLabel = loaded ? "both cores busy" : "idle"
             let floor = Sample(Self.floorLateness(count: cues, interval: .milliseconds(2)))
             var rows: [(String, Sample)] = []
             for (beds, interval) in [(1, Duration.milliseconds(2)), (8, .milliseconds(10)), (64, .milliseconds(50))] {
-                let sample = Sample(try await Self.runnerLateness(beds: beds, cuesPerBed: max(1, cues / beds), interval: interval))
+                let sample = Sample(
+                    try await Self.runnerLateness(beds: beds, cuesPerBed: max(1, cues / beds), interval: interval))
                 rows.append(("Dwell, \(beds) bed\(beds == 1 ? "" : "s")", sample))
             }
             rows.append(("naive relative sleep (C)", Sample(Self.naiveError(count: cues, interval: .milliseconds(2)))))
             rows.append(("C floor: clock_nanosleep ABSTIME", floor))
             for (name, sample) in rows {
-                chart.rows.append(.init(label: "\(name), \(loaded ? "loaded" : "idle")", p50: sample.percentile(50),
-                                        p99: sample.percentile(99), maximum: sample.largest))
-                table.add(load_, name, "\(sample.count)", format(sample.percentile(50)), format(sample.percentile(99)),
-                          format(sample.percentile(99.9)), format(sample.largest), format(sample.percentile(99) / floor.percentile(99), digits: 2) + "×")
+                chart.rows.append(
+                    .init(
+                        label: "\(name), \(loaded ? "loaded" : "idle")", p50: sample.percentile(50),
+                        p99: sample.percentile(99), maximum: sample.largest))
+                table.add(
+                    loadLabel, name, "\(sample.count)", format(sample.percentile(50)), format(sample.percentile(99)),
+                    format(sample.percentile(99.9)), format(sample.largest),
+                    format(sample.percentile(99) / floor.percentile(99), digits: 2) + "×")
             }
         }
         return (table.markdown, chart)

@@ -38,7 +38,8 @@ struct Bench: AsyncParsableCommand {
         var report = "## Results (\(mode.rawValue) mode)\n\n"
         func section(_ title: String, _ body: String) {
             report += "### \(title)\n\n\(body)\n"
-            FileHandle.standardError.write(Data("done: \(title) (\(format((ContinuousClock.now - started).seconds)) s)\n".utf8))
+            FileHandle.standardError.write(
+                Data("done: \(title) (\(format((ContinuousClock.now - started).seconds)) s)\n".utf8))
         }
         let (lateness, chart) = try await latenessTable()
         section("Cue lateness (actual − planned, monotonic clock)", lateness)
@@ -54,6 +55,7 @@ struct Bench: AsyncParsableCommand {
         let folder = (dwelld as NSString).deletingLastPathComponent
         section("Other", try await miscTable(binaries: [dwelld, folder + "/dwell"]))
         print(report, terminator: "")
-        FileHandle.standardError.write(Data("benchmark finished in \(format((ContinuousClock.now - started).seconds)) s\n".utf8))
+        FileHandle.standardError.write(
+            Data("benchmark finished in \(format((ContinuousClock.now - started).seconds)) s\n".utf8))
     }
 }

@@ -14,7 +14,8 @@ final class DaemonUnderTest {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         port = freePort()
         let bedList = (1...beds).map { "\"\($0)\"" }.joined(separator: ", ")
-        try "beds: [\(bedList)]\nprotocols: Protocols\nrecord: \(folder)/record.sqlite\nboard: simulator\nlisten: 127.0.0.1:\(port)\n"
+        try
+            "beds: [\(bedList)]\nprotocols: Protocols\nrecord: \(folder)/record.sqlite\nboard: simulator\nlisten: 127.0.0.1:\(port)\n"
             .write(toFile: folder + "/dwell.yaml", atomically: true, encoding: .utf8)
         notify = try NotifySocket(path: folder + "/notify")
         process.executableURL = URL(fileURLWithPath: dwelld)
@@ -39,11 +40,14 @@ final class DaemonUnderTest {
         connection.send("GET", "/api/v1/checklist")
         let answer = connection.read(until: "\u{0}")
         guard let json = answer.range(of: "\r\n\r\n").map({ Data(answer[$0.upperBound...].utf8) }),
-              let checklist = try? WireJSON.decoder().decode(ChecklistSummary.self, from: json) else {
+            let checklist = try? WireJSON.decoder().decode(ChecklistSummary.self, from: json)
+        else {
             throw BenchError("GET /api/v1/checklist gave no checklist: \(answer.prefix(200))")
         }
-        let start = StartRequest(protocol: id, consent: true, screening: Dictionary(uniqueKeysWithValues: checklist.codes.map { ($0, false) }),
-                                 acknowledged: [])
+        let start = StartRequest(
+            protocol: id, consent: true,
+            screening: Dictionary(uniqueKeysWithValues: checklist.codes.map { ($0, false) }),
+            acknowledged: [])
         return try WireJSON.text(start)
     }
 
@@ -55,7 +59,8 @@ final class DaemonUnderTest {
 
     var cpuSeconds: Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return .nan }
+            let close = stat.lastIndex(of: ")")
+        else { return .nan }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         let ticks = (Double(fields[11]) ?? 0) + (Double(fields[12]) ?? 0)
         return ticks / Double(sysconf(Int32(_SC_CLK_TCK)))

@@ -3,13 +3,19 @@ import DwellCore
 
 /// The clinic's limits, which protocol files cannot change.
 struct ClinicOptions: ParsableArguments {
-    @Option(name: .customLong("min-session"), help: ArgumentHelp("Shortest allowed session (sum of the steps).", valueName: "duration"))
+    @Option(
+        name: .customLong("min-session"),
+        help: ArgumentHelp("Shortest allowed session (sum of the steps).", valueName: "duration"))
     var minimumSession: DurationArgument = DurationArgument(.seconds(600))
 
-    @Option(name: .customLong("max-session"), help: ArgumentHelp("Longest allowed session (sum of the steps).", valueName: "duration"))
+    @Option(
+        name: .customLong("max-session"),
+        help: ArgumentHelp("Longest allowed session (sum of the steps).", valueName: "duration"))
     var maximumSession: DurationArgument = DurationArgument(.seconds(900))
 
-    @Option(name: .customLong("escalate-after"), help: ArgumentHelp("Unacknowledged overrun time before the alarm escalates.", valueName: "duration"))
+    @Option(
+        name: .customLong("escalate-after"),
+        help: ArgumentHelp("Unacknowledged overrun time before the alarm escalates.", valueName: "duration"))
     var escalateAfter: DurationArgument = DurationArgument(.seconds(60))
 
     func validate() throws {

@@ -13,10 +13,12 @@ struct Dwell: AsyncParsableCommand {
             in Protocols/README.md.
             """,
         version: "0.1.0",
-        subcommands: [ProtocolCommand.self, SimulateCommand.self, RecordCommand.self, GPIOCommand.self,
+        subcommands: [
+            ProtocolCommand.self, SimulateCommand.self, RecordCommand.self, GPIOCommand.self,
             ChecklistCommand.self, StartCommand.self, PauseCommand.self, ResumeCommand.self, ExtendCommand.self,
             SkipCommand.self, AbortCommand.self, NeedlesCommand.self, AckCommand.self, SilenceCommand.self,
-            CloseCommand.self, RapidRemovalCommand.self, FinishCommand.self, StatusCommand.self, ProtocolsCommand.self,]
+            CloseCommand.self, RapidRemovalCommand.self, FinishCommand.self, StatusCommand.self, ProtocolsCommand.self,
+        ]
     )
 }
 

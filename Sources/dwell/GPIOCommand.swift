@@ -19,7 +19,9 @@ struct GPIOCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List GPIO chips and their lines (name, direction, used by), to write a board file.")
 
-        @Option(help: ArgumentHelp("Only this chip: a path (/dev/gpiochip0), a name (gpiochip0) or a label.", valueName: "chip"))
+        @Option(
+            help: ArgumentHelp(
+                "Only this chip: a path (/dev/gpiochip0), a name (gpiochip0) or a label.", valueName: "chip"))
         var chip: String?
 
         func run() throws {
@@ -68,7 +70,7 @@ struct GPIOCommand: ParsableCommand {
             switch BoardFile.load(path) {
             case .success(let loaded): board = loaded
             case .failure(let failure):
-                failure.diagnostics.forEach { printError($0.description) }
+                for diagnostic in failure.diagnostics { printError(diagnostic.description) }
                 throw ExitCode(78)
             }
             if !offline {
@@ -80,7 +82,7 @@ struct GPIOCommand: ParsableCommand {
                     throw ExitCode(69)
                 }
                 if case .failure(let failure) = board.resolve(against: scan.chips, unavailable: scan.unavailable) {
-                    failure.diagnostics.forEach { printError($0.description) }
+                    for diagnostic in failure.diagnostics { printError(diagnostic.description) }
                     throw ExitCode(78)
                 }
             }
@@ -103,7 +105,9 @@ func startBoard(_ path: String, bed: String) async throws -> (Board, ShutdownSig
     }
     let signals = ShutdownSignals { number in
         let problems = board.release().values.flatMap { $0 }
-        let outcome = problems.isEmpty ? "outputs safe, lines released" : "could not make safe: " + problems.joined(separator: "; ")
+        let outcome =
+            problems.isEmpty
+            ? "outputs safe, lines released" : "could not make safe: " + problems.joined(separator: "; ")
         printError("gpio: \(ShutdownSignals.name(number)): \(outcome)")
     }
     return (board, signals)
@@ -113,5 +117,7 @@ func startBoard(_ path: String, bed: String) async throws -> (Board, ShutdownSig
 func finishBoard(_ board: Board, _ signals: ShutdownSignals) {
     let problems = board.release().values.flatMap { $0 }
     signals.cancel()
-    printError(problems.isEmpty ? "gpio: outputs safe, lines released" : "gpio: could not make safe: " + problems.joined(separator: "; "))
+    printError(
+        problems.isEmpty
+            ? "gpio: outputs safe, lines released" : "gpio: could not make safe: " + problems.joined(separator: "; "))
 }

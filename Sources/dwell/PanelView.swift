@@ -21,7 +21,8 @@ public struct PanelView: Sendable {
         let step = snapshot.stepIndex.map { "step \($0 + 1)/\(snapshot.stepCount)" } ?? ""
         let phase = paint(snapshot.phase.rawValue.uppercased(), phaseColor(snapshot))
         let fault = snapshot.fault ? "  " + paint("FAULT", "1;31") : ""
-        let remaining = snapshot.remaining.map { $0 < .zero ? "overrun \($0.clockDisplay)" : "remaining \($0.clockDisplay)" } ?? ""
+        let remaining =
+            snapshot.remaining.map { $0 < .zero ? "overrun \($0.clockDisplay)" : "remaining \($0.clockDisplay)" } ?? ""
         return [
             "\(paint("Dwell simulator", "1")) · \(snapshot.title) · bed \(bed) · \(speed)",
             " \(lampsLine)   signal: \(snapshot.signal)",

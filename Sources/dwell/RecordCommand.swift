@@ -29,10 +29,13 @@ struct RecordCommand: ParsableCommand {
                 printError("error: \(error)")
                 throw ExitCode(66)
             }
-            if store.isImmutable, let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber,
-               size.intValue > 0 {
-                printError("warning: \(path) is on read-only media and opened immutable: its -wal file (\(size) bytes) is not read, "
-                           + "so the last events may be missing; copy the three files to writable storage to read them")
+            if store.isImmutable,
+                let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber,
+                size.intValue > 0
+            {
+                printError(
+                    "warning: \(path) is on read-only media and opened immutable: its -wal file (\(size) bytes) is not read, "
+                        + "so the last events may be missing; copy the three files to writable storage to read them")
             }
             return store
         }
@@ -54,11 +57,15 @@ struct RecordCommand: ParsableCommand {
             }
             print("\(store.path): intact, \(report.count) events, head \(report.headHash)")
             if !report.formats.isEmpty {
-                print("row formats: " + report.formats.sorted { $0.key < $1.key }.map { "\($0.value) of format \($0.key)" }
-                    .joined(separator: ", "))
+                print(
+                    "row formats: "
+                        + report.formats.sorted { $0.key < $1.key }.map { "\($0.value) of format \($0.key)" }
+                        .joined(separator: ", "))
             }
             if let recovery = try store.lastRecovery() {
-                print("note: this record replaced a damaged one (seq \(recovery.entry.seq), \(recovery.entry.wallTime)): \(recovery.entry.note ?? "")")
+                print(
+                    "note: this record replaced a damaged one (seq \(recovery.entry.seq), \(recovery.entry.wallTime)): \(recovery.entry.note ?? "")"
+                )
             }
         }
     }
@@ -68,15 +75,24 @@ struct RecordCommand: ParsableCommand {
 
         @OptionGroup var location: Location
 
-        @Option(help: ArgumentHelp("Only sessions with events at or after this UTC date or time (e.g. 2026-11-23).", valueName: "date"))
+        @Option(
+            help: ArgumentHelp(
+                "Only sessions with events at or after this UTC date or time (e.g. 2026-11-23).", valueName: "date"))
         var since: String?
 
         func run() throws {
             let sessions = try location.open().sessions(since: since)
-            print(["session", "bed", "protocol", "status", "start", "end", "events", "therapist", "patient"].joined(separator: "\t"))
+            print(
+                ["session", "bed", "protocol", "status", "start", "end", "events", "therapist", "patient"].joined(
+                    separator: "\t"))
             for session in sessions {
-                print([session.sessionID, session.bed, "\(session.protocolID) v\(session.protocolVersion)", session.status.rawValue,
-                       session.start, session.end ?? "-", String(session.events), session.therapist ?? "-", session.patient ?? "-"]
+                print(
+                    [
+                        session.sessionID, session.bed, "\(session.protocolID) v\(session.protocolVersion)",
+                        session.status.rawValue,
+                        session.start, session.end ?? "-", String(session.events), session.therapist ?? "-",
+                        session.patient ?? "-",
+                    ]
                     .joined(separator: "\t"))
             }
         }
@@ -93,8 +109,12 @@ struct RecordCommand: ParsableCommand {
         func run() throws {
             let store = try location.open()
             guard let summary = try store.sessions(session: session).first else { throw ExitCode(1) }
-            print("\(summary.protocolTitle) (\(summary.protocolID) v\(summary.protocolVersion)) · bed \(summary.bed) · \(summary.status.rawValue)")
-            print("therapist \(summary.therapist ?? "-") · patient \(summary.patient ?? "-") · \(summary.start) → \(summary.end ?? "…")")
+            print(
+                "\(summary.protocolTitle) (\(summary.protocolID) v\(summary.protocolVersion)) · bed \(summary.bed) · \(summary.status.rawValue)"
+            )
+            print(
+                "therapist \(summary.therapist ?? "-") · patient \(summary.patient ?? "-") · \(summary.start) → \(summary.end ?? "…")"
+            )
             for entry in try store.entries(session: session) {
                 var line = "\(entry.seq)\t\(entry.wallTime)\t\(entry.type)"
                 if let planned = entry.plannedMs { line += "\t+\(Duration.milliseconds(planned).clockDisplay)" }
@@ -109,14 +129,16 @@ struct RecordCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export events as CSV, JSON lines or a FHIR R4 Bundle.")
+        static let configuration = CommandConfiguration(
+            abstract: "Export events as CSV, JSON lines or a FHIR R4 Bundle.")
 
         @OptionGroup var location: Location
 
         @Option(help: ArgumentHelp("csv, jsonl or fhir.", valueName: "format"))
         var format: RecordExportFormat
 
-        @Option(help: ArgumentHelp("Only events at or after this UTC date or time (e.g. 2026-11-23).", valueName: "date"))
+        @Option(
+            help: ArgumentHelp("Only events at or after this UTC date or time (e.g. 2026-11-23).", valueName: "date"))
         var since: String?
 
         @Option(help: ArgumentHelp("Only this session.", valueName: "id"))
@@ -126,10 +148,12 @@ struct RecordCommand: ParsableCommand {
             let store = try location.open()
             switch format {
             case .csv: print(RecordExport.csv(try store.entries(since: since, session: session)), terminator: "")
-            case .jsonl: print(try RecordExport.jsonLines(try store.entries(since: since, session: session)), terminator: "")
+            case .jsonl:
+                print(try RecordExport.jsonLines(try store.entries(since: since, session: session)), terminator: "")
             case .fhir:
                 let sessions = try store.sessions(since: since, session: session)
-                print(try RecordExport.fhirBundle(sessions, generatedAt: RecordTime.string(from: Date())), terminator: "")
+                print(
+                    try RecordExport.fhirBundle(sessions, generatedAt: RecordTime.string(from: Date())), terminator: "")
             }
         }
     }

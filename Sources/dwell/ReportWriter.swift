@@ -1,6 +1,6 @@
 import DwellCore
-import DwellRunner
 import DwellRecord
+import DwellRunner
 import Foundation
 import Synchronization
 
@@ -8,18 +8,25 @@ import Synchronization
 final class ReportWriter: Sendable {
     struct Line: Encodable {
         var event: String
-        var at_ms: Int64
+        var atMs: Int64
         var step: Int?
         var kind: String?
         var site: String?
-        var lateness_us: Int64
-        var added_ms: Int64?
+        var latenessUs: Int64
+        var addedMs: Int64?
         var signal: String?
         var line: String?
         var value: Int?
         /// With `--record`: the session id and the committed row's sequence number.
         var session: String?
         var seq: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case event, step, kind, site, signal, line, value, session, seq
+            case atMs = "at_ms"
+            case latenessUs = "lateness_us"
+            case addedMs = "added_ms"
+        }
     }
 
     let json: Bool
@@ -46,17 +53,22 @@ final class ReportWriter: Sendable {
         case .event(let event, let lateness):
             let micros = lateness?.wholeMicroseconds ?? 0
             if lateness != nil { state.withLock { $0.cues.append(micros) } }
-            output.append(Line(event: event.kind.rawValue, at_ms: event.at.wholeMilliseconds, step: event.step,
-                               kind: event.stepKind?.rawValue, site: event.site, lateness_us: micros,
-                               added_ms: event.added?.wholeMilliseconds, session: entry?.sessionID, seq: entry?.seq))
+            output.append(
+                Line(
+                    event: event.kind.rawValue, atMs: event.at.wholeMilliseconds, step: event.step,
+                    kind: event.stepKind?.rawValue, site: event.site, latenessUs: micros,
+                    addedMs: event.added?.wholeMilliseconds, session: entry?.sessionID, seq: entry?.seq))
         case .signal(let signal, let at) where lines:
-            output.append(Line(event: "signal", at_ms: at.wholeMilliseconds, lateness_us: 0, signal: signal.description))
+            output.append(
+                Line(event: "signal", atMs: at.wholeMilliseconds, latenessUs: 0, signal: signal.description))
         case .lamps(let changes):
             state.withLock { $0.edges += changes.map(\.lateness.wholeMicroseconds) }
             if lines {
                 output += changes.map { change in
-                    Line(event: "line", at_ms: change.at.wholeMilliseconds, lateness_us: change.lateness.wholeMicroseconds,
-                         line: board.lineName(change.lamp), value: change.on ? 1 : 0)
+                    Line(
+                        event: "line", atMs: change.at.wholeMilliseconds,
+                        latenessUs: change.lateness.wholeMicroseconds,
+                        line: board.lineName(change.lamp), value: change.on ? 1 : 0)
                 }
             }
         case .rejected(let rejection):
@@ -79,14 +91,14 @@ final class ReportWriter: Sendable {
     }
 
     private func readable(_ line: Line) -> String {
-        var text = "\(Duration.milliseconds(line.at_ms).clockDisplay)  \(line.event)"
+        var text = "\(Duration.milliseconds(line.atMs).clockDisplay)  \(line.event)"
         if let step = line.step { text += "  step \(step + 1)" }
         if let kind = line.kind { text += " \(kind)" }
         if let site = line.site { text += " \(site)" }
-        if let added = line.added_ms { text += " +\(Duration.milliseconds(added).notation)" }
+        if let added = line.addedMs { text += " +\(Duration.milliseconds(added).notation)" }
         if let signal = line.signal { text += " \(signal)" }
         if let name = line.line, let value = line.value { text += " \(name)=\(value)" }
-        if line.lateness_us > 0 { text += "  (late \(line.lateness_us) µs)" }
+        if line.latenessUs > 0 { text += "  (late \(line.latenessUs) µs)" }
         return text
     }
 
@@ -111,6 +123,7 @@ struct LatenessSummary: CustomStringConvertible {
 
     var description: String {
         guard !samples.isEmpty else { return "none" }
-        return "\(samples.count) lateness p50 \(percentile(50)) µs, p99 \(percentile(99)) µs, max \(samples.last ?? 0) µs"
+        return
+            "\(samples.count) lateness p50 \(percentile(50)) µs, p99 \(percentile(99)) µs, max \(samples.last ?? 0) µs"
     }
 }

@@ -2,9 +2,9 @@ import ArgumentParser
 import DwellBed
 import DwellCore
 import DwellGPIO
-import DwellRunner
 import DwellProtocolFiles
 import DwellRecord
+import DwellRunner
 import Foundation
 
 struct SimulateCommand: AsyncParsableCommand {
@@ -34,13 +34,19 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Also report every lamp and buzzer line transition and signal change.")
     var lines = false
 
-    @Option(name: .customLong("ack-after"), help: ArgumentHelp("How long after the last step ends the simulated therapist counts the needles out and acknowledges.", valueName: "duration"))
+    @Option(
+        name: .customLong("ack-after"),
+        help: ArgumentHelp(
+            "How long after the last step ends the simulated therapist counts the needles out and acknowledges.",
+            valueName: "duration"))
     var ackAfter = DurationArgument(.zero)
 
     @Option(help: "The bed number shown and used in line names.")
     var bed = "1"
 
-    @Option(help: ArgumentHelp("Write the session to this clinic record (events are printed once committed).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Write the session to this clinic record (events are printed once committed).", valueName: "path"))
     var record: String?
 
     @Option(help: ArgumentHelp("Therapist id for the record.", valueName: "id"))
@@ -49,7 +55,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Patient pseudonym for the record (never a name).", valueName: "pseudonym"))
     var patient: String?
 
-    @Option(name: .customLong("board"), help: ArgumentHelp("Drive the GPIO lines this board file gives --bed, instead of the simulated board.", valueName: "file"))
+    @Option(
+        name: .customLong("board"),
+        help: ArgumentHelp(
+            "Drive the GPIO lines this board file gives --bed, instead of the simulated board.", valueName: "file"))
     var boardFile: String?
 
     @OptionGroup var clinic: ClinicOptions
@@ -57,7 +66,9 @@ struct SimulateCommand: AsyncParsableCommand {
     func validate() throws {
         if instant && speed != nil { throw ValidationError("--speed and --instant exclude each other") }
         if let speed, !(1...3_600).contains(speed) { throw ValidationError("--speed must be 1 to 3600, not \(speed)") }
-        if instant && boardFile != nil { throw ValidationError("--board drives real lamps in real time; it cannot be used with --instant") }
+        if instant && boardFile != nil {
+            throw ValidationError("--board drives real lamps in real time; it cannot be used with --instant")
+        }
     }
 
     func run() async throws {
@@ -77,20 +88,24 @@ struct SimulateCommand: AsyncParsableCommand {
             unrecorded = try await play(runner, writer: writer, recorder: recorder, panel: nil)
         } else {
             let speed = self.speed ?? 1
-            let runner = SessionRunner(machine: machine, clock: ContinuousClock(), output: output, speed: speed, script: script)
+            let runner = SessionRunner(
+                machine: machine, clock: ContinuousClock(), output: output, speed: speed, script: script)
             do throws(BoardError) {
                 try gpio?.board.attachButtons(to: RunnerButtons(runner: runner, bed: bed))
             } catch {
                 printError(error.description)
                 throw ExitCode(78)
             }
-            let panel = !json && isatty(STDOUT_FILENO) == 1
+            let panel =
+                !json && isatty(STDOUT_FILENO) == 1
                 ? PanelView(bed: bed, speed: speed == 1 ? "real time" : "\(speed)× speed", color: true) : nil
             unrecorded = try await play(runner, writer: writer, recorder: recorder, panel: panel)
         }
         writer.printSummary()
         if unrecorded > 0 {
-            printError("error: \(unrecorded) event\(unrecorded == 1 ? " was" : "s were") NOT written to the clinic record \(record ?? "")")
+            printError(
+                "error: \(unrecorded) event\(unrecorded == 1 ? " was" : "s were") NOT written to the clinic record \(record ?? "")"
+            )
             throw ExitCode(74)
         }
     }
@@ -108,7 +123,9 @@ struct SimulateCommand: AsyncParsableCommand {
 
     /// Plays the session; each event is printed only once the record (if any) has committed it.
     /// Returns how many events could not be recorded.
-    private func play<C: Clock>(_ runner: SessionRunner<C>, writer: ReportWriter, recorder: SessionRecorder?, panel: PanelView?) async throws -> Int {
+    private func play<C: Clock>(
+        _ runner: SessionRunner<C>, writer: ReportWriter, recorder: SessionRecorder?, panel: PanelView?
+    ) async throws -> Int {
         let display = panel.map { LivePanel(view: $0, runner: runner, writer: writer) }
         let redraw = Task { await display?.run() }
         try await runner.start()

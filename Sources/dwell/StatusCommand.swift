@@ -47,7 +47,9 @@ struct ProtocolsCommand: AsyncParsableCommand {
             switch action {
             case nil:
                 for item in try await client.get("api/v1/protocols", as: [ProtocolSummary].self) {
-                    print("\(item.id)\tv\(item.version)\t\(item.technique)\t\(Duration.milliseconds(item.lengthMs).notation)\t\(item.title)")
+                    print(
+                        "\(item.id)\tv\(item.version)\t\(item.technique)\t\(Duration.milliseconds(item.lengthMs).notation)\t\(item.title)"
+                    )
                 }
             case "reload":
                 let result = try await client.post("api/v1/protocols/reload", as: ReloadResult.self)
@@ -75,13 +77,16 @@ enum StatusTable {
             if let needles = bed.needles {
                 line += "  needles in \(needles.placed) out \(needles.removed)"
                 if needles.outstanding != 0 {
-                    line += needles.outstanding > 0 ? " (\(needles.outstanding) still in)" : " (\(-needles.outstanding) more out than in)"
+                    line +=
+                        needles.outstanding > 0
+                        ? " (\(needles.outstanding) still in)" : " (\(-needles.outstanding) more out than in)"
                 }
             }
             if let silenced = bed.silencedMs { line += "  SILENCED " + Duration.milliseconds(silenced).clockDisplay }
             text += line + "\n"
             if let interruption = bed.interruption, bed.state == .session(.interrupted) {
-                text += "      dwelld restarted: session started \(Duration.milliseconds(interruption.sinceStartMs).notation) before, "
+                text +=
+                    "      dwelld restarted: session started \(Duration.milliseconds(interruption.sinceStartMs).notation) before, "
                 text += "at \(interruption.startedAt)"
                 text += interruption.uncertain ? " (UNCERTAIN: the system clock is not synchronised)\n" : "\n"
                 if let reason = interruption.reason { text += "      \(reason)\n" }
@@ -89,7 +94,9 @@ enum StatusTable {
             if let planned = bed.plannedMs, let elapsed = bed.elapsedMs, planned > 0 {
                 let width = 40
                 let filled = Int(max(0, min(Int64(width), elapsed * Int64(width) / planned)))
-                text += "      [" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "]"
+                text +=
+                    "      [" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                    + "]"
                 if let current = bed.current { text += "  now: \(current)" }
                 if let next = bed.next { text += "  next: \(next)" }
                 text += "\n"

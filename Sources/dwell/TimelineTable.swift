@@ -20,18 +20,25 @@ struct TimelineTable {
             case .site(let site):
                 let technique = site.technique ?? treatment.technique
                 let cadence = site.cadence.map { " @\($0)" } ?? ""
-                let warning = site.dwell > treatment.warnBefore ? "warn at \((end - treatment.warnBefore).clockDisplay)" : ""
-                rows.append(["\(symbol(for: index))", offset.clockDisplay, end.clockDisplay, site.dwell.notation,
-                             site.displayName, "\(site.needles)", technique.rawValue + cadence, warning])
+                let warning =
+                    site.dwell > treatment.warnBefore ? "warn at \((end - treatment.warnBefore).clockDisplay)" : ""
+                rows.append([
+                    "\(symbol(for: index))", offset.clockDisplay, end.clockDisplay, site.dwell.notation,
+                    site.displayName, "\(site.needles)", technique.rawValue + cadence, warning,
+                ])
             case .rest(let rest):
-                rows.append(["·", offset.clockDisplay, end.clockDisplay, rest.duration.notation,
-                             rest.label ?? "rest", "", "", ""])
+                rows.append([
+                    "·", offset.clockDisplay, end.clockDisplay, rest.duration.notation,
+                    rest.label ?? "rest", "", "", "",
+                ])
             }
             offset = end
         }
         if treatment.observation > .zero {
-            rows.append(["░", offset.clockDisplay, (offset + treatment.observation).clockDisplay,
-                         treatment.observation.notation, "observation (after acknowledgement)", "", "", ""])
+            rows.append([
+                "░", offset.clockDisplay, (offset + treatment.observation).clockDisplay,
+                treatment.observation.notation, "observation (after acknowledgement)", "", "", "",
+            ])
         }
         var text = "\(treatment.title) (\(treatment.id) v\(treatment.version), \(treatment.technique.rawValue))\n"
         text += "session \(treatment.stepsTotal.notation), \(treatment.totalNeedles) needles, "

@@ -41,7 +41,8 @@ struct DwellDaemonCommand: AsyncParsableCommand {
     @Flag(help: "Drive the simulated indicator board (development and demos).")
     var simulator = false
 
-    @Option(help: ArgumentHelp("Listen on HOST:PORT (an IP address or localhost; no DNS names).", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp("Listen on HOST:PORT (an IP address or localhost; no DNS names).", valueName: "host:port"))
     var listen: String?
 
     @Option(help: ArgumentHelp("Clinic record file.", valueName: "path"))
@@ -50,7 +51,9 @@ struct DwellDaemonCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Protocol folder.", valueName: "path"))
     var protocols: String?
 
-    @Option(name: .customLong("token-file"), help: ArgumentHelp("File holding the API bearer token (mode 0600).", valueName: "path"))
+    @Option(
+        name: .customLong("token-file"),
+        help: ArgumentHelp("File holding the API bearer token (mode 0600).", valueName: "path"))
     var tokenFile: String?
 
     func run() async throws {
@@ -68,7 +71,9 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             let token = try Self.readToken(config)
             let board = try await Self.openBoard(config, logger: logger)
             defer {
-                for (bed, problems) in board.release() { logger.error("bed \(bed): could not make safe: \(problems.joined(separator: "; "))") }
+                for (bed, problems) in board.release() {
+                    logger.error("bed \(bed): could not make safe: \(problems.joined(separator: "; "))")
+                }
             }
             let beds: Beds
             do throws(BedsOpeningError) {
@@ -82,10 +87,15 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             } catch {
                 throw DaemonError.board("\(error)")
             }
-            logger.info("record \(config.record); protocols \(config.protocols) (\(beds.protocols.count)); board \(config.board)")
+            logger.info(
+                "record \(config.record); protocols \(config.protocols) (\(beds.protocols.count)); board \(config.board)"
+            )
             raiseDescriptorLimit(logger: logger)
-            try await DaemonApplication(beds: beds, listen: config.listen, token: token, hosts: HostPolicy(listen: config.listen, allowedNames: config.allowedHosts),
-                                        notifier: SystemdNotifier(), logger: logger).run()
+            try await DaemonApplication(
+                beds: beds, listen: config.listen, token: token,
+                hosts: HostPolicy(listen: config.listen, allowedNames: config.allowedHosts),
+                notifier: SystemdNotifier(), logger: logger
+            ).run()
         } catch let error as DaemonError {
             let text = resolved.map { Self.located(error, in: $0) } ?? error.description
             FileHandle.standardError.write(Data("dwelld: cannot start: \(text)\n".utf8))
@@ -129,14 +139,27 @@ struct DwellDaemonCommand: AsyncParsableCommand {
         if let listen {
             switch ListenAddress.parse(listen) {
             case .success(let address): config.listen = address
-            case .failure(let problem): throw DaemonError.config([.init(path: "--listen", message: problem.description)])
+            case .failure(let problem):
+                throw DaemonError.config([.init(path: "--listen", message: problem.description)])
             }
             config.sources["listen"] = nil
         }
-        if let record { config.record = record; config.sources["record"] = nil }
-        if let protocols { config.protocols = protocols; config.sources["protocols"] = nil }
-        if let tokenFile { config.tokenFile = tokenFile; config.sources["token_file"] = nil }
-        if simulator { config.board = "simulator"; config.sources["board"] = nil }
+        if let record {
+            config.record = record
+            config.sources["record"] = nil
+        }
+        if let protocols {
+            config.protocols = protocols
+            config.sources["protocols"] = nil
+        }
+        if let tokenFile {
+            config.tokenFile = tokenFile
+            config.sources["token_file"] = nil
+        }
+        if simulator {
+            config.board = "simulator"
+            config.sources["board"] = nil
+        }
         return config
     }
 
@@ -158,7 +181,8 @@ struct DwellDaemonCommand: AsyncParsableCommand {
     static func readToken(_ config: DaemonConfig) throws(DaemonError) -> String? {
         guard let path = config.tokenFile else {
             if config.listen.isLoopback { return nil }
-            throw DaemonError.token("listening on \(config.listen) (not loopback) needs a bearer token: set token_file or --token-file")
+            throw DaemonError.token(
+                "listening on \(config.listen) (not loopback) needs a bearer token: set token_file or --token-file")
         }
         switch TokenFile.read(path) {
         case .success(let token): return token
@@ -175,13 +199,19 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             // Problems inside protocol files keep their own file:line:column; problems with the
             // folder itself are placed where the config names the folder.
             let inFiles = diagnostics.filter { $0.path != config.protocols }
-            let header = inFiles.isEmpty ? [] : [config.located("protocols", "the protocol files in \(config.protocols) have problems:")]
-            return (header + diagnostics.map { diagnostic in
-                diagnostic.path == config.protocols
-                    ? config.located("protocols", diagnostic.message.contains(config.protocols)
-                        ? diagnostic.message : "\(config.protocols): \(diagnostic.message)")
-                    : diagnostic.description
-            }).joined(separator: "\n")
+            let header =
+                inFiles.isEmpty
+                ? [] : [config.located("protocols", "the protocol files in \(config.protocols) have problems:")]
+            return
+                (header
+                + diagnostics.map { diagnostic in
+                    diagnostic.path == config.protocols
+                        ? config.located(
+                            "protocols",
+                            diagnostic.message.contains(config.protocols)
+                                ? diagnostic.message : "\(config.protocols): \(diagnostic.message)")
+                        : diagnostic.description
+                }).joined(separator: "\n")
         }
         if case .record(let problem) = error { return config.located("record", "\(problem)") }
         if case .board(let message) = error { return config.located("board", message) }

@@ -1,11 +1,12 @@
 import DwellBed
 import DwellCore
 import DwellRunner
-@testable import DwellRecord
 import Foundation
 import GRDB
 import Synchronization
 import Testing
+
+@testable import DwellRecord
 
 struct RecordedReportsTests {
     static let treatment = TreatmentProtocol(
@@ -18,26 +19,37 @@ struct RecordedReportsTests {
 
     static let expectedTimeline = [
         "session.started@0", "step.started@0", "step.warning@270000", "step.ended@300000", "step.started@300000",
-        "step.ended@360000", "step.started@360000", "step.warning@630000", "step.ended@660000", "session.overrun@660000",
-        "needles.removed@660000", "session.acknowledged@660000", "observation.started@660000", "observation.ended@720000", "session.completed@720000",
+        "step.ended@360000", "step.started@360000", "step.warning@630000", "step.ended@660000",
+        "session.overrun@660000",
+        "needles.removed@660000", "session.acknowledged@660000", "observation.started@660000",
+        "observation.ended@720000", "session.completed@720000",
     ]
 
     final class Collected: Sendable {
         let outcomes = Mutex<[RecordedReports<VirtualClock>.Outcome]>([])
         var delivered: [RunnerReport] {
-            outcomes.withLock { $0.compactMap { if case .delivered(let report, _) = $0 { return report } else { return nil } } }
+            outcomes.withLock {
+                $0.compactMap { if case .delivered(let report, _) = $0 { return report } else { return nil } }
+            }
         }
         var unrecorded: [RunnerReport] {
-            outcomes.withLock { $0.compactMap { if case .unrecorded(let report, _) = $0 { return report } else { return nil } } }
+            outcomes.withLock {
+                $0.compactMap { if case .unrecorded(let report, _) = $0 { return report } else { return nil } }
+            }
         }
     }
 
-    func play(store: RecordStore, therapist: String? = nil) async throws -> (runner: SessionRunner<VirtualClock>, collected: Collected, left: Int) {
-        let runner = SessionRunner(machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
-                                   output: SimulatedBoard(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
-        let context = SessionContext(sessionID: UUID().uuidString, bed: "1", protocolID: "short", protocolVersion: 1,
-                                     protocolTitle: "Short", protocolSHA256: "00", therapist: therapist, patient: nil)
-        let recorder = SessionRecorder(writer: try RecordWriter(store: store), context: context, treatment: Self.treatment)
+    func play(
+        store: RecordStore, therapist: String? = nil
+    ) async throws -> (runner: SessionRunner<VirtualClock>, collected: Collected, left: Int) {
+        let runner = SessionRunner(
+            machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
+            output: SimulatedBoard(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
+        let context = SessionContext(
+            sessionID: UUID().uuidString, bed: "1", protocolID: "short", protocolVersion: 1,
+            protocolTitle: "Short", protocolSHA256: "00", therapist: therapist, patient: nil)
+        let recorder = SessionRecorder(
+            writer: try RecordWriter(store: store), context: context, treatment: Self.treatment)
         let collected = Collected()
         try await runner.start()
         let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
@@ -52,7 +64,9 @@ struct RecordedReportsTests {
         #expect(left == 0 && collected.unrecorded.isEmpty)
         let recorded = try store.entries().map { "\($0.type)@\($0.plannedMs ?? -1)" }
         #expect(recorded == Self.expectedTimeline)
-        let entries = collected.outcomes.withLock { $0.compactMap { if case .delivered(_, let entry?) = $0 { return entry } else { return nil } } }
+        let entries = collected.outcomes.withLock {
+            $0.compactMap { if case .delivered(_, let entry?) = $0 { return entry } else { return nil } }
+        }
         #expect(entries.map(\.seq) == Array(1...Int64(Self.expectedTimeline.count)))
         #expect(try store.entries().first { $0.type == "step.started" }?.siteLabel == "Site A")
     }
@@ -60,14 +74,18 @@ struct RecordedReportsTests {
     @Test func aReadOnlyRecordFaultsButTheSessionKeepsItsTiming() async throws {
         let path = NSTemporaryDirectory() + UUID().uuidString + "/record.sqlite"
         _ = try RecordStore(path: path)
-        let (runner, collected, left) = try await play(store: try RecordStore(path: path, options: .init(readOnly: true)))
+        let (runner, collected, left) = try await play(
+            store: try RecordStore(path: path, options: .init(readOnly: true)))
         let timeline = collected.unrecorded.compactMap { report -> String? in
             if case .event(let event, _) = report { return "\(event.kind.rawValue)@\(event.at.wholeMilliseconds)" }
             return nil
         }
         #expect(timeline == Self.expectedTimeline, "every cue still came, on time")
         #expect(await runner.snapshot().fault)
-        #expect(collected.unrecorded.contains { if case .fault(let message, _) = $0 { return message.contains("read-only") } else { return false } })
+        #expect(
+            collected.unrecorded.contains {
+                if case .fault(let message, _) = $0 { return message.contains("read-only") } else { return false }
+            })
         #expect(left > 0, "the events wait in the writer; they are not thrown away")
     }
 
@@ -93,11 +111,14 @@ struct RecordedReportsTests {
         _ = try RecordStore(path: path)
         let pages = try DatabaseQueue(path: path).inDatabase { try Int.fetchOne($0, sql: "PRAGMA page_count") } ?? 0
         let store = try RecordStore(path: path, options: .init(maximumPageCount: pages + 2))
-        let runner = SessionRunner(machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
-                                   output: SimulatedBoard(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
-        let context = SessionContext(sessionID: UUID().uuidString, bed: "1", protocolID: "short", protocolVersion: 1,
-                                     protocolTitle: "Short", protocolSHA256: "00", therapist: String(repeating: "t", count: 1_000), patient: nil)
-        let recorder = SessionRecorder(writer: try RecordWriter(store: store), context: context, treatment: Self.treatment)
+        let runner = SessionRunner(
+            machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
+            output: SimulatedBoard(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
+        let context = SessionContext(
+            sessionID: UUID().uuidString, bed: "1", protocolID: "short", protocolVersion: 1,
+            protocolTitle: "Short", protocolSHA256: "00", therapist: String(repeating: "t", count: 1_000), patient: nil)
+        let recorder = SessionRecorder(
+            writer: try RecordWriter(store: store), context: context, treatment: Self.treatment)
         let sawFault = Mutex(false)
         try await runner.start()
         let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
@@ -118,16 +139,26 @@ struct RecordedReportsTests {
         _ = try RecordStore(path: path)
         let writer = try RecordWriter(store: try RecordStore(path: path, options: .init(readOnly: true)))
         // Another bed's session already has three events waiting for the record.
-        let other = SessionContext(sessionID: "other", bed: "2", protocolID: "short", protocolVersion: 1,
-                                   protocolTitle: "Short", protocolSHA256: "00", therapist: nil, patient: nil)
-        for index in 0..<3 { _ = try? await writer.append(RecordEvent(session: other, type: "step.started", monotonicUs: Int64(index), wallTime: "2026-11-23T10:00:00.000Z")) }
-        let runner = SessionRunner(machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
-                                   output: SimulatedBoard(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
-        let context = SessionContext(sessionID: "mine", bed: "1", protocolID: "short", protocolVersion: 1,
-                                     protocolTitle: "Short", protocolSHA256: "00", therapist: nil, patient: nil)
+        let other = SessionContext(
+            sessionID: "other", bed: "2", protocolID: "short", protocolVersion: 1,
+            protocolTitle: "Short", protocolSHA256: "00", therapist: nil, patient: nil)
+        for index in 0..<3 {
+            _ = try? await writer.append(
+                RecordEvent(
+                    session: other, type: "step.started", monotonicUs: Int64(index),
+                    wallTime: "2026-11-23T10:00:00.000Z"))
+        }
+        let runner = SessionRunner(
+            machine: SessionStateMachine(treatment: Self.treatment), clock: VirtualClock(),
+            output: SimulatedBoard(), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
+        let context = SessionContext(
+            sessionID: "mine", bed: "1", protocolID: "short", protocolVersion: 1,
+            protocolTitle: "Short", protocolSHA256: "00", therapist: nil, patient: nil)
         let collected = Collected()
         try await runner.start()
-        let left = await RecordedReports(runner: runner, recorder: SessionRecorder(writer: writer, context: context, treatment: Self.treatment)).run { outcome in
+        let left = await RecordedReports(
+            runner: runner, recorder: SessionRecorder(writer: writer, context: context, treatment: Self.treatment)
+        ).run { outcome in
             collected.outcomes.withLock { $0.append(outcome) }
         }
         let mine = collected.unrecorded.filter { report in

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import DwellBed
 
 /// The reload queue: its job runs on a thread of its own, one run at a time, and requests made
@@ -14,7 +15,10 @@ struct ReloadQueueTests {
         /// The job: counts its run, notes whether it ran on the thread it was given, and holds
         /// until the gate opens (or 90 s pass, so a broken test cannot hang).
         func job() -> Int {
-            let run = runs.withLock { $0 += 1; return $0 }
+            let run = runs.withLock {
+                $0 += 1
+                return $0
+            }
             onPool.withLock { $0.append(Self.kernelThreadName() != "dwell-reload") }
             let deadline = Date().addingTimeInterval(90)
             while !open.withLock({ $0 }) && Date() < deadline { usleep(5_000) }

@@ -8,10 +8,13 @@ struct BenchSmokeTests {
         let folder = DwellProcess.executable.deletingLastPathComponent()
         let svg = NSTemporaryDirectory() + "dwell-bench-" + UUID().uuidString + ".svg"
         defer { try? FileManager.default.removeItem(atPath: svg) }
-        let result = try DwellProcess.run(["--mode", "smoke", "--dwelld", folder.appendingPathComponent("dwelld").path, "--svg", svg],
-                                          executable: folder.appendingPathComponent("dwell-bench"))
+        let result = try DwellProcess.run(
+            ["--mode", "smoke", "--dwelld", folder.appendingPathComponent("dwelld").path, "--svg", svg],
+            executable: folder.appendingPathComponent("dwell-bench"))
         #expect(result.status == 0, "\(result.stderr)")
-        for section in ["### Cue lateness", "### Drift", "### Footprint", "### Clinic record", "### The daemon", "### Other"] {
+        for section in [
+            "### Cue lateness", "### Drift", "### Footprint", "### Clinic record", "### The daemon", "### Other",
+        ] {
             #expect(result.stdout.contains(section), "\(section) missing")
         }
         #expect(result.stdout.contains("| idle | C floor: clock_nanosleep ABSTIME | 200 |"))

@@ -4,7 +4,8 @@ import Testing
 
 /// The `dwell` executable end to end, as a user or a script runs it.
 struct DwellCommandTests {
-    static let protocols = ((try? FileManager.default
+    static let protocols =
+        ((try? FileManager.default
         .contentsOfDirectory(atPath: DwellProcess.packageRoot.appendingPathComponent("Protocols").path)) ?? [])
         .filter { $0.hasSuffix(".yaml") }.sorted()
 
@@ -38,22 +39,28 @@ struct DwellCommandTests {
         #expect(stepEvents == expected)
         #expect(events.allSatisfy { ($0["lateness_us"] as? Int) == 0 })
         let tail = events.suffix(3).compactMap { $0["event"] as? String }
-        #expect(tail == ["observation.started", "observation.ended", "session.completed"] || tail.last == "session.completed")
+        #expect(
+            tail == ["observation.started", "observation.ended", "session.completed"]
+                || tail.last == "session.completed")
         let sites = events.filter { ($0["kind"] as? String) == "site" }
         #expect(sites.allSatisfy { $0["site"] is String && $0["step"] is Int })
     }
 
     @Test func validateReportsEveryProblemAndExits65() throws {
         let folder = "Tests/DwellProtocolFilesTests/Fixtures/invalid"
-        let result = try DwellProcess.run(["protocol", "validate", "\(folder)/unknown-step-key.yaml", "\(folder)/bare-number-duration.yaml", "Protocols"])
+        let result = try DwellProcess.run([
+            "protocol", "validate", "\(folder)/unknown-step-key.yaml", "\(folder)/bare-number-duration.yaml",
+            "Protocols",
+        ])
         #expect(result.status == 65)
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines == [
-            "\(folder)/unknown-step-key.yaml:10:5: error: steps[2].dwell: is required (how long the needles stay in, e.g. `5m`)",
-            "\(folder)/unknown-step-key.yaml:12:5: error: steps[2].dwel: `dwel` is not a field of a site step; did you mean `dwell`?",
-            "\(folder)/bare-number-duration.yaml:8:12: error: steps[0].dwell: `300` has no unit: add one, e.g. `300s` for seconds or `300m` for minutes",
-            "3 errors in 2 files",
-        ])
+        #expect(
+            lines == [
+                "\(folder)/unknown-step-key.yaml:10:5: error: steps[2].dwell: is required (how long the needles stay in, e.g. `5m`)",
+                "\(folder)/unknown-step-key.yaml:12:5: error: steps[2].dwel: `dwel` is not a field of a site step; did you mean `dwell`?",
+                "\(folder)/bare-number-duration.yaml:8:12: error: steps[0].dwell: `300` has no unit: add one, e.g. `300s` for seconds or `300m` for minutes",
+                "3 errors in 2 files",
+            ])
     }
 
     /// A file with more problems than are shown counts them all in the closing line.
@@ -78,13 +85,18 @@ struct DwellCommandTests {
     }
 
     @Test func clinicLimitsAreSetOnTheCommandLine() throws {
-        let result = try DwellProcess.run(["protocol", "validate", "--max-session", "12m", "Protocols/neck-shoulder-multisite.yaml"])
+        let result = try DwellProcess.run([
+            "protocol", "validate", "--max-session", "12m", "Protocols/neck-shoulder-multisite.yaml",
+        ])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("steps: the steps add up to 15m, outside the clinic's session length of 10m to 12m"))
+        #expect(
+            result.stderr.contains("steps: the steps add up to 15m, outside the clinic's session length of 10m to 12m"))
     }
 
     @Test func showPrintsTheTimelineAndAProportionalBar() throws {
-        let result = try DwellProcess.run(["protocol", "show", "Protocols/neck-shoulder-multisite.yaml", "--width", "40"])
+        let result = try DwellProcess.run([
+            "protocol", "show", "Protocols/neck-shoulder-multisite.yaml", "--width", "40",
+        ])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.contains { $0.hasPrefix("1  0:00   3:00   3m") })
@@ -97,26 +109,36 @@ struct DwellCommandTests {
     }
 
     @Test func anInvalidProtocolIsNotSimulated() throws {
-        let result = try DwellProcess.run(["simulate", "Tests/DwellProtocolFilesTests/Fixtures/invalid/zero-dwell.yaml", "--instant"])
+        let result = try DwellProcess.run([
+            "simulate", "Tests/DwellProtocolFilesTests/Fixtures/invalid/zero-dwell.yaml", "--instant",
+        ])
         #expect(result.status == 65)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("zero-dwell.yaml:8:12: error: steps[0].dwell: must be more than 0s"))
     }
 
     @Test func linesReportEveryTransitionOfTheSimulatedBoard() throws {
-        let result = try DwellProcess.run(["simulate", "Protocols/infraspinatus-pistoning.yaml", "--instant", "--json", "--lines", "--ack-after", "70s"])
+        let result = try DwellProcess.run([
+            "simulate", "Protocols/infraspinatus-pistoning.yaml", "--instant", "--json", "--lines", "--ack-after",
+            "70s",
+        ])
         #expect(result.status == 0)
-        let lines = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let lines = result.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
         let red = lines.filter { ($0["line"] as? String) == "bed1.red" }
         #expect(red.first?["at_ms"] as? Int == 660_000, "escalation 60 s after the 10-minute end")
         #expect(red.first?["value"] as? Int == 1)
         let escalated = lines.first { ($0["event"] as? String) == "session.escalated" }
         #expect(escalated?["at_ms"] as? Int == 660_000)
-        #expect(lines.contains { ($0["event"] as? String) == "session.acknowledged" && ($0["at_ms"] as? Int) == 670_000 })
+        #expect(
+            lines.contains { ($0["event"] as? String) == "session.acknowledged" && ($0["at_ms"] as? Int) == 670_000 })
     }
 
     @Test func speedAndInstantExcludeEachOther() throws {
-        let result = try DwellProcess.run(["simulate", "Protocols/neck-shoulder-multisite.yaml", "--instant", "--speed", "10"])
+        let result = try DwellProcess.run([
+            "simulate", "Protocols/neck-shoulder-multisite.yaml", "--instant", "--speed", "10",
+        ])
         #expect(result.status == 64)
         #expect(result.stderr.contains("--speed and --instant exclude each other"))
     }

@@ -13,7 +13,8 @@ struct DwellProcess {
 
     /// The `dwell` binary next to the test bundle (SwiftPM builds it because the tests depend on it).
     static let executable: URL = {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dwell")
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("dwell")
         if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
         return packageRoot.appendingPathComponent(".build/debug/dwell")
     }()
@@ -36,8 +37,9 @@ struct DwellProcess {
         process.waitUntilExit()
         try errorFile.close()
         let errData = FileManager.default.contents(atPath: errorPath) ?? Data()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// Reads until end of file, retrying reads a signal interrupts (Foundation's own readers trap on EINTR).

@@ -18,8 +18,10 @@ struct RecordCommandTests {
             let process = Process()
             process.executableURL = DwellProcess.executable
             process.currentDirectoryURL = DwellProcess.packageRoot
-            process.arguments = ["simulate", "Protocols/low-back-quadratus-lumborum.yaml", "--instant", "--json",
-                                 "--record", path, "--patient", "p-\(round)"]
+            process.arguments = [
+                "simulate", "Protocols/low-back-quadratus-lumborum.yaml", "--instant", "--json",
+                "--record", path, "--patient", "p-\(round)",
+            ]
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
@@ -28,7 +30,9 @@ struct RecordCommandTests {
             var buffer = Data()
             var lines: [String] = []
             while lines.count < killAfter {
-                guard let chunk = DwellProcess.readSome(out.fileHandleForReading.fileDescriptor), !chunk.isEmpty else { break }
+                guard let chunk = DwellProcess.readSome(out.fileHandleForReading.fileDescriptor), !chunk.isEmpty else {
+                    break
+                }
                 buffer += chunk
                 while let newline = buffer.firstIndex(of: 0x0A) {
                     lines.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
@@ -39,8 +43,9 @@ struct RecordCommandTests {
             process.waitUntilExit()
             for line in lines {
                 guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let seq = object["seq"] as? Int, let name = object["event"] as? String,
-                      let session = object["session"] as? String else { continue }
+                    let seq = object["seq"] as? Int, let name = object["event"] as? String,
+                    let session = object["session"] as? String
+                else { continue }
                 acknowledged.append((seq, name, session))
             }
         }
@@ -50,13 +55,17 @@ struct RecordCommandTests {
         let entries = Dictionary(uniqueKeysWithValues: try store.entries().map { (Int($0.seq), $0) })
         #expect(!acknowledged.isEmpty)
         for ack in acknowledged {
-            #expect(entries[ack.seq]?.type == ack.event && entries[ack.seq]?.sessionID == ack.session, "seq \(ack.seq) lost")
+            #expect(
+                entries[ack.seq]?.type == ack.event && entries[ack.seq]?.sessionID == ack.session, "seq \(ack.seq) lost"
+            )
         }
     }
 
     @Test func verifyExitsNonZeroWithTheFirstBadSequenceNumber() throws {
         let path = Self.temporaryRecord()
-        #expect(try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path]).status == 0)
+        #expect(
+            try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path])
+                .status == 0)
         let intact = try DwellProcess.run(["record", "verify", "--record", path])
         #expect(intact.status == 0)
         #expect(intact.stdout.hasPrefix("\(path): intact, 15 events, head "))
@@ -73,10 +82,13 @@ struct RecordCommandTests {
     /// immutable (`chattr +i`): SQLite cannot create the `-shm` file there, as on a read-only disk.
     @Test func verifyListShowAndExportWorkOnAReadOnlyFolder() throws {
         let path = Self.temporaryRecord()
-        #expect(try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path]).status == 0)
+        #expect(
+            try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path])
+                .status == 0)
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
-        let immutable = try DwellProcess.run(["chattr", "+i", folder], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        let immutable = try DwellProcess.run(
+            ["chattr", "+i", folder], executable: URL(fileURLWithPath: "/usr/bin/env"))
         defer { _ = try? DwellProcess.run(["chattr", "-i", folder], executable: URL(fileURLWithPath: "/usr/bin/env")) }
         try #require(immutable.status == 0 || getuid() != 0, "as root this needs chattr to make the folder read-only")
         let verify = try DwellProcess.run(["record", "verify", "--record", path])
@@ -94,14 +106,18 @@ struct RecordCommandTests {
     @Test func exportsRoundTripEveryEvent() throws {
         let path = Self.temporaryRecord()
         for (file, patient) in [("knee-non-trigger-point.yaml", "p-1"), ("lateral-elbow-mixed.yaml", "p-2")] {
-            let run = try DwellProcess.run(["simulate", "Protocols/\(file)", "--instant", "--record", path,
-                                            "--therapist", "t-9", "--patient", patient])
+            let run = try DwellProcess.run([
+                "simulate", "Protocols/\(file)", "--instant", "--record", path,
+                "--therapist", "t-9", "--patient", patient,
+            ])
             #expect(run.status == 0, "\(run.stderr)")
         }
         let entries = try RecordStore(path: path, options: .init(readOnly: true)).entries()
 
         let jsonl = try DwellProcess.run(["record", "export", "--format", "jsonl", "--record", path])
-        let decoded = try jsonl.stdout.split(separator: "\n").map { try JSONDecoder().decode(RecordEntry.self, from: Data($0.utf8)) }
+        let decoded = try jsonl.stdout.split(separator: "\n").map {
+            try JSONDecoder().decode(RecordEntry.self, from: Data($0.utf8))
+        }
         #expect(decoded == entries)
 
         let csv = try DwellProcess.run(["record", "export", "--format", "csv", "--record", path])
@@ -111,9 +127,13 @@ struct RecordCommandTests {
 
         let sessions = Set(entries.map(\.sessionID))
         let one = try #require(sessions.first)
-        let filtered = try DwellProcess.run(["record", "export", "--format", "jsonl", "--session", one, "--record", path])
+        let filtered = try DwellProcess.run([
+            "record", "export", "--format", "jsonl", "--session", one, "--record", path,
+        ])
         #expect(filtered.stdout.split(separator: "\n").count == entries.filter { $0.sessionID == one }.count)
-        let future = try DwellProcess.run(["record", "export", "--format", "jsonl", "--since", "2999-01-01", "--record", path])
+        let future = try DwellProcess.run([
+            "record", "export", "--format", "jsonl", "--since", "2999-01-01", "--record", path,
+        ])
         #expect(future.stdout.isEmpty)
     }
 
@@ -122,57 +142,86 @@ struct RecordCommandTests {
     /// head, and show their `amount_ms` and `reason`.
     @Test func aRecordOfTheFormerFormatVerifiesExportsAndTakesRowsOfTheNewOne() async throws {
         let path = Self.temporaryRecord()
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
-            atPath: DwellProcess.packageRoot.appendingPathComponent("Tests/DwellRecordTests/Fixtures/record-format1.sqlite").path, toPath: path)
+            atPath: DwellProcess.packageRoot.appendingPathComponent(
+                "Tests/DwellRecordTests/Fixtures/record-format1.sqlite"
+            ).path, toPath: path)
         let head = "7a0e98602dd651d54a55805f1fbd697553ca9b9353d695246fce351e60d92a24"
         let verify = try DwellProcess.run(["record", "verify", "--record", path])
-        #expect(verify.status == 0 && verify.stdout == "\(path): intact, 36 events, head \(head)\nrow formats: 36 of format 1\n",
-                "\(verify.stdout)\(verify.stderr)")
+        #expect(
+            verify.status == 0
+                && verify.stdout == "\(path): intact, 36 events, head \(head)\nrow formats: 36 of format 1\n",
+            "\(verify.stdout)\(verify.stderr)")
         let show = try DwellProcess.run(["record", "show", "9d3e7b12-4f6a-4e8b-a1c2-7f5e0d9b8a64", "--record", path])
-        #expect(show.status == 0 && show.stdout.contains("\tstep.extended\t") && show.stdout.contains("\textended by 2m\n"))
+        #expect(
+            show.status == 0 && show.stdout.contains("\tstep.extended\t") && show.stdout.contains("\textended by 2m\n"))
         #expect(!show.stdout.contains("amount_ms"), "a format-1 row has no amount_ms to show")
         let csv = parseCSV(try DwellProcess.run(["record", "export", "--format", "csv", "--record", path]).stdout)
         #expect(csv.first == RecordEntry.columns && csv.first?.suffix(3) == ["format", "amount_ms", "reason"])
         #expect(csv.count == 37 && csv.dropFirst().allSatisfy { $0.suffix(3) == ["1", "", ""] })
-        let jsonl = try DwellProcess.run(["record", "export", "--format", "jsonl", "--record", path]).stdout.split(separator: "\n")
-        #expect(try jsonl.map { try JSONDecoder().decode(RecordEntry.self, from: Data($0.utf8)) }.allSatisfy { $0.format == 1 })
+        let jsonl = try DwellProcess.run(["record", "export", "--format", "jsonl", "--record", path]).stdout.split(
+            separator: "\n")
+        #expect(
+            try jsonl.map { try JSONDecoder().decode(RecordEntry.self, from: Data($0.utf8)) }.allSatisfy {
+                $0.format == 1
+            })
         #expect(jsonl.count == 36 && jsonl.allSatisfy { $0.contains("\"format\":1") && !$0.contains("amount_ms") })
         let fhir = try DwellProcess.run(["record", "export", "--format", "fhir", "--record", path])
-        #expect(fhir.status == 0 && fhir.stdout.contains("extended by 2m") && fhir.stdout.contains("possible adverse event: one needle"))
+        #expect(
+            fhir.status == 0 && fhir.stdout.contains("extended by 2m")
+                && fhir.stdout.contains("possible adverse event: one needle"))
 
         // Opened for writing, the record is migrated and new rows are format 2.
         let store = try RecordStore(path: path)
         let writer = try RecordWriter(store: store)
-        let session = SessionContext(sessionID: "c1", bed: "3", protocolID: "p", protocolVersion: 1, protocolTitle: "P",
-                                     protocolSHA256: "-", therapist: nil, patient: nil)
+        let session = SessionContext(
+            sessionID: "c1", bed: "3", protocolID: "p", protocolVersion: 1, protocolTitle: "P",
+            protocolSHA256: "-", therapist: nil, patient: nil)
         let wall = "2026-11-24T10:00:00.000Z"
-        try await writer.append(RecordEvent(session: session, type: "step.extended", step: 0, monotonicUs: 1_000_000, wallTime: wall,
-                                            note: "extended by 1m30s", amountMs: 90_000))
-        try await writer.append(RecordEvent(session: session, type: "needles.mismatch-closed", monotonicUs: 2_000_000, wallTime: wall,
-                                            needles: 1, note: "possible adverse event: tip broke", reason: "tip broke"))
+        try await writer.append(
+            RecordEvent(
+                session: session, type: "step.extended", step: 0, monotonicUs: 1_000_000, wallTime: wall,
+                note: "extended by 1m30s", amountMs: 90_000))
+        try await writer.append(
+            RecordEvent(
+                session: session, type: "needles.mismatch-closed", monotonicUs: 2_000_000, wallTime: wall,
+                needles: 1, note: "possible adverse event: tip broke", reason: "tip broke"))
         store.close()
         let after = try DwellProcess.run(["record", "verify", "--record", path])
-        #expect(after.status == 0 && after.stdout.hasPrefix("\(path): intact, 38 events") && after.stdout.hasSuffix("row formats: 36 of format 1, 2 of format 2\n"),
-                "\(after.stdout)\(after.stderr)")
+        #expect(
+            after.status == 0 && after.stdout.hasPrefix("\(path): intact, 38 events")
+                && after.stdout.hasSuffix("row formats: 36 of format 1, 2 of format 2\n"),
+            "\(after.stdout)\(after.stderr)")
         let shown = try DwellProcess.run(["record", "show", "c1", "--record", path]).stdout
-        #expect(shown.contains("\tamount_ms 90000\textended by 1m30s\n") && shown.contains("\treason: tip broke\tpossible adverse event: tip broke\n"),
-                "\(shown)")
-        let newRows = parseCSV(try DwellProcess.run(["record", "export", "--format", "csv", "--session", "c1", "--record", path]).stdout)
+        #expect(
+            shown.contains("\tamount_ms 90000\textended by 1m30s\n")
+                && shown.contains("\treason: tip broke\tpossible adverse event: tip broke\n"),
+            "\(shown)")
+        let newRows = parseCSV(
+            try DwellProcess.run(["record", "export", "--format", "csv", "--session", "c1", "--record", path]).stdout)
         #expect(newRows.dropFirst().map { Array($0.suffix(3)) } == [["2", "90000", ""], ["2", "", "tip broke"]])
     }
 
     @Test func fhirBundleHoldsOneProcedurePerSessionWithItsPeriod() throws {
         let path = Self.temporaryRecord()
-        #expect(try DwellProcess.run(["simulate", "Protocols/upper-trapezius-superficial.yaml", "--instant", "--record", path,
-                                      "--therapist", "t-1", "--patient", "p-77"]).status == 0)
-        #expect(try DwellProcess.run(["simulate", "Protocols/neck-shoulder-multisite.yaml", "--instant", "--record", path]).status == 0)
+        #expect(
+            try DwellProcess.run([
+                "simulate", "Protocols/upper-trapezius-superficial.yaml", "--instant", "--record", path,
+                "--therapist", "t-1", "--patient", "p-77",
+            ]).status == 0)
+        #expect(
+            try DwellProcess.run(["simulate", "Protocols/neck-shoulder-multisite.yaml", "--instant", "--record", path])
+                .status == 0)
         let entries = try RecordStore(path: path, options: .init(readOnly: true)).entries()
         let result = try DwellProcess.run(["record", "export", "--format", "fhir", "--record", path])
         #expect(result.status == 0)
         let bundle = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(bundle["resourceType"] as? String == "Bundle" && bundle["type"] as? String == "collection")
-        let procedures = try #require(bundle["entry"] as? [[String: Any]]).compactMap { $0["resource"] as? [String: Any] }
+        let procedures = try #require(bundle["entry"] as? [[String: Any]]).compactMap {
+            $0["resource"] as? [String: Any]
+        }
         #expect(procedures.count == 2)
         for procedure in procedures {
             let id = try #require(procedure["id"] as? String)
@@ -184,7 +233,10 @@ struct RecordCommandTests {
             let sites = (procedure["bodySite"] as? [[String: String]])?.compactMap { $0["text"] }
             #expect(sites?.isEmpty == false)
         }
-        let first = try #require(procedures.first { ($0["code"] as? [String: String])?["text"] == "Upper trapezius, superficial dry needling" })
+        let first = try #require(
+            procedures.first {
+                ($0["code"] as? [String: String])?["text"] == "Upper trapezius, superficial dry needling"
+            })
         #expect(((first["subject"] as? [String: Any])?["identifier"] as? [String: String])?["value"] == "p-77")
         try validateWithFHIRClient(result.stdout)
     }
@@ -212,7 +264,8 @@ struct RecordCommandTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
@@ -227,12 +280,15 @@ struct RecordCommandTests {
     private func tamperWithRow(_ seq: Int, in path: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        process.arguments = [
+            "python3", "-c",
+            """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
             db.executescript("DROP TRIGGER events_append_only_update; UPDATE events SET planned_ms = planned_ms + 1000 WHERE seq = \(seq);")
             db.commit()
-            """, path]
+            """, path,
+        ]
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -240,22 +296,33 @@ struct RecordCommandTests {
 
     /// A strict RFC 4180 reader, independent of Dwell's writer.
     private func parseCSV(_ text: String) -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = ""
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
         var quoted = false
         var characters = Array(text)[...]
         while let character = characters.popFirst() {
             if quoted {
                 if character == "\"" {
-                    if characters.first == "\"" { field.append("\""); characters.removeFirst() } else { quoted = false }
+                    if characters.first == "\"" {
+                        field.append("\"")
+                        characters.removeFirst()
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.append(character)
                 }
             } else if character == "\"" {
                 quoted = true
             } else if character == "," {
-                row.append(field); field = ""
+                row.append(field)
+                field = ""
             } else if character == "\r\n" || character == "\n" {
-                row.append(field); rows.append(row); row = []; field = ""
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
             } else {
                 field.append(character)
             }

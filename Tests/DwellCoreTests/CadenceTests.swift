@@ -1,28 +1,33 @@
 import Testing
+
 @testable import DwellCore
 
 @Suite("Cadence")
 struct CadenceTests {
-    @Test("hertz notation parses to exact millihertz", arguments: [
-        ("1Hz", 1_000),
-        ("1.5Hz", 1_500),
-        ("0.75Hz", 750),
-        ("0.75 Hz", 750),
-        ("2hz", 2_000),
-        ("4HZ", 4_000),
-        ("  1.25Hz ", 1_250),
-        ("0.5Hz", 500),
-        ("1.005Hz", 1_005),
-        ("12Hz", 12_000),
-    ])
+    @Test(
+        "hertz notation parses to exact millihertz",
+        arguments: [
+            ("1Hz", 1_000),
+            ("1.5Hz", 1_500),
+            ("0.75Hz", 750),
+            ("0.75 Hz", 750),
+            ("2hz", 2_000),
+            ("4HZ", 4_000),
+            ("  1.25Hz ", 1_250),
+            ("0.5Hz", 500),
+            ("1.005Hz", 1_005),
+            ("12Hz", 12_000),
+        ])
     func parses(text: String, millihertz: Int) throws {
         #expect(try Cadence.parse(notation: text) == Cadence(millihertz: millihertz))
     }
 
-    @Test("malformed cadences are refused with the trimmed text", arguments: [
-        "1", "Hz", "1 H", "1.Hz", ".5Hz", "-1Hz", "1.2345Hz", "1,5Hz", "1e3Hz", "abcHz",
-        "1.5.0Hz", "1000Hz", "", "1kHz", "1.5 Hz Hz", "1 .5Hz",
-    ])
+    @Test(
+        "malformed cadences are refused with the trimmed text",
+        arguments: [
+            "1", "Hz", "1 H", "1.Hz", ".5Hz", "-1Hz", "1.2345Hz", "1,5Hz", "1e3Hz", "abcHz",
+            "1.5.0Hz", "1000Hz", "", "1kHz", "1.5 Hz Hz", "1 .5Hz",
+        ])
     func malformed(text: String) {
         let trimmed = text.trimmingSpaces
         #expect(throws: Cadence.NotationError.malformed(trimmed)) { try Cadence.parse(notation: text) }
@@ -36,14 +41,16 @@ struct CadenceTests {
         #expect(message.contains("1.5Hz"))
     }
 
-    @Test("period is one beat", arguments: [
-        (1_000, Duration.seconds(1)),
-        (2_000, .milliseconds(500)),
-        (500, .seconds(2)),
-        (4_000, .milliseconds(250)),
-        (1_500, .microseconds(666_666)),
-        (750, .microseconds(1_333_333)),
-    ])
+    @Test(
+        "period is one beat",
+        arguments: [
+            (1_000, Duration.seconds(1)),
+            (2_000, .milliseconds(500)),
+            (500, .seconds(2)),
+            (4_000, .milliseconds(250)),
+            (1_500, .microseconds(666_666)),
+            (750, .microseconds(1_333_333)),
+        ])
     func period(millihertz: Int, expected: Duration) {
         #expect(Cadence(millihertz: millihertz).period == expected)
     }
@@ -52,7 +59,7 @@ struct CadenceTests {
     func periodMatchesFrequency() {
         for millihertz in stride(from: 500, through: 4_000, by: 125) {
             let period = Cadence(millihertz: millihertz).period
-            let product = period.wholeMicroseconds * Int64(millihertz)   // µs · mHz = 1e-9
+            let product = period.wholeMicroseconds * Int64(millihertz)  // µs · mHz = 1e-9
             #expect(abs(product - 1_000_000_000) <= Int64(millihertz), "\(millihertz) mHz")
         }
     }
@@ -62,9 +69,11 @@ struct CadenceTests {
         #expect(Cadence(millihertz: 0).period > .zero)
     }
 
-    @Test("description renders the shortest hertz notation", arguments: [
-        (1_000, "1Hz"), (1_500, "1.5Hz"), (750, "0.75Hz"), (1_005, "1.005Hz"), (1_050, "1.05Hz"), (12_000, "12Hz"),
-    ])
+    @Test(
+        "description renders the shortest hertz notation",
+        arguments: [
+            (1_000, "1Hz"), (1_500, "1.5Hz"), (750, "0.75Hz"), (1_005, "1.005Hz"), (1_050, "1.05Hz"), (12_000, "12Hz"),
+        ])
     func description(millihertz: Int, expected: String) {
         #expect(Cadence(millihertz: millihertz).description == expected)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DwellCore
 
 /// Every signal a session can show, with a pistoning one.
@@ -64,7 +65,8 @@ struct IndicatorSignalPatternsTests {
 
     @Test("high priority buzzes 10 pulses per burst, in groups 3+2+3+2, repeating within 15 s")
     func escalatedBuzzer() throws {
-        let buzzer = PatternWalk(try #require(IndicatorSignal.attentionEscalated.patterns()[.buzzer]), window: .seconds(29))
+        let buzzer = PatternWalk(
+            try #require(IndicatorSignal.attentionEscalated.patterns()[.buzzer]), window: .seconds(29))
         let bursts = buzzer.groups(spacing: .seconds(1))
         #expect(bursts.count >= 3, "\(bursts)")
         #expect(bursts.allSatisfy { $0 == 10 }, "\(bursts)")
@@ -73,7 +75,11 @@ struct IndicatorSignalPatternsTests {
         let spacing = try #require(gaps(buzzer).prefix(9).min())
         var groups: [Int] = [1]
         for (previous, pulse) in zip(firstBurst, firstBurst.dropFirst()) {
-            if pulse.start - (previous.start + previous.length) <= spacing { groups[groups.count - 1] += 1 } else { groups.append(1) }
+            if pulse.start - (previous.start + previous.length) <= spacing {
+                groups[groups.count - 1] += 1
+            } else {
+                groups.append(1)
+            }
         }
         #expect(groups == [3, 2, 3, 2])
         let repeatEvery = buzzer.onsets[10] - buzzer.onsets[0]
@@ -121,9 +127,11 @@ struct IndicatorSignalPatternsTests {
         #expect(lamps == [.green: .steady, .amber: .off, .red: .off, .buzzer: .off])
     }
 
-    @Test("information signals are quiet and never red", arguments: [
-        IndicatorSignal.rest, .paused, .observation, .running(cadence: nil),
-    ])
+    @Test(
+        "information signals are quiet and never red",
+        arguments: [
+            IndicatorSignal.rest, .paused, .observation, .running(cadence: nil),
+        ])
     func quietSignals(signal: IndicatorSignal) {
         let lamps = signal.patterns()
         #expect(lamps[.buzzer] == .off)
@@ -137,7 +145,8 @@ struct IndicatorSignalPatternsTests {
         #expect(rest.onsets.count >= 2)
         #expect(IndicatorSignal.paused.patterns()[.amber] == .steady)
         #expect(IndicatorSignal.paused.patterns()[.green] == .off)
-        let observation = PatternWalk(try #require(IndicatorSignal.observation.patterns()[.green]), window: .seconds(10))
+        let observation = PatternWalk(
+            try #require(IndicatorSignal.observation.patterns()[.green]), window: .seconds(10))
         #expect((0.4...0.8).contains(try #require(observation.frequency)))
     }
 
@@ -154,16 +163,20 @@ struct IndicatorSignalPatternsTests {
         for lamp in [Lamp.green, .amber, .buzzer] { #expect(faulted[lamp] == plain[lamp], "\(lamp)") }
     }
 
-    @Test("needles unaccounted and interrupted are high priority; escalated, amber joins and bursts come sooner",
-          arguments: [IndicatorSignal.unaccounted(escalated: false), .interrupted(escalated: false)])
+    @Test(
+        "needles unaccounted and interrupted are high priority; escalated, amber joins and bursts come sooner",
+        arguments: [IndicatorSignal.unaccounted(escalated: false), .interrupted(escalated: false)])
     func safetyAlarms(signal: IndicatorSignal) throws {
         let high = signal.patterns()
         #expect(high[.red] == IndicatorSignal.fastFlash && high[.buzzer] == IndicatorSignal.highBursts)
         #expect(high[.amber] == .off && high[.green] == .off)
-        let escalated = (signal == .interrupted(escalated: false) ? IndicatorSignal.interrupted(escalated: true) : .unaccounted(escalated: true)).patterns()
+        let escalated =
+            (signal == .interrupted(escalated: false)
+            ? IndicatorSignal.interrupted(escalated: true) : .unaccounted(escalated: true)).patterns()
         let red = PatternWalk(try #require(escalated[.red]), window: .seconds(10))
         let amber = PatternWalk(try #require(escalated[.amber]), window: .seconds(10))
-        #expect(red.frequency == 2 && red.dutyPercent == 50 && amber.onsets == red.onsets, "both flash at 2 Hz, together")
+        #expect(
+            red.frequency == 2 && red.dutyPercent == 50 && amber.onsets == red.onsets, "both flash at 2 Hz, together")
         let buzzer = PatternWalk(try #require(escalated[.buzzer]), window: .seconds(30))
         #expect(buzzer.groups(spacing: .milliseconds(300)) == Array(repeating: [3, 2], count: 10).flatMap { $0 })
         let bursts = buzzer.onsets.enumerated().filter { $0.offset.isMultiple(of: 10) }.map(\.element)
@@ -181,10 +194,13 @@ struct IndicatorSignalPatternsTests {
 
     @Test("signals have stable names")
     func names() {
-        #expect(allSignals.map(\.name) == [
-            "idle", "running", "running", "warning", "rest", "paused", "observation", "attention", "attention-escalated",
-            "needles-unaccounted", "needles-unaccounted-escalated", "interrupted", "interrupted-escalated", "silenced",
-        ])
+        #expect(
+            allSignals.map(\.name) == [
+                "idle", "running", "running", "warning", "rest", "paused", "observation", "attention",
+                "attention-escalated",
+                "needles-unaccounted", "needles-unaccounted-escalated", "interrupted", "interrupted-escalated",
+                "silenced",
+            ])
         #expect(IndicatorSignal.running(cadence: Cadence(millihertz: 1_500)).description == "running @1.5Hz")
         #expect(IndicatorSignal.running(cadence: nil).description == "running")
         #expect(Lamp.allCases.sorted() == [.green, .amber, .red, .buzzer])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DwellCore
 
 @Suite("Pattern")
@@ -58,7 +59,10 @@ struct PatternTests {
         var time = Duration.zero
         var level = flash.level(at: time)
         for _ in 0..<100 {
-            guard let next = flash.nextChange(after: time) else { Issue.record("flash stopped"); return }
+            guard let next = flash.nextChange(after: time) else {
+                Issue.record("flash stopped")
+                return
+            }
             #expect(next > time)
             #expect(flash.level(at: next) != level)
             #expect(flash.level(at: next - .nanoseconds(1_000)) == level, "no earlier edge")
@@ -89,7 +93,10 @@ struct PatternTests {
         #expect(bursts.cycle == ms(650))
         var edges: [Duration] = []
         var time = Duration.zero
-        while let next = bursts.nextChange(after: time) { edges.append(next); time = next }
+        while let next = bursts.nextChange(after: time) {
+            edges.append(next)
+            time = next
+        }
         #expect(edges == [ms(100), ms(150), ms(250), ms(550), ms(650)])
         #expect(!bursts.level(at: ms(650)))
         #expect(!bursts.level(at: ms(5_000)))
@@ -115,7 +122,8 @@ struct PatternTests {
 
     @Test("zero-length segments are dropped, and an empty pattern never repeats")
     func normalisation() {
-        let pattern = Pattern(segments: [.init(on: true, length: .zero), .init(on: false, length: .zero)], repeats: true)
+        let pattern = Pattern(
+            segments: [.init(on: true, length: .zero), .init(on: false, length: .zero)], repeats: true)
         #expect(pattern.segments.isEmpty)
         #expect(!pattern.repeats)
         #expect(pattern == .off)
@@ -127,7 +135,8 @@ struct PatternTests {
 
     @Test("a repeating pattern whose segments share a level is constant")
     func constantRepeating() {
-        let pattern = Pattern(segments: [.init(on: true, length: ms(10)), .init(on: true, length: ms(20))], repeats: true)
+        let pattern = Pattern(
+            segments: [.init(on: true, length: ms(10)), .init(on: true, length: ms(20))], repeats: true)
         #expect(pattern.isConstant)
         #expect(pattern.nextChange(after: .zero) == nil)
         #expect(pattern.level(at: .seconds(9)))

@@ -1,9 +1,11 @@
 import Testing
+
 @testable import DwellCore
 
 @Suite("Pre-start checklist")
 struct ScreeningTests {
-    let checklist = Checklist(adding: [Contraindication("pacemaker", "Pacemaker (electro-needling planned)", .relative)])
+    let checklist = Checklist(adding: [Contraindication("pacemaker", "Pacemaker (electro-needling planned)", .relative)]
+    )
 
     func answers(yes: [String] = []) -> [String: Bool] {
         Dictionary(uniqueKeysWithValues: checklist.items.map { ($0.code, yes.contains($0.code)) })
@@ -20,7 +22,9 @@ struct ScreeningTests {
 
     @Test("a start needs consent first")
     func consent() {
-        #expect(throws: ScreeningRefusal.noConsent) { try checklist.screen(consent: false, answers: answers(), acknowledged: []) }
+        #expect(throws: ScreeningRefusal.noConsent) {
+            try checklist.screen(consent: false, answers: answers(), acknowledged: [])
+        }
     }
 
     @Test("every item must be answered, and only known items")
@@ -41,8 +45,9 @@ struct ScreeningTests {
     @Test("an absolute contraindication blocks the start, acknowledged or not")
     func absoluteBlocks() throws {
         let blocked = #expect(throws: ScreeningRefusal.self) {
-            try checklist.screen(consent: true, answers: answers(yes: ["local-infection", "diabetes"]),
-                                 acknowledged: ["local-infection", "diabetes"])
+            try checklist.screen(
+                consent: true, answers: answers(yes: ["local-infection", "diabetes"]),
+                acknowledged: ["local-infection", "diabetes"])
         }
         #expect(blocked == .absolute([checklist.items[2]]))
         #expect(blocked?.title == "Contraindicated")
@@ -59,7 +64,10 @@ struct ScreeningTests {
         #expect(refused.map { "\($0)" }?.contains("Pacemaker (electro-needling planned) (`pacemaker`)") == true)
         #expect(refused.map { "\($0)" }?.contains("bleeding") == false)
         let summary = try checklist.screen(consent: true, answers: present, acknowledged: ["bleeding", "pacemaker"])
-        #expect(summary.hasPrefix("consent=yes; no-consent=no; medical-emergency=no; local-infection=no; lymphedema=no; bleeding=yes (acknowledged);"))
+        #expect(
+            summary.hasPrefix(
+                "consent=yes; no-consent=no; medical-emergency=no; local-infection=no; lymphedema=no; bleeding=yes (acknowledged);"
+            ))
         #expect(summary.hasSuffix("pacemaker=yes (acknowledged)"))
         #expect(summary.split(separator: ";").count == checklist.items.count + 1, "codes and yes/no only, every item")
     }

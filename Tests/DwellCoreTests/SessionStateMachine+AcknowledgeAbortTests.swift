@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DwellCore
 
 /// Timeline of the default protocol: `a` 0–240 (warning 210), rest 240–300, `b` 300–540
@@ -12,10 +13,11 @@ struct SessionStateMachineAcknowledgeAbortTests {
         var machine = try SessionStateMachine.started(makeProtocol(observation: m(5)))
         let at = escalated ? s(790) : s(730)
         let actions = try machine.countOutAndAcknowledge(at: at)
-        #expect(actions.events.suffix(2) == [
-            SessionEvent(.sessionAcknowledged, at: at),
-            SessionEvent(.observationStarted, at: at, stepKind: .observation),
-        ])
+        #expect(
+            actions.events.suffix(2) == [
+                SessionEvent(.sessionAcknowledged, at: at),
+                SessionEvent(.observationStarted, at: at, stepKind: .observation),
+            ])
         #expect(actions.shows.last?.signal == .observation)
         #expect(actions.shows.last?.since == at)
         #expect(actions.wakes.last == at + m(5))
@@ -31,20 +33,23 @@ struct SessionStateMachineAcknowledgeAbortTests {
         _ = machine.advance(to: at)
         _ = try machine.handle(.removeNeedles(count: nil, step: nil), at: at)
         let actions = try machine.handle(.acknowledge, at: at)
-        #expect(Array(actions.prefix(3)) == [
-            .record(SessionEvent(.sessionAcknowledged, at: at)),
-            .record(SessionEvent(.sessionCompleted, at: at)),
-            .show(.idle, since: at),
-        ])
+        #expect(
+            Array(actions.prefix(3)) == [
+                .record(SessionEvent(.sessionAcknowledged, at: at)),
+                .record(SessionEvent(.sessionCompleted, at: at)),
+                .show(.idle, since: at),
+            ])
         // An escalated overrun had no wake-up pending, so there is nothing to cancel.
         #expect(actions.wakes == (escalated ? [] : [nil]))
         #expect(machine.nextDeadline == nil)
         #expect(machine.isFinished)
     }
 
-    @Test("abort, once the needles are counted out, records the step it interrupted", arguments: [
-        (Duration.seconds(100), 0 as Int?), (.seconds(250), 1), (.seconds(600), 3), (.seconds(730), nil),
-    ])
+    @Test(
+        "abort, once the needles are counted out, records the step it interrupted",
+        arguments: [
+            (Duration.seconds(100), 0 as Int?), (.seconds(250), 1), (.seconds(600), 3), (.seconds(730), nil),
+        ])
     func abort(at: Duration, step: Int?) throws {
         var machine = try SessionStateMachine.started()
         _ = machine.advance(to: at)

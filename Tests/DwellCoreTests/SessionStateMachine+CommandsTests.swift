@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DwellCore
 
 /// Timeline of the default protocol: `a` 0–240 (warning 210), rest 240–300, `b` 300–540
@@ -23,7 +24,7 @@ struct SessionStateMachineCommandsTests {
         #expect(machine.remaining(at: s(150)) == s(140), "the countdown holds while paused")
         #expect(machine.advance(to: s(500)).isEmpty, "time alone does nothing while paused")
 
-        let resumed = try machine.handle(.resume, at: s(563))   // paused for 463 s
+        let resumed = try machine.handle(.resume, at: s(563))  // paused for 463 s
         #expect(resumed.kinds == [.sessionResumed])
         #expect(resumed.shows.map(\.signal) == [.running(cadence: nil)])
         #expect(resumed.shows.map(\.since) == [s(563)])
@@ -60,7 +61,10 @@ struct SessionStateMachineCommandsTests {
     func extendShifts() throws {
         var machine = try SessionStateMachine.started()
         let extended = try machine.command(.extend(m(2)), at: s(100))
-        #expect(extended.events == [SessionEvent(.stepExtended, at: s(100), step: 0, stepKind: .site, site: "a", added: m(2))])
+        #expect(
+            extended.events == [
+                SessionEvent(.stepExtended, at: s(100), step: 0, stepKind: .site, site: "a", added: m(2))
+            ])
         #expect(extended.wakes == [s(330)])
         #expect(extended.shows.isEmpty, "still running")
         let rest = machine.runDeadlines()
@@ -74,7 +78,7 @@ struct SessionStateMachineCommandsTests {
         var machine = try SessionStateMachine.started()
         _ = machine.advance(to: s(220))
         #expect(machine.currentSignal == .warning)
-        let extended = try machine.handle(.extend(m(1)), at: s(220))   // 80 s left > 30 s
+        let extended = try machine.handle(.extend(m(1)), at: s(220))  // 80 s left > 30 s
         #expect(extended.shows.map(\.signal) == [.running(cadence: nil)])
         #expect(extended.shows.map(\.since) == [s(220)])
         #expect(machine.progress?.warning == .pending)
@@ -86,7 +90,7 @@ struct SessionStateMachineCommandsTests {
     func extendKeepsWarning() throws {
         var machine = try SessionStateMachine.started()
         _ = machine.advance(to: s(220))
-        let extended = try machine.handle(.extend(s(5)), at: s(220))   // 25 s left ≤ 30 s
+        let extended = try machine.handle(.extend(s(5)), at: s(220))  // 25 s left ≤ 30 s
         #expect(extended.shows.isEmpty)
         #expect(machine.currentSignal == .warning)
         #expect(machine.progress?.warning == .given)
@@ -114,7 +118,7 @@ struct SessionStateMachineCommandsTests {
     @Test("extend while paused adds to the held step; resume then shifts as usual")
     func extendWhilePaused() throws {
         var machine = try SessionStateMachine.started()
-        try machine.command(.pause, at: s(220))          // warning given, 20 s left
+        try machine.command(.pause, at: s(220))  // warning given, 20 s left
         let extended = try machine.command(.extend(m(1)), at: s(230))
         #expect(extended.kinds == [.stepExtended])
         #expect(machine.phase == .paused)
@@ -123,7 +127,7 @@ struct SessionStateMachineCommandsTests {
         #expect(machine.progress?.warning == .pending)
         let resumed = try machine.command(.resume, at: s(240))
         #expect(resumed.shows.map(\.signal) == [.running(cadence: nil)])
-        #expect(machine.nextDeadline == s(290))            // end 300 + 20 paused = 320, warning 290
+        #expect(machine.nextDeadline == s(290))  // end 300 + 20 paused = 320, warning 290
         #expect(machine.advance(to: s(320)).kinds == [.stepWarning, .stepEnded, .stepStarted])
     }
 
@@ -133,7 +137,8 @@ struct SessionStateMachineCommandsTests {
         let at = escalated ? s(800) : s(750)
         _ = machine.advance(to: at)
         let actions = try machine.handle(.extend(m(2)), at: at)
-        #expect(actions.events == [SessionEvent(.stepExtended, at: at, step: 3, stepKind: .site, site: "c", added: m(2))])
+        #expect(
+            actions.events == [SessionEvent(.stepExtended, at: at, step: 3, stepKind: .site, site: "c", added: m(2))])
         #expect(actions.shows.map(\.signal) == [.running(cadence: nil)])
         #expect(machine.phase == .running)
         #expect(machine.currentStepIndex == 3)
@@ -163,8 +168,9 @@ struct SessionStateMachineCommandsTests {
         #expect(machine.remaining(at: s(1_000)) == s(150))
     }
 
-    @Test("extensions must be more than zero and at most 30 minutes",
-          arguments: [Duration.zero, .seconds(-60), m(30) + .milliseconds(1), m(45)])
+    @Test(
+        "extensions must be more than zero and at most 30 minutes",
+        arguments: [Duration.zero, .seconds(-60), m(30) + .milliseconds(1), m(45)])
     func extendAmountRejected(amount: Duration) throws {
         var machine = try SessionStateMachine.started()
         let before = machine.state
@@ -190,11 +196,12 @@ struct SessionStateMachineCommandsTests {
     func skip() throws {
         var machine = try SessionStateMachine.started()
         let actions = try machine.command(.skip, at: s(100))
-        #expect(actions.events == [
-            SessionEvent(.stepSkipped, at: s(100), step: 0, stepKind: .site, site: "a"),
-            SessionEvent(.stepEnded, at: s(100), step: 0, stepKind: .site, site: "a", needles: 2),
-            SessionEvent(.stepStarted, at: s(100), step: 1, stepKind: .rest),
-        ])
+        #expect(
+            actions.events == [
+                SessionEvent(.stepSkipped, at: s(100), step: 0, stepKind: .site, site: "a"),
+                SessionEvent(.stepEnded, at: s(100), step: 0, stepKind: .site, site: "a", needles: 2),
+                SessionEvent(.stepStarted, at: s(100), step: 1, stepKind: .rest),
+            ])
         #expect(actions.shows.map(\.signal) == [.rest])
         #expect(actions.shows.map(\.since) == [s(100)])
         #expect(actions.wakes == [s(160)])
@@ -231,13 +238,14 @@ struct SessionStateMachineCommandsTests {
         var machine = try SessionStateMachine.started(makeProtocol(observation: m(5)))
         try machine.countOutAndAcknowledge(at: s(730))
         let actions = try machine.command(.skip, at: s(800))
-        #expect(actions == [
-            .record(SessionEvent(.stepSkipped, at: s(800), stepKind: .observation)),
-            .record(SessionEvent(.observationEnded, at: s(800), stepKind: .observation)),
-            .record(SessionEvent(.sessionCompleted, at: s(800))),
-            .show(.idle, since: s(800)),
-            .wake(at: nil),
-        ])
+        #expect(
+            actions == [
+                .record(SessionEvent(.stepSkipped, at: s(800), stepKind: .observation)),
+                .record(SessionEvent(.observationEnded, at: s(800), stepKind: .observation)),
+                .record(SessionEvent(.sessionCompleted, at: s(800))),
+                .show(.idle, since: s(800)),
+                .wake(at: nil),
+            ])
         #expect(machine.state == .completed(at: s(800)))
     }
 }

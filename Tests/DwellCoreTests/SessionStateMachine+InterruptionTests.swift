@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DwellCore
 
 /// Silenced alarms, interruptions (dwelld restarted mid-session) and rebuilding a session from
@@ -45,9 +46,13 @@ struct SessionStateMachineInterruptionTests {
         #expect(machine.currentSignal == .interrupted(escalated: true))
         // Resumed at 600 s: the needles stayed in, so everything due meanwhile happens now.
         let resumed = try machine.command(.resume, at: s(600))
-        #expect(resumed.kinds == [.interruptionResumed, .stepWarning, .stepEnded, .stepStarted, .stepEnded, .stepStarted,
-                                  .stepWarning, .stepEnded, .stepStarted])
-        #expect(resumed.events.dropFirst().map(\.at) == [s(210), s(240), s(240), s(300), s(300), s(510), s(540), s(540)])
+        #expect(
+            resumed.kinds == [
+                .interruptionResumed, .stepWarning, .stepEnded, .stepStarted, .stepEnded, .stepStarted,
+                .stepWarning, .stepEnded, .stepStarted,
+            ])
+        #expect(
+            resumed.events.dropFirst().map(\.at) == [s(210), s(240), s(240), s(300), s(300), s(510), s(540), s(540)])
         #expect(machine.currentStepIndex == 3)
         #expect(machine.remaining(at: s(600)) == s(120))
     }
@@ -59,7 +64,10 @@ struct SessionStateMachineInterruptionTests {
         _ = try machine.handle(.interrupt, at: s(400))
         #expect(try machine.command(.finish, at: s(410)).kinds == [.interruptionFinished, .needlesUnaccounted])
         #expect(machine.state == .unaccounted(since: s(410), then: .aborted(step: 0), escalated: false))
-        #expect(try machine.command(.removeNeedles(count: nil, step: nil), at: s(420)).kinds == [.needlesRemoved, .sessionAborted])
+        #expect(
+            try machine.command(.removeNeedles(count: nil, step: nil), at: s(420)).kinds == [
+                .needlesRemoved, .sessionAborted,
+            ])
     }
 
     @Test("finishing an interrupted overrun completes; an unresumable session can only finish")
@@ -72,7 +80,8 @@ struct SessionStateMachineInterruptionTests {
 
         var ledger = NeedleLedger()
         try ledger.place(3, at: 0)
-        var stranded = SessionStateMachine(interruptedAt: s(50), treatment: makeProtocol(), limits: .standard, needles: ledger, stepsDone: false)
+        var stranded = SessionStateMachine(
+            interruptedAt: s(50), treatment: makeProtocol(), limits: .standard, needles: ledger, stepsDone: false)
         #expect(stranded.adopt().shows.map(\.signal) == [.interrupted(escalated: false)])
         let refused = #expect(throws: CommandRejection.self) { try stranded.handle(.resume, at: s(60)) }
         #expect(refused?.reason.contains("finish it instead") == true)
@@ -85,10 +94,12 @@ struct SessionStateMachineInterruptionTests {
         var machine = SessionStateMachine(treatment: makeProtocol(observation: m(5)))
         var history: [SessionStateMachine.HistoryEntry] = []
         var events: [SessionEvent] = []
-        for (at, command) in [(s(0), SessionCommand.start), (s(20), .placeNeedles(count: 3, step: nil)), (s(100), .pause),
-                              (s(130), .resume), (s(200), .extend(m(2))), (s(400), .skip),
-                              (s(800), .removeNeedles(count: 4, step: nil)), (s(830), .acknowledge), (s(840), .silence),
-                              (s(850), .interrupt)] {
+        for (at, command) in [
+            (s(0), SessionCommand.start), (s(20), .placeNeedles(count: 3, step: nil)), (s(100), .pause),
+            (s(130), .resume), (s(200), .extend(m(2))), (s(400), .skip),
+            (s(800), .removeNeedles(count: 4, step: nil)), (s(830), .acknowledge), (s(840), .silence),
+            (s(850), .interrupt),
+        ] {
             if command != .interrupt { events += machine.advance(to: at).events }
             events += try machine.handle(command, at: at).events
             history.append(.init(at: at, command: command))
@@ -114,15 +125,18 @@ struct SessionStateMachineInterruptionTests {
         var recorded = events.map { ($0.kind, $0.step) }
         recorded[3] = (.stepWarning, 7)
         let refused = #expect(throws: SessionStateMachine.ReplayMismatch.self) {
-            try SessionStateMachine.replaying(makeProtocol(observation: m(5)), limits: .standard, history: history,
-                                              until: s(850), recorded: recorded)
+            try SessionStateMachine.replaying(
+                makeProtocol(observation: m(5)), limits: .standard, history: history,
+                until: s(850), recorded: recorded)
         }
         #expect(refused?.description.contains("event 4 is step.warning (step 7) in the record") == true)
         // Another protocol (a shorter first site) does not replay the same commands.
-        let other = makeProtocol(observation: m(5), steps: [site("a", s(60)), rest(s(60)), site("b", s(240)), site("c", s(240))])
+        let other = makeProtocol(
+            observation: m(5), steps: [site("a", s(60)), rest(s(60)), site("b", s(240)), site("c", s(240))])
         #expect(throws: SessionStateMachine.ReplayMismatch.self) {
-            try SessionStateMachine.replaying(other, limits: .standard, history: history, until: s(850),
-                                              recorded: events.map { ($0.kind, $0.step) })
+            try SessionStateMachine.replaying(
+                other, limits: .standard, history: history, until: s(850),
+                recorded: events.map { ($0.kind, $0.step) })
         }
     }
 }

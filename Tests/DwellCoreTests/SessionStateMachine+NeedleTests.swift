@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DwellCore
 
 /// Count them in, count them out. Default protocol: `a` (2 needles) 0–240, rest 240–300,
@@ -26,7 +27,8 @@ struct SessionStateMachineNeedleTests {
     func correctCountIn() throws {
         var machine = try SessionStateMachine.started()
         let placed = try machine.command(.placeNeedles(count: 3, step: nil), at: s(20))
-        #expect(placed.events == [SessionEvent(.needlesPlaced, at: s(20), step: 0, stepKind: .site, site: "a", needles: 3)])
+        #expect(
+            placed.events == [SessionEvent(.needlesPlaced, at: s(20), step: 0, stepKind: .site, site: "a", needles: 3)])
         _ = machine.advance(to: s(310))
         try machine.command(.placeNeedles(count: 0, step: 0), at: s(320))
         #expect(machine.needles.placed == [0: 0, 2: 2])
@@ -37,7 +39,8 @@ struct SessionStateMachineNeedleTests {
     func countedOut() throws {
         var machine = try overrun()
         let site = try machine.command(.removeNeedles(count: 1, step: 2), at: s(731))
-        #expect(site.events == [SessionEvent(.needlesRemoved, at: s(731), step: 2, stepKind: .site, site: "b", needles: 1)])
+        #expect(
+            site.events == [SessionEvent(.needlesRemoved, at: s(731), step: 2, stepKind: .site, site: "b", needles: 1)])
         let anywhere = try machine.command(.removeNeedles(count: 4, step: nil), at: s(732))
         #expect(anywhere.events == [SessionEvent(.needlesRemoved, at: s(732), needles: 4)])
         #expect(machine.needles.removed == [0: 2, 2: 2, 3: 1])
@@ -60,11 +63,13 @@ struct SessionStateMachineNeedleTests {
         var machine = try overrun()
         try machine.command(.removeNeedles(count: 5, step: nil), at: s(735))
         let actions = try machine.command(.acknowledge, at: s(740))
-        #expect(actions.events == [
-            SessionEvent(.sessionAcknowledged, at: s(740)),
-            SessionEvent(.needlesUnaccounted, at: s(740), needles: 1,
-                         note: "1 needle counted in but not out: may still be in the patient"),
-        ])
+        #expect(
+            actions.events == [
+                SessionEvent(.sessionAcknowledged, at: s(740)),
+                SessionEvent(
+                    .needlesUnaccounted, at: s(740), needles: 1,
+                    note: "1 needle counted in but not out: may still be in the patient"),
+            ])
         #expect(machine.state == .unaccounted(since: s(740), then: .observation, escalated: false))
         #expect(actions.shows.map(\.signal) == [.unaccounted(escalated: false)])
         #expect(machine.remaining(at: s(741)) == nil)
@@ -86,7 +91,10 @@ struct SessionStateMachineNeedleTests {
         let actions = try machine.command(.acknowledge, at: s(740))
         #expect(actions.events.last?.note == "1 more needle counted out than in: correct the count in")
         #expect(actions.events.last?.needles == -1)
-        #expect(try machine.command(.placeNeedles(count: 3, step: 3), at: s(750)).kinds == [.needlesPlaced, .observationStarted])
+        #expect(
+            try machine.command(.placeNeedles(count: 3, step: 3), at: s(750)).kinds == [
+                .needlesPlaced, .observationStarted,
+            ])
     }
 
     @Test("closing with a mismatch needs a reason and records a possible adverse event")
@@ -94,11 +102,15 @@ struct SessionStateMachineNeedleTests {
         var machine = try overrun()
         try machine.command(.acknowledge, at: s(740))
         #expect(throws: CommandRejection.self) { try machine.command(.closeWithMismatch(reason: " x "), at: s(750)) }
-        let actions = try machine.command(.closeWithMismatch(reason: "  needle found in the sharps bin uncounted "), at: s(760))
-        #expect(actions.events == [
-            SessionEvent(.mismatchClosed, at: s(760), needles: 6, note: "possible adverse event: needle found in the sharps bin uncounted"),
-            SessionEvent(.observationStarted, at: s(760), stepKind: .observation),
-        ])
+        let actions = try machine.command(
+            .closeWithMismatch(reason: "  needle found in the sharps bin uncounted "), at: s(760))
+        #expect(
+            actions.events == [
+                SessionEvent(
+                    .mismatchClosed, at: s(760), needles: 6,
+                    note: "possible adverse event: needle found in the sharps bin uncounted"),
+                SessionEvent(.observationStarted, at: s(760), stepKind: .observation),
+            ])
         #expect(machine.phase == .observation)
         #expect(machine.needles.difference == 6, "the counts are left as they were: the record shows the mismatch")
         // The closed mismatch does not sound again when the observation ends…
@@ -110,8 +122,14 @@ struct SessionStateMachineNeedleTests {
         var machine = try overrun()
         try machine.command(.acknowledge, at: s(740))
         try machine.command(.closeWithMismatch(reason: "two needles not found"), at: s(750))
-        #expect(try machine.command(.placeNeedles(count: 3, step: 0), at: s(760)).kinds == [.needlesPlaced, .needlesUnaccounted])
-        #expect(try machine.command(.removeNeedles(count: nil, step: nil), at: s(770)).kinds == [.needlesRemoved, .sessionCompleted])
+        #expect(
+            try machine.command(.placeNeedles(count: 3, step: 0), at: s(760)).kinds == [
+                .needlesPlaced, .needlesUnaccounted,
+            ])
+        #expect(
+            try machine.command(.removeNeedles(count: nil, step: nil), at: s(770)).kinds == [
+                .needlesRemoved, .sessionCompleted,
+            ])
     }
 
     @Test("abort with needles in stops the timing but ends only once they are out")
@@ -122,7 +140,9 @@ struct SessionStateMachineNeedleTests {
         #expect(actions.events.first?.step == 0)
         #expect(machine.state == .unaccounted(since: s(100), then: .aborted(step: 0), escalated: false))
         #expect(machine.nextDeadline == s(160), "no step timing, only the escalation")
-        #expect(try machine.command(.removeNeedles(count: 2, step: 0), at: s(120)).events.last == SessionEvent(.sessionAborted, at: s(120), step: 0))
+        #expect(
+            try machine.command(.removeNeedles(count: 2, step: 0), at: s(120)).events.last
+                == SessionEvent(.sessionAborted, at: s(120), step: 0))
     }
 
     @Test("abort during the unaccounted alarm changes how it ends, once")
@@ -132,11 +152,15 @@ struct SessionStateMachineNeedleTests {
         #expect(try machine.command(.abort, at: s(745)).kinds == [.sessionStopped])
         #expect(machine.state == .unaccounted(since: s(740), then: .aborted(step: nil), escalated: false))
         #expect(throws: CommandRejection.self) { try machine.command(.abort, at: s(746)) }
-        #expect(try machine.command(.removeNeedles(count: nil, step: nil), at: s(750)).kinds == [.needlesRemoved, .sessionAborted])
+        #expect(
+            try machine.command(.removeNeedles(count: nil, step: nil), at: s(750)).kinds == [
+                .needlesRemoved, .sessionAborted,
+            ])
     }
 
-    @Test("rapid removal takes every needle out at once, is recorded as such and ends the session",
-          arguments: [s(100), s(250), s(730)])
+    @Test(
+        "rapid removal takes every needle out at once, is recorded as such and ends the session",
+        arguments: [s(100), s(250), s(730)])
     func rapidRemoval(at time: Duration) throws {
         var machine = try SessionStateMachine.started()
         _ = machine.advance(to: time)
@@ -163,14 +187,20 @@ struct SessionStateMachineNeedleTests {
     func refusedCounts() throws {
         var machine = try overrun()
         let before = machine
-        for command: SessionCommand in [.removeNeedles(count: 3, step: 0), .removeNeedles(count: 0, step: nil),
-                                        .placeNeedles(count: -1, step: 0), .removeNeedles(count: 1, step: 1)] {
+        for command: SessionCommand in [
+            .removeNeedles(count: 3, step: 0), .removeNeedles(count: 0, step: nil),
+            .placeNeedles(count: -1, step: 0), .removeNeedles(count: 1, step: 1),
+        ] {
             #expect(throws: CommandRejection.self) { try machine.handle(command, at: s(740)) }
         }
         try machine.command(.removeNeedles(count: 2, step: 0), at: s(741))
-        let below = #expect(throws: CommandRejection.self) { try machine.handle(.placeNeedles(count: 1, step: 0), at: s(742)) }
+        let below = #expect(throws: CommandRejection.self) {
+            try machine.handle(.placeNeedles(count: 1, step: 0), at: s(742))
+        }
         #expect(below?.reason.contains("already counted out") == true)
-        let empty = #expect(throws: CommandRejection.self) { try machine.handle(.removeNeedles(count: nil, step: 0), at: s(743)) }
+        let empty = #expect(throws: CommandRejection.self) {
+            try machine.handle(.removeNeedles(count: nil, step: 0), at: s(743))
+        }
         #expect(empty?.reason.contains("nothing to remove") == true, "all out at a site already emptied")
         #expect(before.needles.difference == 6 && machine.needles.difference == 4)
     }

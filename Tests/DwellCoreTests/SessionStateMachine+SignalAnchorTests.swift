@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DwellCore
 
 @Suite("Signal anchoring")
@@ -8,10 +9,12 @@ struct SessionStateMachineSignalAnchorTests {
     @Test("a new step re-anchors an unchanged signal at its own start")
     func sameSignalNewStep() throws {
         let cadence = Cadence(millihertz: 1_500)
-        let treatment = makeProtocol(technique: .pistoning, warnBefore: .seconds(600), steps: [
-            site("a", .seconds(301), cadence: cadence),
-            site("b", .seconds(299), cadence: cadence),
-        ])
+        let treatment = makeProtocol(
+            technique: .pistoning, warnBefore: .seconds(600),
+            steps: [
+                site("a", .seconds(301), cadence: cadence),
+                site("b", .seconds(299), cadence: cadence),
+            ])
         var machine = SessionStateMachine(treatment: treatment)
         let started = try machine.handle(.start, at: .zero)
         #expect(started.contains(.show(.running(cadence: cadence), since: .zero)))

@@ -1,10 +1,12 @@
 import Testing
+
 @testable import DwellCore
 
 /// Every phase a session can be in, reached the way a runner would reach it, with what each
 /// command should do there.
 enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
-    case prepare, runningSite, rest, paused, overrun, overrunEscalated, observation, unaccounted, interrupted, completed, aborted
+    case prepare, runningSite, rest, paused, overrun, overrunEscalated, observation, unaccounted, interrupted,
+        completed, aborted
 
     var description: String { rawValue }
 
@@ -55,7 +57,7 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
             _ = machine.advance(to: time)
         case .unaccounted:
             try machine.command(.start, at: .zero)
-            try machine.command(.acknowledge, at: s(790))   // 6 needles still counted in
+            try machine.command(.acknowledge, at: s(790))  // 6 needles still counted in
             _ = machine.advance(to: time)
         case .interrupted:
             try machine.command(.start, at: .zero)
@@ -64,7 +66,7 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .completed:
             try machine.command(.start, at: .zero)
             try machine.countOutAndAcknowledge(at: s(790))
-            _ = machine.advance(to: time)   // observation ended at 1090
+            _ = machine.advance(to: time)  // observation ended at 1090
         case .aborted:
             try machine.command(.start, at: .zero)
             try machine.command(.removeNeedles(count: nil, step: nil), at: time)
@@ -80,25 +82,37 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
             return ["start": .running, "abort": .aborted]
         // With needles in, abort and acknowledge lead to "needles unaccounted", not the end.
         case .runningSite:
-            return ["pause": .paused, "extend": .running, "skip": .rest, "abort": .unaccounted, "place needles": .running,
-                    "remove needles": .running, "rapid removal": .aborted, "interrupt": .interrupted]
+            return [
+                "pause": .paused, "extend": .running, "skip": .rest, "abort": .unaccounted, "place needles": .running,
+                "remove needles": .running, "rapid removal": .aborted, "interrupt": .interrupted,
+            ]
         case .rest:
-            return ["pause": .paused, "extend": .rest, "skip": .running, "abort": .unaccounted,
-                    "remove needles": .rest, "rapid removal": .aborted, "interrupt": .interrupted]
+            return [
+                "pause": .paused, "extend": .rest, "skip": .running, "abort": .unaccounted,
+                "remove needles": .rest, "rapid removal": .aborted, "interrupt": .interrupted,
+            ]
         case .paused:
-            return ["resume": .running, "extend": .paused, "skip": .rest, "abort": .unaccounted, "place needles": .paused,
-                    "remove needles": .paused, "rapid removal": .aborted, "interrupt": .interrupted]
+            return [
+                "resume": .running, "extend": .paused, "skip": .rest, "abort": .unaccounted, "place needles": .paused,
+                "remove needles": .paused, "rapid removal": .aborted, "interrupt": .interrupted,
+            ]
         case .overrun, .overrunEscalated:
-            return ["extend": .running, "abort": .unaccounted, "acknowledge": .unaccounted, "remove needles": .overrun,
-                    "rapid removal": .aborted, "silence": .overrun, "interrupt": .interrupted]
+            return [
+                "extend": .running, "abort": .unaccounted, "acknowledge": .unaccounted, "remove needles": .overrun,
+                "rapid removal": .aborted, "silence": .overrun, "interrupt": .interrupted,
+            ]
         case .observation:
             return ["extend": .observation, "skip": .completed, "abort": .aborted, "interrupt": .interrupted]
         case .unaccounted:
-            return ["abort": .unaccounted, "remove needles": .observation, "rapid removal": .aborted,
-                    "close with a mismatch": .observation, "silence": .unaccounted, "interrupt": .interrupted]
+            return [
+                "abort": .unaccounted, "remove needles": .observation, "rapid removal": .aborted,
+                "close with a mismatch": .observation, "silence": .unaccounted, "interrupt": .interrupted,
+            ]
         case .interrupted:
-            return ["resume": .running, "finish": .unaccounted, "remove needles": .interrupted, "rapid removal": .aborted,
-                    "silence": .interrupted, "interrupt": .interrupted]
+            return [
+                "resume": .running, "finish": .unaccounted, "remove needles": .interrupted, "rapid removal": .aborted,
+                "silence": .interrupted, "interrupt": .interrupted,
+            ]
         case .completed, .aborted:
             return [:]
         }
@@ -107,7 +121,8 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
 
 let allCommands: [SessionCommand] = [
     .start, .pause, .resume, .extend(m(1)), .skip, .abort, .acknowledge, .placeNeedles(count: 3, step: nil),
-    .removeNeedles(count: nil, step: nil), .rapidRemoval, .closeWithMismatch(reason: "needle found on the floor"), .silence,
+    .removeNeedles(count: nil, step: nil), .rapidRemoval, .closeWithMismatch(reason: "needle found on the floor"),
+    .silence,
     .interrupt, .finish,
 ]
 
@@ -124,8 +139,9 @@ struct SessionStateMachineCommandTableTests {
         #expect(try PhaseCase.rest.machine().currentStepIndex == 1)
     }
 
-    @Test("a command is accepted or rejected by phase, and a rejection changes nothing",
-          arguments: PhaseCase.allCases, allCommands)
+    @Test(
+        "a command is accepted or rejected by phase, and a rejection changes nothing",
+        arguments: PhaseCase.allCases, allCommands)
     func table(phaseCase: PhaseCase, command: SessionCommand) throws {
         var machine = try phaseCase.machine()
         let before = machine
@@ -155,30 +171,32 @@ struct SessionStateMachineCommandTableTests {
         }
     }
 
-    @Test("rejections explain themselves", arguments: [
-        (PhaseCase.completed, SessionCommand.start, "ended"),
-        (.aborted, .resume, "ended"),
-        (.runningSite, .start, "already started"),
-        (.prepare, .pause, "not started"),
-        (.prepare, .extend(m(1)), "not started"),
-        (.runningSite, .resume, "not paused"),
-        (.paused, .pause, "already paused"),
-        (.runningSite, .acknowledge, "nothing to acknowledge"),
-        (.overrun, .pause, "acknowledge"),
-        (.overrunEscalated, .skip, "acknowledge"),
-        (.observation, .pause, "cannot be paused"),
-        (.observation, .rapidRemoval, "already out"),
-        (.observation, .removeNeedles(count: nil, step: nil), "nothing to remove"),
-        (.overrun, .placeNeedles(count: 1, step: nil), "name the site step"),
-        (.unaccounted, .acknowledge, "needle counts differ"),
-        (.unaccounted, .closeWithMismatch(reason: "  "), "3 to 500 characters"),
-        (.interrupted, .pause, "resume or finish"),
-        (.runningSite, .silence, "no alarm"),
-        (.runningSite, .finish, "interrupted session"),
-        (.runningSite, .placeNeedles(count: 100, step: nil), "0 to 99"),
-        (.runningSite, .removeNeedles(count: 3, step: 0), "only 2 needles"),
-        (.runningSite, .placeNeedles(count: 1, step: 2), "not a site whose needles have gone in"),
-    ])
+    @Test(
+        "rejections explain themselves",
+        arguments: [
+            (PhaseCase.completed, SessionCommand.start, "ended"),
+            (.aborted, .resume, "ended"),
+            (.runningSite, .start, "already started"),
+            (.prepare, .pause, "not started"),
+            (.prepare, .extend(m(1)), "not started"),
+            (.runningSite, .resume, "not paused"),
+            (.paused, .pause, "already paused"),
+            (.runningSite, .acknowledge, "nothing to acknowledge"),
+            (.overrun, .pause, "acknowledge"),
+            (.overrunEscalated, .skip, "acknowledge"),
+            (.observation, .pause, "cannot be paused"),
+            (.observation, .rapidRemoval, "already out"),
+            (.observation, .removeNeedles(count: nil, step: nil), "nothing to remove"),
+            (.overrun, .placeNeedles(count: 1, step: nil), "name the site step"),
+            (.unaccounted, .acknowledge, "needle counts differ"),
+            (.unaccounted, .closeWithMismatch(reason: "  "), "3 to 500 characters"),
+            (.interrupted, .pause, "resume or finish"),
+            (.runningSite, .silence, "no alarm"),
+            (.runningSite, .finish, "interrupted session"),
+            (.runningSite, .placeNeedles(count: 100, step: nil), "0 to 99"),
+            (.runningSite, .removeNeedles(count: 3, step: 0), "only 2 needles"),
+            (.runningSite, .placeNeedles(count: 1, step: 2), "not a site whose needles have gone in"),
+        ])
     func reasons(phaseCase: PhaseCase, command: SessionCommand, phrase: String) throws {
         var machine = try phaseCase.machine()
         let rejection = #expect(throws: CommandRejection.self) {
@@ -199,10 +217,12 @@ struct SessionStateMachineCommandTableTests {
 
     @Test("command descriptions name the command and amount")
     func commandDescriptions() {
-        #expect(allCommands.map(\.description) == [
-            "start", "pause", "resume", "extend +1m", "skip", "abort", "acknowledge", "place needles (3 in)",
-            "remove needles (every one still in)", "rapid removal", "close with a mismatch", "silence", "interrupt", "finish",
-        ])
+        #expect(
+            allCommands.map(\.description) == [
+                "start", "pause", "resume", "extend +1m", "skip", "abort", "acknowledge", "place needles (3 in)",
+                "remove needles (every one still in)", "rapid removal", "close with a mismatch", "silence", "interrupt",
+                "finish",
+            ])
         let rejection = CommandRejection(command: .skip, phase: .overrun, reason: "because")
         #expect(rejection.description == "cannot skip while overrun: because")
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DwellCore
 
 /// The default test protocol runs: `a` 0–240 s (warning 210), rest 240–300, `b` 300–540
@@ -21,12 +22,13 @@ struct SessionStateMachineTests {
     func start() throws {
         var machine = SessionStateMachine(treatment: makeProtocol())
         let actions = try machine.handle(.start, at: s(5))
-        #expect(actions == [
-            .record(SessionEvent(.sessionStarted, at: s(5))),
-            .record(SessionEvent(.stepStarted, at: s(5), step: 0, stepKind: .site, site: "a", needles: 2)),
-            .show(.running(cadence: nil), since: s(5)),
-            .wake(at: s(215)),
-        ])
+        #expect(
+            actions == [
+                .record(SessionEvent(.sessionStarted, at: s(5))),
+                .record(SessionEvent(.stepStarted, at: s(5), step: 0, stepKind: .site, site: "a", needles: 2)),
+                .show(.running(cadence: nil), since: s(5)),
+                .wake(at: s(215)),
+            ])
         #expect(machine.phase == .running)
         #expect(machine.currentStepIndex == 0)
         #expect(machine.remaining(at: s(15)) == s(230))
@@ -36,8 +38,10 @@ struct SessionStateMachineTests {
     func wholeSession() throws {
         let treatment = makeProtocol(observation: m(5))
         var machine = try SessionStateMachine.started(treatment)
-        var events: [SessionEvent] = [SessionEvent(.sessionStarted, at: .zero),
-                                      SessionEvent(.stepStarted, at: .zero, step: 0, stepKind: .site, site: "a", needles: 2)]
+        var events: [SessionEvent] = [
+            SessionEvent(.sessionStarted, at: .zero),
+            SessionEvent(.stepStarted, at: .zero, step: 0, stepKind: .site, site: "a", needles: 2),
+        ]
         var shows: [(signal: IndicatorSignal, since: Duration)] = [(.running(cadence: nil), .zero)]
         var wakes: [Duration?] = [s(210)]
         // Step by step: wake exactly when asked, as a runner does.
@@ -56,13 +60,20 @@ struct SessionStateMachineTests {
         let offsets = cumulativeOffsets(treatment)
         var expected: [SessionEvent] = [SessionEvent(.sessionStarted, at: .zero)]
         for (index, step) in treatment.steps.enumerated() {
-            let kind = step.kind, id = step.site?.site, needles = step.site?.needles
-            expected.append(SessionEvent(.stepStarted, at: offsets[index], step: index, stepKind: kind, site: id, needles: needles))
+            let kind = step.kind
+            let id = step.site?.site
+            let needles = step.site?.needles
+            expected.append(
+                SessionEvent(.stepStarted, at: offsets[index], step: index, stepKind: kind, site: id, needles: needles))
             if kind == .site {
-                expected.append(SessionEvent(.stepWarning, at: offsets[index + 1] - treatment.warnBefore,
-                                             step: index, stepKind: kind, site: id))
+                expected.append(
+                    SessionEvent(
+                        .stepWarning, at: offsets[index + 1] - treatment.warnBefore,
+                        step: index, stepKind: kind, site: id))
             }
-            expected.append(SessionEvent(.stepEnded, at: offsets[index + 1], step: index, stepKind: kind, site: id, needles: needles))
+            expected.append(
+                SessionEvent(
+                    .stepEnded, at: offsets[index + 1], step: index, stepKind: kind, site: id, needles: needles))
         }
         expected.append(SessionEvent(.sessionOverrun, at: treatment.stepsTotal))
         expected.append(SessionEvent(.sessionEscalated, at: treatment.stepsTotal + ClinicLimits.standard.escalateAfter))
@@ -73,10 +84,11 @@ struct SessionStateMachineTests {
         #expect(events.suffix(2).map(\.at) == [s(720), s(780)])
 
         #expect(wakes == [s(210), s(240), s(300), s(510), s(540), s(690), s(720), s(780), nil])
-        #expect(shows.map(\.signal) == [
-            .running(cadence: nil), .warning, .rest, .running(cadence: nil), .warning,
-            .running(cadence: nil), .warning, .attention, .attentionEscalated,
-        ])
+        #expect(
+            shows.map(\.signal) == [
+                .running(cadence: nil), .warning, .rest, .running(cadence: nil), .warning,
+                .running(cadence: nil), .warning, .attention, .attentionEscalated,
+            ])
         #expect(shows.map(\.since) == [.zero, s(210), s(240), s(300), s(510), s(540), s(690), s(720), s(780)])
         #expect(machine.state == .overrun(since: s(720), escalated: true))
 
@@ -86,12 +98,13 @@ struct SessionStateMachineTests {
         #expect(acknowledged.shows.map(\.since) == [s(800)])
         #expect(acknowledged.wakes == [s(1_100)])
         let end = machine.advance(to: s(1_100))
-        #expect(end == [
-            .record(SessionEvent(.observationEnded, at: s(1_100), stepKind: .observation)),
-            .record(SessionEvent(.sessionCompleted, at: s(1_100))),
-            .show(.idle, since: s(1_100)),
-            .wake(at: nil),
-        ])
+        #expect(
+            end == [
+                .record(SessionEvent(.observationEnded, at: s(1_100), stepKind: .observation)),
+                .record(SessionEvent(.sessionCompleted, at: s(1_100))),
+                .show(.idle, since: s(1_100)),
+                .wake(at: nil),
+            ])
         #expect(machine.isFinished)
         #expect(machine.state == .completed(at: s(1_100)))
     }
@@ -109,13 +122,15 @@ struct SessionStateMachineTests {
     func lateAdvance() throws {
         var machine = try SessionStateMachine.started()
         let actions = machine.advance(to: s(1_000))
-        #expect(actions.events.map(\.kind) == [
-            .stepWarning, .stepEnded, .stepStarted, .stepEnded, .stepStarted, .stepWarning, .stepEnded,
-            .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated,
-        ])
-        #expect(actions.events.map(\.at) == [
-            s(210), s(240), s(240), s(300), s(300), s(510), s(540), s(540), s(690), s(720), s(720), s(780),
-        ])
+        #expect(
+            actions.events.map(\.kind) == [
+                .stepWarning, .stepEnded, .stepStarted, .stepEnded, .stepStarted, .stepWarning, .stepEnded,
+                .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated,
+            ])
+        #expect(
+            actions.events.map(\.at) == [
+                s(210), s(240), s(240), s(300), s(300), s(510), s(540), s(540), s(690), s(720), s(720), s(780),
+            ])
         // Only the final signal is shown, anchored at the cue that caused it, not the late time.
         #expect(actions.shows.map(\.signal) == [.attentionEscalated])
         #expect(actions.shows.map(\.since) == [s(780)])
@@ -154,18 +169,23 @@ struct SessionStateMachineTests {
     @Test("pistoning sites signal their cadence; other sites run steady")
     func pistoningSignal() throws {
         let fast = Cadence(millihertz: 1_500)
-        let treatment = makeProtocol(technique: .pistoning, warnBefore: s(30), steps: [
-            site("a", m(4), cadence: fast),
-            site("b", m(4)),                                          // pistoning, no cadence given
-            site("c", m(2), technique: .deep),                        // override to deep
-            site("d", m(2), technique: .pistoning, cadence: Cadence(millihertz: 750)),
-        ])
+        let treatment = makeProtocol(
+            technique: .pistoning, warnBefore: s(30),
+            steps: [
+                site("a", m(4), cadence: fast),
+                site("b", m(4)),  // pistoning, no cadence given
+                site("c", m(2), technique: .deep),  // override to deep
+                site("d", m(2), technique: .pistoning, cadence: Cadence(millihertz: 750)),
+            ])
         var machine = try SessionStateMachine.started(treatment)
         #expect(machine.currentSignal == .running(cadence: fast))
         var running: [IndicatorSignal] = [machine.currentSignal]
         running += machine.runDeadlines().shows.map(\.signal).filter { $0.name == "running" }
-        #expect(running == [.running(cadence: fast), .running(cadence: nil), .running(cadence: nil),
-                            .running(cadence: Cadence(millihertz: 750))])
+        #expect(
+            running == [
+                .running(cadence: fast), .running(cadence: nil), .running(cadence: nil),
+                .running(cadence: Cadence(millihertz: 750)),
+            ])
     }
 
     @Test("a deep protocol ignores a cadence on a site that is not pistoning")

@@ -37,8 +37,12 @@ func makeProtocol(
 
 /// The start offset of every step of `treatment`, and the planned end as the last element.
 func cumulativeOffsets(_ treatment: TreatmentProtocol) -> [Duration] {
-    var offsets: [Duration] = [.zero]
-    for step in treatment.steps { offsets.append(offsets.last! + step.duration) }
+    var end = Duration.zero
+    var offsets = [end]
+    for step in treatment.steps {
+        end += step.duration
+        offsets.append(end)
+    }
     return offsets
 }
 
@@ -68,7 +72,9 @@ extension Array where Element == SessionAction {
 
 extension SessionStateMachine {
     /// A machine for `treatment`, started at offset zero.
-    static func started(_ treatment: TreatmentProtocol = makeProtocol(), limits: ClinicLimits = .standard) throws -> SessionStateMachine {
+    static func started(
+        _ treatment: TreatmentProtocol = makeProtocol(), limits: ClinicLimits = .standard
+    ) throws -> SessionStateMachine {
         var machine = SessionStateMachine(treatment: treatment, limits: limits)
         _ = try machine.handle(.start, at: .zero)
         return machine

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import DwellCore
 
 /// The fields named by a protocol's violations, as text (`steps[2].cadence`).
@@ -21,7 +22,9 @@ struct TreatmentProtocolRulesTests {
         #expect(makeProtocol(length: m(12), observation: m(5)).violations().isEmpty)
     }
 
-    @Test("the id must be lowercase letters, digits and dashes", arguments: ["Neck", "neck_shoulder", "neck shoulder", "", "nèck"])
+    @Test(
+        "the id must be lowercase letters, digits and dashes",
+        arguments: ["Neck", "neck_shoulder", "neck shoulder", "", "nèck"])
     func idFormat(id: String) throws {
         let violation = try onlyViolation(makeProtocol(id: id))
         #expect(violation.field == .key("id"))
@@ -91,7 +94,8 @@ struct TreatmentProtocolRulesTests {
 
     @Test("two rests in a row are refused at the second")
     func twoRests() throws {
-        let violation = try onlyViolation(makeProtocol(steps: [site("a", m(5)), rest(m(1)), rest(m(1)), site("b", m(5))]))
+        let violation = try onlyViolation(
+            makeProtocol(steps: [site("a", m(5)), rest(m(1)), rest(m(1)), site("b", m(5))]))
         #expect(violation.field.description == "steps[2]")
         #expect(violation.message.contains("two rests"))
     }

@@ -33,7 +33,9 @@ struct APIGateTests {
 
     @Test func everyRouteNeedsTheTokenUnderEveryPathSpelling() async throws {
         let routes = try APIRouter.routes(beds: makeBeds())
-        #expect(routes.filter(\.isPublic).map(\.pattern).sorted() == ["/", "/js/:file", "/kiosk.css"], "only the page is public")
+        #expect(
+            routes.filter(\.isPublic).map(\.pattern).sorted() == ["/", "/js/:file", "/kiosk.css"],
+            "only the page is public")
         #expect(routes.count >= 10)
         try await app(try makeBeds(), token: Self.token).test(.router) { client in
             for route in routes where !route.isPublic && route.pattern != "/api/v1/stream" {
@@ -86,10 +88,15 @@ struct APIGateTests {
                 ("session", [:], start, .unsupportedMediaType),
                 ("session", [.contentType: "application/json", .origin: "http://evil.example"], start, .forbidden),
                 ("session", [.contentType: "application/json", .origin: "null"], start, .forbidden),
-                ("session", [.contentType: "application/json", HTTPField.Name("Sec-Fetch-Site")!: "cross-site"], start, .forbidden),
+                (
+                    "session", [.contentType: "application/json", HTTPField.Name("Sec-Fetch-Site")!: "cross-site"],
+                    start, .forbidden
+                ),
             ]
             for (command, headers, payload, status) in forged {
-                try await client.execute(uri: "/api/v1/beds/1/\(command)", method: .post, headers: headers, body: payload) { response in
+                try await client.execute(
+                    uri: "/api/v1/beds/1/\(command)", method: .post, headers: headers, body: payload
+                ) { response in
                     #expect(response.status == status, "\(headers)")
                     #expect(response.headers[.contentType] == "application/problem+json")
                 }
@@ -98,15 +105,22 @@ struct APIGateTests {
                 let state = try object(response)["state"] as? String
                 #expect(state == "idle", "no forged start went through")
             }
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post,
-                                     headers: [.contentType: "application/json; charset=utf-8", .origin: "http://localhost"],
-                                     body: start) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/session", method: .post,
+                headers: [.contentType: "application/json; charset=utf-8", .origin: "http://localhost"],
+                body: start
+            ) { response in
                 #expect(response.status == .created, "the page's own origin may")
             }
             for command in ["pause", "abort", "extend", "needles-in", "rapid-removal"] {
-                for headers: HTTPFields in [[.contentType: "text/plain"], [:], [.contentType: "application/json", .origin: "http://evil.example"]] {
-                    try await client.execute(uri: "/api/v1/beds/1/\(command)", method: .post, headers: headers,
-                                             body: body(#"{"count":3,"by":"30m"}"#)) { response in
+                for headers: HTTPFields in [
+                    [.contentType: "text/plain"], [:],
+                    [.contentType: "application/json", .origin: "http://evil.example"],
+                ] {
+                    try await client.execute(
+                        uri: "/api/v1/beds/1/\(command)", method: .post, headers: headers,
+                        body: body(#"{"count":3,"by":"30m"}"#)
+                    ) { response in
                         #expect([.unsupportedMediaType, .forbidden].contains(response.status), "\(command) \(headers)")
                     }
                 }
@@ -129,7 +143,8 @@ struct APIGateTests {
             }
             let wrong: [(String, HTTPRequest.Method, String)] = [
                 ("/api/v1/beds", .delete, "GET"), ("/api/v1/beds/1/pause", .get, "POST"),
-                ("/api/v1/beds/1/session", .put, "POST"), ("/api/v1/protocols/reload", .get, "POST"), ("/js/main.js", .post, "GET"),
+                ("/api/v1/beds/1/session", .put, "POST"), ("/api/v1/protocols/reload", .get, "POST"),
+                ("/js/main.js", .post, "GET"),
             ]
             for (path, method, allow) in wrong {
                 try await client.execute(uri: path, method: method, headers: jsonHeaders) { response in
@@ -143,10 +158,14 @@ struct APIGateTests {
 
     @Test func everyResponseCarriesTheSecurityHeaders() async throws {
         try await app(try makeBeds()).test(.router) { client in
-            for (path, method) in [("/", HTTPRequest.Method.get), ("/api/v1/beds", .get), ("/nothing", .get), ("/api/v1/beds/1/pause", .post)] {
+            for (path, method) in [
+                ("/", HTTPRequest.Method.get), ("/api/v1/beds", .get), ("/nothing", .get),
+                ("/api/v1/beds/1/pause", .post),
+            ] {
                 try await client.execute(uri: path, method: method) { response in
                     let policy = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
-                    #expect(policy.contains("default-src 'self'") && policy.contains("frame-ancestors 'none'"), "\(path)")
+                    #expect(
+                        policy.contains("default-src 'self'") && policy.contains("frame-ancestors 'none'"), "\(path)")
                     #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
                     #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
                 }
@@ -166,17 +185,22 @@ struct APIGateTests {
                 ("/api/v1/record/acknowledge", "7", "the body has the wrong type"),
             ]
             for (path, payload, says) in cases {
-                try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: body(payload)) { response in
+                try await client.execute(uri: path, method: .post, headers: jsonHeaders, body: body(payload)) {
+                    response in
                     #expect(response.status == .badRequest, "\(path) \(payload)")
                     let detail = try object(response)["detail"] as? String ?? ""
                     #expect(detail.contains(says), "\(detail)")
                 }
             }
             // Fields out of their range are refused whichever command they come with.
-            for (command, payload) in [("pause", #"{"count":-1}"#), ("abort", #"{"step":-3}"#), ("silence", #"{"reason":"x"}"#),
-                                       ("needles-out", #"{"count":100}"#)] {
-                try await client.execute(uri: "/api/v1/beds/1/\(command)", method: .post, headers: jsonHeaders,
-                                         body: body(payload)) { response in
+            for (command, payload) in [
+                ("pause", #"{"count":-1}"#), ("abort", #"{"step":-3}"#), ("silence", #"{"reason":"x"}"#),
+                ("needles-out", #"{"count":100}"#),
+            ] {
+                try await client.execute(
+                    uri: "/api/v1/beds/1/\(command)", method: .post, headers: jsonHeaders,
+                    body: body(payload)
+                ) { response in
                     #expect(response.status == .unprocessableContent, "\(command) \(payload)")
                 }
             }

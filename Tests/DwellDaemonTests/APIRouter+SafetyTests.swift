@@ -10,8 +10,12 @@ import Testing
 /// The safety gates through the API, with what each leaves in the clinic record.
 @Suite(.serialized)
 struct APIRouterSafetyTests {
-    func post(_ client: some TestClientProtocol, _ path: String, _ json: String? = nil) async throws -> (Int, [String: Any]) {
-        try await client.execute(uri: "/api/v1/beds/1/\(path)", method: .post, headers: jsonHeaders, body: json.map(body)) { response in
+    func post(
+        _ client: some TestClientProtocol, _ path: String, _ json: String? = nil
+    ) async throws -> (Int, [String: Any]) {
+        try await client.execute(
+            uri: "/api/v1/beds/1/\(path)", method: .post, headers: jsonHeaders, body: json.map(body)
+        ) { response in
             (Int(response.status.code), try object(response))
         }
     }
@@ -31,12 +35,17 @@ struct APIRouterSafetyTests {
                 #expect(absolute == ["no-consent", "medical-emergency", "local-infection", "lymphedema"])
                 #expect((json["relative"] as? [[String: Any]])?.count == 12)
             }
-            let start = #"{"protocol":"neck-shoulder-multisite","consent":true,"# + screening(yes: ["lymphedema"], acknowledged: ["lymphedema"]) + "}"
+            let start =
+                #"{"protocol":"neck-shoulder-multisite","consent":true,"#
+                + screening(yes: ["lymphedema"], acknowledged: ["lymphedema"]) + "}"
             let (status, problem) = try await post(client, "session", start)
             #expect(status == 422 && problem["title"] as? String == "Contraindicated")
             #expect((problem["detail"] as? String)?.contains("Lymphedema in the area or limb (`lymphedema`)") == true)
-            let (incomplete, missing) = try await post(client, "session", #"{"protocol":"neck-shoulder-multisite","consent":true}"#)
-            #expect(incomplete == 422 && (missing["detail"] as? String)?.contains("unanswered: no-consent, medical-emergency") == true)
+            let (incomplete, missing) = try await post(
+                client, "session", #"{"protocol":"neck-shoulder-multisite","consent":true}"#)
+            #expect(
+                incomplete == 422
+                    && (missing["detail"] as? String)?.contains("unanswered: no-consent, medical-emergency") == true)
             try await client.execute(uri: "/api/v1/beds/1", method: .get) { response in
                 let bed = try object(response)
                 #expect(bed["state"] as? String == "idle")
@@ -48,11 +57,15 @@ struct APIRouterSafetyTests {
     @Test func relativeContraindicationsStartOnlyAcknowledgedAndTheAnswersAreRecorded() async throws {
         let beds = try makeBeds()
         try await app(beds).test(.router) { client in
-            let unacknowledged = #"{"protocol":"knee-non-trigger-point","consent":true,"# + screening(yes: ["diabetes", "bleeding"], acknowledged: ["diabetes"]) + "}"
+            let unacknowledged =
+                #"{"protocol":"knee-non-trigger-point","consent":true,"#
+                + screening(yes: ["diabetes", "bleeding"], acknowledged: ["diabetes"]) + "}"
             let (refused, problem) = try await post(client, "session", unacknowledged)
             #expect(refused == 422 && problem["title"] as? String == "Acknowledgement required")
             #expect((problem["detail"] as? String)?.contains("`bleeding`") == true)
-            let acknowledged = #"{"protocol":"knee-non-trigger-point","consent":true,"# + screening(yes: ["diabetes", "bleeding"], acknowledged: ["diabetes", "bleeding"]) + "}"
+            let acknowledged =
+                #"{"protocol":"knee-non-trigger-point","consent":true,"#
+                + screening(yes: ["diabetes", "bleeding"], acknowledged: ["diabetes", "bleeding"]) + "}"
             let (started, bed) = try await post(client, "session", acknowledged)
             #expect(started == 201 && bed["state"] as? String == "running")
         }
@@ -88,15 +101,22 @@ struct APIRouterSafetyTests {
             let (stillBlocked, _) = try await post(client, "skip")
             #expect(stillBlocked == 409)
             let (silenced, quiet) = try await post(client, "silence")
-            #expect(silenced == 200 && quiet["signal"] as? String == "silenced" && (quiet["silenced_ms"] as? Int ?? 0) > 0)
-            let (closed, after) = try await post(client, "close", #"{"reason":"one needle not found after a thorough search"}"#)
+            #expect(
+                silenced == 200 && quiet["signal"] as? String == "silenced" && (quiet["silenced_ms"] as? Int ?? 0) > 0)
+            let (closed, after) = try await post(
+                client, "close", #"{"reason":"one needle not found after a thorough search"}"#)
             #expect(closed == 200 && after["state"] as? String == "observation")
             #expect((after["aftercare"] as? String)?.contains("Drink water") == true)
         }
         let rows = try await records(beds)
-        let needles = rows.filter { $0.type.hasPrefix("needles.") }.map { "\($0.type) \($0.needles.map(String.init) ?? "-")" }
-        #expect(needles == ["needles.placed 3", "needles.removed 8", "needles.unaccounted 1", "needles.mismatch-closed 1"])
-        #expect(rows.first { $0.type == "needles.mismatch-closed" }?.note == "possible adverse event: one needle not found after a thorough search")
+        let needles = rows.filter { $0.type.hasPrefix("needles.") }.map {
+            "\($0.type) \($0.needles.map(String.init) ?? "-")"
+        }
+        #expect(
+            needles == ["needles.placed 3", "needles.removed 8", "needles.unaccounted 1", "needles.mismatch-closed 1"])
+        #expect(
+            rows.first { $0.type == "needles.mismatch-closed" }?.note
+                == "possible adverse event: one needle not found after a thorough search")
         #expect(rows.contains { $0.type == "alarm.silenced" })
     }
 
@@ -161,7 +181,8 @@ struct APIRouterSafetyTests {
         try await app(first).test(.router) { client in _ = try await post(client, "session", startBody) }
         await first.shutdown()
         let path = protocols + "/neck-shoulder-multisite.yaml"
-        try (try String(contentsOfFile: path, encoding: .utf8) + "\n# edited\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try (try String(contentsOfFile: path, encoding: .utf8) + "\n# edited\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
         let second = try makeBeds(protocols: protocols, record: first.settings.record)
         try await second.restoreInterrupted()
         try await app(second).test(.router) { client in
@@ -173,7 +194,8 @@ struct APIRouterSafetyTests {
                 #expect((interruption?["reason"] as? String)?.contains("no longer loaded as it was") == true)
             }
             let (_, finishing) = try await post(client, "finish")
-            #expect(finishing["state"] as? String == "unaccounted", "the 2 needles of the first site are still counted in")
+            #expect(
+                finishing["state"] as? String == "unaccounted", "the 2 needles of the first site are still counted in")
             let (_, done) = try await post(client, "needles-out")
             #expect(done["state"] as? String == "aborted")
         }

@@ -28,7 +28,8 @@ struct APIRouterTests {
             try await client.execute(uri: "/api/v1/beds/2", method: .get) { response in
                 let bed = try object(response)
                 #expect(bed["state"] as? String == "idle")
-                for field in ["protocol", "session", "step", "remaining_ms", "current", "next", "therapist", "patient"] {
+                for field in ["protocol", "session", "step", "remaining_ms", "current", "next", "therapist", "patient"]
+                {
                     #expect(bed[field] is NSNull, "\(field) is present as null")
                 }
             }
@@ -37,7 +38,9 @@ struct APIRouterTests {
 
     @Test func aSessionStartsAndEveryCommandWorksInItsPhase() async throws {
         try await app(try makeBeds()).test(.router) { client in
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)
+            ) { response in
                 #expect(response.status == .created)
                 let bed = try object(response)
                 #expect(bed["state"] as? String == "running" && bed["step"] as? Int == 0)
@@ -51,7 +54,9 @@ struct APIRouterTests {
                 let json = try object(response)
                 return json["remaining_ms"] as? Int ?? 0
             }
-            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders, body: body(#"{"by":"2m"}"#)) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders, body: body(#"{"by":"2m"}"#)
+            ) { response in
                 let json = try object(response)
                 #expect(json["remaining_ms"] as? Int == before + 120_000, "paused: exactly two minutes more")
             }
@@ -67,7 +72,8 @@ struct APIRouterTests {
                 let json = try object(response)
                 #expect(json["step"] as? Int == 1)
             }
-            try await client.execute(uri: "/api/v1/beds/1/needles-out", method: .post, headers: jsonHeaders) { response in
+            try await client.execute(uri: "/api/v1/beds/1/needles-out", method: .post, headers: jsonHeaders) {
+                response in
                 let json = try object(response)
                 #expect((json["needles"] as? [String: Any])?["outstanding"] as? Int == 0)
             }
@@ -75,7 +81,9 @@ struct APIRouterTests {
                 let json = try object(response)
                 #expect(json["state"] as? String == "aborted")
             }
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)
+            ) { response in
                 #expect(response.status == .created, "an ended session frees the bed")
             }
         }
@@ -92,22 +100,34 @@ struct APIRouterTests {
     static let errors: [ErrorCase] = [
         .init(uri: "/api/v1/beds/9", status: 404, says: "there is no bed `9`"),
         .init(uri: "/api/v1/beds/9/session", body: startBody, status: 404, says: "there is no bed `9`"),
-        .init(uri: "/api/v1/beds/1/session", body: screened(#"{"protocol":"nope","consent":true}"#), status: 404, says: "there is no protocol `nope`"),
-        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite"}"#, status: 422, says: "informed consent"),
-        .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite","consent":false}"#, status: 422, says: "informed consent"),
-        .init(uri: "/api/v1/beds/1/session", body: screened(#"{"protocol":"neck-shoulder-multisite","consent":true,"patient":"Jane Doe"}"#), status: 422, says: "never stores names"),
+        .init(
+            uri: "/api/v1/beds/1/session", body: screened(#"{"protocol":"nope","consent":true}"#), status: 404,
+            says: "there is no protocol `nope`"),
+        .init(
+            uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite"}"#, status: 422,
+            says: "informed consent"),
+        .init(
+            uri: "/api/v1/beds/1/session", body: #"{"protocol":"neck-shoulder-multisite","consent":false}"#,
+            status: 422, says: "informed consent"),
+        .init(
+            uri: "/api/v1/beds/1/session",
+            body: screened(#"{"protocol":"neck-shoulder-multisite","consent":true,"patient":"Jane Doe"}"#), status: 422,
+            says: "never stores names"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":"#, status: 400, says: "not the JSON object"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"consent":true}"#, status: 400, says: "`protocol` is missing"),
         .init(uri: "/api/v1/beds/1/session", body: #"{"protocol":7,"consent":true}"#, status: 400, says: "wrong type"),
         .init(uri: "/api/v1/beds/1/pause", status: 409, says: "has no session"),
-        .init(uri: "/api/v1/beds/1/dance", status: 404, says: "use pause, resume, extend, skip, abort, ack, acknowledge, needles-in"),
+        .init(
+            uri: "/api/v1/beds/1/dance", status: 404,
+            says: "use pause, resume, extend, skip, abort, ack, acknowledge, needles-in"),
     ]
 
     @Test(arguments: errors)
     func errorsAreProblemsAndChangeNothing(_ error: ErrorCase) async throws {
         try await app(try makeBeds()).test(.router) { client in
             let method: HTTPRequest.Method = error.uri.split(separator: "/").count == 4 ? .get : .post
-            try await client.execute(uri: error.uri, method: method, headers: jsonHeaders, body: error.body.map(body)) { response in
+            try await client.execute(uri: error.uri, method: method, headers: jsonHeaders, body: error.body.map(body)) {
+                response in
                 #expect(response.status.code == error.status)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 let problem = try object(response)
@@ -123,20 +143,27 @@ struct APIRouterTests {
 
     @Test func illegalCommandsForThePhaseAreRefusedWith409() async throws {
         try await app(try makeBeds()).test(.router) { client in
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)) { _ in }
+            try await client.execute(
+                uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)
+            ) { _ in }
             for (command, says) in [("ack", "nothing to acknowledge"), ("resume", "not paused")] {
-                try await client.execute(uri: "/api/v1/beds/1/\(command)", method: .post, headers: jsonHeaders) { response in
+                try await client.execute(uri: "/api/v1/beds/1/\(command)", method: .post, headers: jsonHeaders) {
+                    response in
                     #expect(response.status == .conflict)
                     let detail = try object(response)["detail"] as? String
                     #expect(detail?.contains(says) == true)
                 }
             }
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)
+            ) { response in
                 #expect(response.status == .conflict)
                 let detail = try object(response)["detail"] as? String
                 #expect(detail?.contains("in progress") == true)
             }
-            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders, body: body(#"{"by":"2 minutes"}"#)) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders, body: body(#"{"by":"2 minutes"}"#)
+            ) { response in
                 #expect(response.status == .unprocessableContent)
             }
             try await client.execute(uri: "/api/v1/beds/1", method: .get) { response in
@@ -173,10 +200,13 @@ struct APIRouterTests {
             try await client.execute(uri: "/api/v1/beds", method: .get) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await client.execute(uri: "/api/v1/beds", method: .get, headers: [.authorization: "Bearer wrong-token-0000000"]) { response in
+            try await client.execute(
+                uri: "/api/v1/beds", method: .get, headers: [.authorization: "Bearer wrong-token-0000000"]
+            ) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await client.execute(uri: "/api/v1/beds", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+            try await client.execute(uri: "/api/v1/beds", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                response in
                 #expect(response.status == .ok)
             }
             try await client.execute(uri: "/", method: .get) { response in
@@ -194,7 +224,8 @@ struct APIRouterTests {
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(String(buffer: response.body).contains(#"<script type="module" src="/js/main.js">"#))
             }
-            let files = [("/", "text/html"), ("/kiosk.css", "text/css")] + modules.map { ("/js/" + $0, "text/javascript") }
+            let files =
+                [("/", "text/html"), ("/kiosk.css", "text/css")] + modules.map { ("/js/" + $0, "text/javascript") }
             for (uri, type) in files {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .ok, "\(uri)")
@@ -203,8 +234,10 @@ struct APIRouterTests {
                 }
             }
             // Only the installed modules: no other name, and no way out of the folder.
-            for uri in ["/js/nothing.js", "/js/index.html", "/js/..%2Fkiosk.css", "/js/%2E%2E%2F%2E%2E%2FPackage.swift",
-                        "/js/..", "/js/kiosk.css", "/js/main.js%00.css"] {
+            for uri in [
+                "/js/nothing.js", "/js/index.html", "/js/..%2Fkiosk.css", "/js/%2E%2E%2F%2E%2E%2FPackage.swift",
+                "/js/..", "/js/kiosk.css", "/js/main.js%00.css",
+            ] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .notFound, "\(uri)")
                     #expect(response.headers[.contentType] == "application/problem+json", "\(uri)")

@@ -22,8 +22,10 @@ struct BedConcurrencyTests {
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<200 {
                     group.addTask {
-                        try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders,
-                                                 body: body(startBody)) { $0.status }
+                        try await client.execute(
+                            uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders,
+                            body: body(startBody)
+                        ) { $0.status }
                     }
                 }
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
@@ -38,8 +40,10 @@ struct BedConcurrencyTests {
         let record = try temporaryFolder() + "/record.sqlite"
         let beds = try makeBeds(record: record)
         try await app(beds).test(.router) { client in
-            let first = try await client.execute(uri: "/api/v1/beds/2/session", method: .post, headers: jsonHeaders,
-                                                 body: body(startBody)) { response -> String in
+            let first = try await client.execute(
+                uri: "/api/v1/beds/2/session", method: .post, headers: jsonHeaders,
+                body: body(startBody)
+            ) { response -> String in
                 #expect(response.status == .created)
                 return try object(response)["session"] as? String ?? ""
             }
@@ -49,8 +53,10 @@ struct BedConcurrencyTests {
                     let command = commands[index % commands.count]
                     let payload = command == "session" ? startBody : command == "needles-in" ? #"{"count":2}"# : "{}"
                     group.addTask {
-                        try await client.execute(uri: "/api/v1/beds/2/\(command)", method: .post, headers: jsonHeaders,
-                                                 body: body(payload)) { (command, $0.status) }
+                        try await client.execute(
+                            uri: "/api/v1/beds/2/\(command)", method: .post, headers: jsonHeaders,
+                            body: body(payload)
+                        ) { (command, $0.status) }
                     }
                 }
                 return try await group.reduce(into: [(String, HTTPResponse.Status)]()) { $0.append($1) }
@@ -72,22 +78,32 @@ struct BedConcurrencyTests {
         let beds = try makeBeds(record: record)
         let reader = try RecordStore(path: record, options: .init(readOnly: true))
         try await app(beds).test(.router) { client in
-            let session = try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders,
-                                                   body: body(startBody)) { response -> String in
+            let session = try await client.execute(
+                uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders,
+                body: body(startBody)
+            ) { response -> String in
                 try object(response)["session"] as? String ?? ""
             }
             #expect(try reader.entries(session: session).contains { $0.type == "session.started" })
             for round in 1...50 {
-                try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders,
-                                         body: body(#"{"by":"1s"}"#)) { response in
+                try await client.execute(
+                    uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders,
+                    body: body(#"{"by":"1s"}"#)
+                ) { response in
                     #expect(response.status == .ok)
                 }
-                #expect(try reader.entries(session: session).filter { $0.type == "step.extended" }.count == round, "extend \(round)")
-                try await client.execute(uri: "/api/v1/beds/1/needles-in", method: .post, headers: jsonHeaders,
-                                         body: body(#"{"count":\#(round % 5 + 1)}"#)) { response in
+                #expect(
+                    try reader.entries(session: session).filter { $0.type == "step.extended" }.count == round,
+                    "extend \(round)")
+                try await client.execute(
+                    uri: "/api/v1/beds/1/needles-in", method: .post, headers: jsonHeaders,
+                    body: body(#"{"count":\#(round % 5 + 1)}"#)
+                ) { response in
                     #expect(response.status == .ok)
                 }
-                #expect(try reader.entries(session: session).filter { $0.type == "needles.placed" }.count == round, "needles \(round)")
+                #expect(
+                    try reader.entries(session: session).filter { $0.type == "needles.placed" }.count == round,
+                    "needles \(round)")
             }
         }
     }

@@ -19,9 +19,10 @@ struct BoardButtonTests {
         await press(.startPause, beds)
         #expect(try await beds.status(bed: "1").state == .idle, "no session is started by a button")
 
-        let start = StartRequest(protocol: "neck-shoulder-multisite", consent: true,
-                                 screening: Dictionary(uniqueKeysWithValues: Checklist.standard.items.map { ($0.code, false) }),
-                                 acknowledged: [])
+        let start = StartRequest(
+            protocol: "neck-shoulder-multisite", consent: true,
+            screening: Dictionary(uniqueKeysWithValues: Checklist.standard.items.map { ($0.code, false) }),
+            acknowledged: [])
         let started = try await beds.start(start, on: "1")
         #expect(started.state == .session(.running))
         await press(.startPause, beds)
@@ -37,13 +38,16 @@ struct BoardButtonTests {
 
     @Test func aButtonThatCannotBeReadShowsAFaultOnTheBedsSession() async throws {
         let beds = try makeBeds()
-        await Board.deliver(.failed(.acknowledge, "gpiochip0 line 5: No such device"), bed: "1", to: beds, logger: logger)
+        await Board.deliver(
+            .failed(.acknowledge, "gpiochip0 line 5: No such device"), bed: "1", to: beds, logger: logger)
         #expect(try await beds.status(bed: "1").fault == false, "no session: nothing to show it on")
-        let start = StartRequest(protocol: "neck-shoulder-multisite", consent: true,
-                                 screening: Dictionary(uniqueKeysWithValues: Checklist.standard.items.map { ($0.code, false) }),
-                                 acknowledged: [])
+        let start = StartRequest(
+            protocol: "neck-shoulder-multisite", consent: true,
+            screening: Dictionary(uniqueKeysWithValues: Checklist.standard.items.map { ($0.code, false) }),
+            acknowledged: [])
         _ = try await beds.start(start, on: "1")
-        await Board.deliver(.failed(.acknowledge, "gpiochip0 line 5: No such device"), bed: "1", to: beds, logger: logger)
+        await Board.deliver(
+            .failed(.acknowledge, "gpiochip0 line 5: No such device"), bed: "1", to: beds, logger: logger)
         let status = try await beds.status(bed: "1")
         #expect(status.fault && status.state == .session(.running), "the fault is shown, timing goes on")
         await beds.shutdown()

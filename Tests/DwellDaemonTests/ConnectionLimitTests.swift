@@ -50,7 +50,9 @@ struct ConnectionLimitTests {
 
     static func getBlocking(_ path: String, host: String?, port: Int, version: String) throws -> String {
         let connection = try RawHTTP(port: port)
-        connection.send(raw: "GET \(path) HTTP/\(version)\r\n" + (host.map { "Host: \($0)\r\n" } ?? "") + "Connection: close\r\n\r\n")
+        connection.send(
+            raw: "GET \(path) HTTP/\(version)\r\n" + (host.map { "Host: \($0)\r\n" } ?? "")
+                + "Connection: close\r\n\r\n")
         // Everything until the daemon closes; what arrived in 60 s when it does not. The window is
         // wide because the in-process server answers on the same 2-thread concurrency pool that
         // other suites' blocking tests (browsers, child processes) occupy for many seconds.
@@ -62,17 +64,26 @@ struct ConnectionLimitTests {
         let beds = try makeBeds()
         try await app(beds).test(.live) { client in
             let port = try #require(client.port)
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/session", method: .post, headers: jsonHeaders, body: body(startBody)
+            ) { response in
                 #expect(response.status == .created)
             }
-            for host in ["evil.example", "evil.example:\(port)", "127.evil.example:\(port)", "localhost.evil.example", "[::2]:\(port)"] {
+            for host in [
+                "evil.example", "evil.example:\(port)", "127.evil.example:\(port)", "localhost.evil.example",
+                "[::2]:\(port)",
+            ] {
                 let answer = try await Self.get("/api/v1/beds", host: host, port: port)
                 #expect(answer.hasPrefix("HTTP/1.1 421"), "Host: \(host)")
                 #expect(!answer.contains("p-0042"), "no pseudonym for a rebinding page")
             }
-            #expect(try await Self.get("/api/v1/beds", host: nil, port: port, version: "1.0").hasPrefix("HTTP/1.1 421"), "no Host")
+            #expect(
+                try await Self.get("/api/v1/beds", host: nil, port: port, version: "1.0").hasPrefix("HTTP/1.1 421"),
+                "no Host")
             for host in ["localhost", "localhost:\(port)", "127.0.0.1:\(port)", "[::1]:\(port)", "LOCALHOST."] {
-                #expect(try await Self.get("/api/v1/beds", host: host, port: port).hasPrefix("HTTP/1.1 200"), "Host: \(host)")
+                #expect(
+                    try await Self.get("/api/v1/beds", host: host, port: port).hasPrefix("HTTP/1.1 200"),
+                    "Host: \(host)")
             }
         }
     }
@@ -97,11 +108,16 @@ struct ConnectionLimitTests {
                 let connection = try RawHTTP(port: port)
                 connection.send(raw: "GET /api/v1/checklist HTTP/1.1\r\nHost: localhost\r\n\r\n")
                 let answer = try await Self.read(connection, until: "}")
-                if answer.hasPrefix("HTTP/1.1 503") { refusal = answer } else { #expect(answer.hasPrefix("HTTP/1.1 200")) }
+                if answer.hasPrefix("HTTP/1.1 503") {
+                    refusal = answer
+                } else {
+                    #expect(answer.hasPrefix("HTTP/1.1 200"))
+                }
                 held.append(connection)
             }
             #expect((4...5).contains(held.count), "the fourth or fifth connection is over the cap")
-            #expect(refusal.contains("application/problem+json") && refusal.contains("Too many connections"), "\(refusal)")
+            #expect(
+                refusal.contains("application/problem+json") && refusal.contains("Too many connections"), "\(refusal)")
             held.removeAll()
             var served = false
             let deadline = Date().addingTimeInterval(10)
@@ -123,8 +139,13 @@ struct ConnectionLimitTests {
             partial.send(raw: "GET /api/v1/beds HTTP/1.1\r\nHost: loc")
             #expect(try await Self.untilClosed(partial, seconds: 10) != nil, "a half-sent head is closed")
             // Headers or a body trickled a byte at a time never complete a request.
-            for (head, trickle) in [("GET /api/v1/beds HTTP/1.1\r\n", "X-Slow: a\r\n"),
-                                    ("POST /api/v1/beds/1/pause HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n", "{")] {
+            for (head, trickle) in [
+                ("GET /api/v1/beds HTTP/1.1\r\n", "X-Slow: a\r\n"),
+                (
+                    "POST /api/v1/beds/1/pause HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n",
+                    "{"
+                ),
+            ] {
                 let slow = try RawHTTP(port: port)
                 slow.send(raw: head)
                 var closed = false
@@ -165,7 +186,9 @@ struct ConnectionLimitTests {
                 #expect(try await Self.read(stream, until: "event: bed").contains("event: bed"))
                 open.append(stream)
             }
-            #expect(try await Self.read(open[0], until: ": heartbeat").contains(": heartbeat"), "a quiet stream still hears from the daemon")
+            #expect(
+                try await Self.read(open[0], until: ": heartbeat").contains(": heartbeat"),
+                "a quiet stream still hears from the daemon")
             let third = try await Self.get("/api/v1/stream", host: "localhost", port: port)
             #expect(third.hasPrefix("HTTP/1.1 503") && third.contains("Too many streams"), "\(third.prefix(300))")
             open.removeAll()  // the clients go away without a word
@@ -184,8 +207,10 @@ struct ConnectionLimitTests {
         let daemon = try DaemonProcess(arguments: ["--token-file", tokenFile], listenHost: "0.0.0.0")
         let port = daemon.port
         #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
-        for (method, path) in [("GET", "/api/v1/beds"), ("GET", "//api/v1/beds"), ("POST", "///api/v1/protocols/reload"),
-                               ("POST", "//api/v1/beds/1/session"), ("POST", "//api/v1/beds/1/rapid-removal")] {
+        for (method, path) in [
+            ("GET", "/api/v1/beds"), ("GET", "//api/v1/beds"), ("POST", "///api/v1/protocols/reload"),
+            ("POST", "//api/v1/beds/1/session"), ("POST", "//api/v1/beds/1/rapid-removal"),
+        ] {
             let connection = try RawHTTP(port: port)
             connection.send(method, path, body: "{}")
             #expect(connection.read(until: "}").hasPrefix("HTTP/1.1 401"), "\(method) \(path)")

@@ -16,7 +16,9 @@ struct DaemonConfigStrictTests {
     }
 
     func config(_ text: String) throws -> DaemonConfig {
-        try DaemonConfig.parse(text, path: "dwell.yaml").mapError { DiagnosticsText(lines: $0.diagnostics.map(\.description)) }.get()
+        try DaemonConfig.parse(text, path: "dwell.yaml").mapError {
+            DiagnosticsText(lines: $0.diagnostics.map(\.description))
+        }.get()
     }
 
     struct DiagnosticsText: Error { var lines: [String] }
@@ -34,22 +36,40 @@ struct DaemonConfigStrictTests {
     }
 
     @Test func durationsAtTheEdgesOfTheirRangesAreAccepted() throws {
-        let limits = try config("clinic:\n  silence_for: 10m\n  escalate_after: 10s\n  min_session: 1m\n  max_session: 60m\n").limits
+        let limits = try config(
+            "clinic:\n  silence_for: 10m\n  escalate_after: 10s\n  min_session: 1m\n  max_session: 60m\n"
+        ).limits
         #expect(limits.silenceFor == .seconds(600) && limits.escalateAfter == .seconds(10))
         #expect(limits.sessionLength == .seconds(60)...Duration.seconds(3_600))
     }
 
     @Test func aMinimumLongerThanTheMaximumIsRefusedAtTheMinimum() {
-        #expect(lines("clinic:\n  min_session: 20m\n  max_session: 15m\n")
-            == ["dwell.yaml:2:16: error: clinic.min_session: min_session 20m is longer than max_session 15m"])
+        #expect(
+            lines("clinic:\n  min_session: 20m\n  max_session: 15m\n")
+                == ["dwell.yaml:2:16: error: clinic.min_session: min_session 20m is longer than max_session 15m"])
     }
 
     @Test(arguments: [
-        ("[true]", "dwell.yaml:1:8: error: beds[0]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not a yes/no value (`true`; quote it if it is a name)"),
-        ("[1.5]", "dwell.yaml:1:8: error: beds[0]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not a decimal number (`1.5`)"),
-        ("[null]", "dwell.yaml:1:8: error: beds[0]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not an empty value"),
-        ("[\"1\", {a: 1}]", "dwell.yaml:1:13: error: beds[1]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not a mapping"),
-        ("[[1]]", "dwell.yaml:1:8: error: beds[0]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not a list"),
+        (
+            "[true]",
+            "dwell.yaml:1:8: error: beds[0]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not a yes/no value (`true`; quote it if it is a name)"
+        ),
+        (
+            "[1.5]",
+            "dwell.yaml:1:8: error: beds[0]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not a decimal number (`1.5`)"
+        ),
+        (
+            "[null]",
+            "dwell.yaml:1:8: error: beds[0]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not an empty value"
+        ),
+        (
+            "[\"1\", {a: 1}]",
+            "dwell.yaml:1:13: error: beds[1]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not a mapping"
+        ),
+        (
+            "[[1]]",
+            "dwell.yaml:1:8: error: beds[0]: must be a bed name (`\"1\"`, `\"couch-a\"`) or a whole number, not a list"
+        ),
         ("[\"1\", 1]", "dwell.yaml:1:13: error: beds[1]: `1` is listed twice; bed names must be unique"),
     ])
     func bedsThatAreNotNamesOrWholeNumbersAreRefusedWhereTheyStand(beds: String, expected: String) {
@@ -61,9 +81,10 @@ struct DaemonConfigStrictTests {
     }
 
     @Test func aListenHostThatIsADNSNameIsRefusedAndIsNeverLoopback() {
-        #expect(lines("listen: 127.evil.example:8470\n") == [
-            "dwell.yaml:1:9: error: listen: `127.evil.example` is not an IP address: dwelld listens on an IP address or `localhost`, never a name looked up in DNS (e.g. `127.0.0.1:8470`, `[::1]:8470` or `0.0.0.0:8470`)",
-        ])
+        #expect(
+            lines("listen: 127.evil.example:8470\n") == [
+                "dwell.yaml:1:9: error: listen: `127.evil.example` is not an IP address: dwelld listens on an IP address or `localhost`, never a name looked up in DNS (e.g. `127.0.0.1:8470`, `[::1]:8470` or `0.0.0.0:8470`)"
+            ])
         #expect(ListenAddress("127.evil.example:8470") == nil)
         #expect(!ListenAddress(host: "127.evil.example", port: 8470).isLoopback, "a name is never loopback")
         #expect(!ListenAddress(host: "127.0.0.1.nip.io", port: 8470).isLoopback)
@@ -75,7 +96,8 @@ struct DaemonConfigStrictTests {
     @Test func listenAddressesAndTheirLoopbackness() throws {
         let cases: [(String, Bool)] = [
             ("127.0.0.1:8470", true), ("127.255.0.9:1", true), ("localhost:8470", true), ("[::1]:8470", true),
-            ("[::ffff:127.0.0.1]:8470", true), ("0.0.0.0:8470", false), ("192.168.1.20:8470", false), ("[::]:8470", false),
+            ("[::ffff:127.0.0.1]:8470", true), ("0.0.0.0:8470", false), ("192.168.1.20:8470", false),
+            ("[::]:8470", false),
         ]
         for (text, loopback) in cases {
             let address = try #require(ListenAddress(text), "\(text)")
@@ -85,26 +107,33 @@ struct DaemonConfigStrictTests {
     }
 
     @Test func allowedHostsAreHostNames() throws {
-        #expect(try config("allowed_hosts: [Room-3.Clinic.example, dwell.local.]\n").allowedHosts == ["room-3.clinic.example", "dwell.local"])
+        #expect(
+            try config("allowed_hosts: [Room-3.Clinic.example, dwell.local.]\n").allowedHosts == [
+                "room-3.clinic.example", "dwell.local",
+            ])
         #expect(try config("beds: [\"1\"]\n").allowedHosts == [])
-        #expect(lines("allowed_hosts: [\"evil.example:80\", \"*.clinic.example\", \"a_b.example\", 7]\n") == [
-            "dwell.yaml:1:17: error: allowed_hosts[0]: `evil.example:80` is not a host name: give the name alone, without a port or brackets",
-            "dwell.yaml:1:36: error: allowed_hosts[1]: `*.clinic.example` is not a host name: wildcards are not allowed; list each name",
-            "dwell.yaml:1:56: error: allowed_hosts[2]: `a_b.example` is not a host name: each dot-separated part is 1 to 63 letters, digits or `-`",
-            "dwell.yaml:1:71: error: allowed_hosts[3]: must be a host name, not `7`",
-        ])
+        #expect(
+            lines("allowed_hosts: [\"evil.example:80\", \"*.clinic.example\", \"a_b.example\", 7]\n") == [
+                "dwell.yaml:1:17: error: allowed_hosts[0]: `evil.example:80` is not a host name: give the name alone, without a port or brackets",
+                "dwell.yaml:1:36: error: allowed_hosts[1]: `*.clinic.example` is not a host name: wildcards are not allowed; list each name",
+                "dwell.yaml:1:56: error: allowed_hosts[2]: `a_b.example` is not a host name: each dot-separated part is 1 to 63 letters, digits or `-`",
+                "dwell.yaml:1:71: error: allowed_hosts[3]: must be a host name, not `7`",
+            ])
     }
 
     @Test func theShippedExampleConfigIsValid() throws {
         let path = packageRoot.appendingPathComponent("systemd/dwell.yaml").path
-        let loaded = try DaemonConfig.load(path).mapError { DiagnosticsText(lines: $0.diagnostics.map(\.description)) }.get()
+        let loaded = try DaemonConfig.load(path).mapError { DiagnosticsText(lines: $0.diagnostics.map(\.description)) }
+            .get()
         #expect(loaded.beds == ["1", "2"] && loaded.listen.isLoopback)
         #expect(loaded.sources["protocols"]?.line == 6, "\(loaded.sources)")
     }
 
     @Test func fieldsNamingPathsRememberTheirConfigLine() throws {
         let loaded = try config("beds: [\"1\"]\nprotocols:   /nowhere\ntoken_file: /etc/dwell/api-token\n")
-        #expect(loaded.located("protocols", "no such folder /nowhere") == "dwell.yaml:2:14: error: protocols: no such folder /nowhere")
+        #expect(
+            loaded.located("protocols", "no such folder /nowhere")
+                == "dwell.yaml:2:14: error: protocols: no such folder /nowhere")
         #expect(loaded.located("token_file", "x") == "dwell.yaml:3:13: error: token_file: x")
         #expect(loaded.located("record", "x") == "error: record: x", "not set in the file")
     }

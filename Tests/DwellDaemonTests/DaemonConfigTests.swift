@@ -14,7 +14,8 @@ struct DaemonConfigTests {
     struct FileFailureText: Error { var lines: [String] }
 
     @Test func theClinicExtendsTheChecklistAndSetsAftercareAndSilence() throws {
-        let (_, result) = try load("""
+        let (_, result) = try load(
+            """
             beds: ["1"]
             protocols: Protocols
             clinic:
@@ -43,18 +44,21 @@ struct DaemonConfigTests {
         #expect(problems("/dev/zero") == ["/dev/zero:1:1: error: (document): not a regular file"])
         let latin1 = try temporaryFolder() + "/latin1.yaml"
         try (Data("beds: [\"1\"]\nprotocols: Caf".utf8) + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: latin1))
-        #expect(problems(latin1) == [
-            "\(latin1):2:15: error: (document): the file is not valid UTF-8 text (first bad byte here); save it as UTF-8",
-        ])
+        #expect(
+            problems(latin1) == [
+                "\(latin1):2:15: error: (document): the file is not valid UTF-8 text (first bad byte here); save it as UTF-8"
+            ])
         let huge = try temporaryFolder() + "/huge.yaml"
         try Data(repeating: 0x20, count: (1 << 20) + 1).write(to: URL(fileURLWithPath: huge))
-        #expect(problems(huge) == [
-            "\(huge):1:1: error: (document): the file is 1048577 bytes; a config file is limited to 1048576 bytes (1 MiB)",
-        ])
+        #expect(
+            problems(huge) == [
+                "\(huge):1:1: error: (document): the file is 1048577 bytes; a config file is limited to 1048576 bytes (1 MiB)"
+            ])
     }
 
     @Test func badChecklistItemsAreRefusedWithLineAndField() throws {
-        let (path, result) = try load("""
+        let (path, result) = try load(
+            """
             beds: ["1"]
             clinic:
               contraindications:
@@ -67,9 +71,18 @@ struct DaemonConfigTests {
             Issue.record("a bad checklist was accepted")
             return
         }
-        #expect(failure.lines.contains("\(path):4:15: error: clinic.contraindications[0].code: `diabetes` is already on the checklist"))
-        #expect(failure.lines.contains("\(path):5:15: error: clinic.contraindications[1].code: `Big Code` must be 2 to 40 lowercase letters, digits or `-`"))
-        #expect(failure.lines.contains("\(path):6:50: error: clinic.contraindications[2].severity: `sometimes` must be absolute or relative"))
-        #expect(failure.lines.contains { $0.contains("clinic.contraindications[3].label: is required") }, "\(failure.lines)")
+        #expect(
+            failure.lines.contains(
+                "\(path):4:15: error: clinic.contraindications[0].code: `diabetes` is already on the checklist"))
+        #expect(
+            failure.lines.contains(
+                "\(path):5:15: error: clinic.contraindications[1].code: `Big Code` must be 2 to 40 lowercase letters, digits or `-`"
+            ))
+        #expect(
+            failure.lines.contains(
+                "\(path):6:50: error: clinic.contraindications[2].severity: `sometimes` must be absolute or relative"))
+        #expect(
+            failure.lines.contains { $0.contains("clinic.contraindications[3].label: is required") }, "\(failure.lines)"
+        )
     }
 }

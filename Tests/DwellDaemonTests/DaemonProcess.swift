@@ -9,15 +9,18 @@ final class DaemonProcess {
     let logPath: String
 
     static let executable: URL = {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dwelld")
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("dwelld")
         if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
         return packageRoot.appendingPathComponent(".build/debug/dwelld")
     }()
 
     /// Starts dwelld with a fresh record in a folder of its own, or on `record` (a restart).
     /// `listenHost`: the address to bind (the tests always talk to it over loopback).
-    init(arguments: [String] = [], environment: [String: String] = [:], simulator: Bool = true, record: String? = nil,
-         listenHost: String = "127.0.0.1") throws {
+    init(
+        arguments: [String] = [], environment: [String: String] = [:], simulator: Bool = true, record: String? = nil,
+        listenHost: String = "127.0.0.1"
+    ) throws {
         let folder = try temporaryFolder()
         notify = try NotifySocket(path: folder + "/notify")
         port = freePort()
@@ -25,7 +28,10 @@ final class DaemonProcess {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = Self.executable
         process.currentDirectoryURL = packageRoot
-        process.arguments = (simulator ? ["--simulator"] : []) + ["--listen", "\(listenHost):\(port)", "--record", record ?? folder + "/record.sqlite"] + arguments
+        process.arguments =
+            (simulator ? ["--simulator"] : []) + [
+                "--listen", "\(listenHost):\(port)", "--record", record ?? folder + "/record.sqlite",
+            ] + arguments
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = notify.path
         for (key, value) in environment { env[key] = value }
@@ -59,4 +65,3 @@ final class DaemonProcess {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
-

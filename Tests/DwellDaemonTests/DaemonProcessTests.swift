@@ -47,7 +47,8 @@ struct DaemonProcessTests {
         #expect(initial.contains("text/event-stream"))
         #expect(initial.contains("event: bed\ndata: {"))
         let command = try RawHTTP(port: daemon.port)
-        command.send("POST", "/api/v1/beds/1/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true}"#))
+        command.send(
+            "POST", "/api/v1/beds/1/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true}"#))
         #expect(command.read(until: "}").hasPrefix("HTTP/1.1 201"))
         let pushed = stream.read(until: "\"state\":\"running\"")
         #expect(pushed.contains("\"state\":\"running\""), "the start was pushed on the stream")
@@ -67,7 +68,9 @@ struct DaemonProcessTests {
         #expect(first.awaitNotification("READY=1") != nil, "log:\n\(first.log)")
         let requested = Date()
         let start = try RawHTTP(port: first.port)
-        start.send("POST", "/api/v1/beds/2/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-7"}"#))
+        start.send(
+            "POST", "/api/v1/beds/2/session",
+            body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-7"}"#))
         #expect(start.read(until: "}").hasPrefix("HTTP/1.1 201"))
         let started = Date()
         usleep(1_500_000)
@@ -85,16 +88,21 @@ struct DaemonProcessTests {
         // How long ago the session started, by the record's wall time: bracketed by this test's own clock.
         let interruption = try #require(bed["interruption"] as? [String: Any])
         let since = Double(interruption["since_start_ms"] as? Int ?? -1) / 1_000
-        #expect(since >= relaunched.timeIntervalSince(started) - 0.5 && since <= answered.timeIntervalSince(requested),
-                "since_start \(since) s; killed \(relaunched.timeIntervalSince(started)) s after the start")
+        #expect(
+            since >= relaunched.timeIntervalSince(started) - 0.5 && since <= answered.timeIntervalSince(requested),
+            "since_start \(since) s; killed \(relaunched.timeIntervalSince(started)) s after the start")
         #expect(interruption["resumable"] as? Bool == true)
         #expect(second.log.contains("bed 2: session \(bed["session"] as? String ?? "?") (Knee"))
         #expect(second.log.contains("never ended"))
-        #expect(json(try RawHTTP.get("/api/v1/beds/1", port: second.port))["state"] as? String == "idle", "bed 1 had no session")
+        #expect(
+            json(try RawHTTP.get("/api/v1/beds/1", port: second.port))["state"] as? String == "idle",
+            "bed 1 had no session")
 
         let finish = try RawHTTP(port: second.port)
         finish.send("POST", "/api/v1/beds/2/finish")
-        #expect(json(finish.read(until: "\u{0}", timeoutMilliseconds: 3_000))["state"] as? String == "unaccounted", "finishing still needs the needles counted out")
+        #expect(
+            json(finish.read(until: "\u{0}", timeoutMilliseconds: 3_000))["state"] as? String == "unaccounted",
+            "finishing still needs the needles counted out")
         let out = try RawHTTP(port: second.port)
         out.send("POST", "/api/v1/beds/2/needles-out")
         #expect(json(out.read(until: "\u{0}", timeoutMilliseconds: 3_000))["state"] as? String == "aborted")
@@ -105,20 +113,27 @@ struct DaemonProcessTests {
     @Test func badConfigurationIsRefusedAtStartWithAClearMessage() throws {
         let folder = try temporaryFolder()
         let config = folder + "/dwell.yaml"
-        try "beds: [\"1\", \"1\"]\nlisten: nowhere\nbord: simulator\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "beds: [\"1\", \"1\"]\nlisten: nowhere\nbord: simulator\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(arguments: ["--config", config])
         #expect(daemon.awaitExit(seconds: 10) == 78)
         let log = daemon.log
-        #expect(log.contains("dwelld: cannot start: \(config):1:13: error: beds[1]: `1` is listed twice; bed names must be unique"), "\(log)")
+        #expect(
+            log.contains(
+                "dwelld: cannot start: \(config):1:13: error: beds[1]: `1` is listed twice; bed names must be unique"),
+            "\(log)")
         #expect(log.contains("\(config):2:9: error: listen: `nowhere` is not HOST:PORT"))
         #expect(log.contains("\(config):3:1: error: bord: unknown key `bord`; did you mean `board`?"))
 
         let board = folder + "/board-config.yaml"
-        try "beds: [\"1\"]\nprotocols: Protocols\nboard: \(folder)/missing-board.yaml\n".write(toFile: board, atomically: true, encoding: .utf8)
+        try "beds: [\"1\"]\nprotocols: Protocols\nboard: \(folder)/missing-board.yaml\n".write(
+            toFile: board, atomically: true, encoding: .utf8)
         let noBoard = try DaemonProcess(arguments: ["--config", board], simulator: false)
         #expect(noBoard.awaitExit(seconds: 10) == 78)
-        #expect(noBoard.log.contains("dwelld: cannot start: \(board):3:8: error: board: no such board file \(folder)/missing-board.yaml"),
-                "the error is placed at the config line naming the board file: \(noBoard.log)")
+        #expect(
+            noBoard.log.contains(
+                "dwelld: cannot start: \(board):3:8: error: board: no such board file \(folder)/missing-board.yaml"),
+            "the error is placed at the config line naming the board file: \(noBoard.log)")
 
         let open = try DaemonProcess(arguments: ["--listen", "0.0.0.0:\(freePort())"])
         #expect(open.awaitExit(seconds: 10) == 78)

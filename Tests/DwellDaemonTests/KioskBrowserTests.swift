@@ -16,7 +16,8 @@ struct KioskBrowserTests {
         return probe.terminationStatus == 0
     }
 
-    static let browserReady = available("test -x /usr/bin/chromium && test -x /usr/bin/chromedriver && python3 -c 'import selenium'")
+    static let browserReady = available(
+        "test -x /usr/bin/chromium && test -x /usr/bin/chromedriver && python3 -c 'import selenium'")
 
     /// Two sessions interrupted by a SIGKILL and restart: bed 2 resumable, bed 1 not (its protocol
     /// file changed while dwelld was down). The page shows both, resumes bed 2 and counts out and
@@ -27,13 +28,17 @@ struct KioskBrowserTests {
     @Test(.enabled(if: browserReady, "needs chromium, chromium-driver and python3 selenium (.ci/run installs them)"))
     func thePageDrivesARealDaemonInChromium() throws {
         let folder = try temporaryFolder()
-        let record = folder + "/record.sqlite", protocols = folder + "/protocols"
-        try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("Protocols").path, toPath: protocols)
+        let record = folder + "/record.sqlite"
+        let protocols = folder + "/protocols"
+        try FileManager.default.copyItem(
+            atPath: packageRoot.appendingPathComponent("Protocols").path, toPath: protocols)
         let killed = try DaemonProcess(arguments: ["--protocols", protocols], record: record)
         #expect(killed.awaitNotification("READY=1") != nil, "log:\n\(killed.log)")
         for (bed, id) in [("2", "knee-non-trigger-point"), ("1", "lateral-elbow-mixed")] {
             let start = try RawHTTP(port: killed.port)
-            start.send("POST", "/api/v1/beds/\(bed)/session", body: screened(#"{"protocol":"\#(id)","consent":true,"patient":"p-9"}"#))
+            start.send(
+                "POST", "/api/v1/beds/\(bed)/session",
+                body: screened(#"{"protocol":"\#(id)","consent":true,"patient":"p-9"}"#))
             #expect(start.read(until: "}").hasPrefix("HTTP/1.1 201"), "bed \(bed)")
         }
         usleep(500_000)
@@ -46,15 +51,19 @@ struct KioskBrowserTests {
 
         let daemon = try DaemonProcess(arguments: ["--protocols", protocols], record: record)
         #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
-        let (status, text) = try runCommand(["python3", "Tests/Kiosk/kiosk_test.py"], environment: [
-            "DWELL_URL": "http://127.0.0.1:\(daemon.port)",
-            "DWELL_ARTIFACTS": packageRoot.appendingPathComponent("artifacts").path,
-            "DWELL_INTERRUPTED_BEDS": "2,1",
-        ])
+        let (status, text) = try runCommand(
+            ["python3", "Tests/Kiosk/kiosk_test.py"],
+            environment: [
+                "DWELL_URL": "http://127.0.0.1:\(daemon.port)",
+                "DWELL_ARTIFACTS": packageRoot.appendingPathComponent("artifacts").path,
+                "DWELL_INTERRUPTED_BEDS": "2,1",
+            ])
         print(text.split(separator: "\n").suffix(30).joined(separator: "\n"))
         #expect(status == 0, "\(text)")
         #expect(text.contains("kiosk: 26 passed, 0 failed") && !text.contains("SKIP"), "every check ran")
-        #expect(text.contains("bed 2: resumed from the page") && text.contains("bed 1: counted out and finished from the page"))
+        #expect(
+            text.contains("bed 2: resumed from the page")
+                && text.contains("bed 1: counted out and finished from the page"))
         daemon.signal(SIGTERM)
         #expect(daemon.awaitExit(seconds: 2) == 0, "log:\n\(daemon.log)")
     }
@@ -69,9 +78,11 @@ struct KioskBrowserTests {
         chmod(folder + "/token", 0o600)
         let daemon = try DaemonProcess(arguments: ["--token-file", folder + "/token"], listenHost: "0.0.0.0")
         #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
-        let (status, text) = try runCommand(["python3", "Tests/Kiosk/token_test.py"], environment: [
-            "DWELL_URL": "http://127.0.0.1:\(daemon.port)", "DWELL_TOKEN": token,
-        ])
+        let (status, text) = try runCommand(
+            ["python3", "Tests/Kiosk/token_test.py"],
+            environment: [
+                "DWELL_URL": "http://127.0.0.1:\(daemon.port)", "DWELL_TOKEN": token,
+            ])
         #expect(status == 0 && text.contains("token: 2 passed, 0 failed"), "\(text)")
         daemon.signal(SIGTERM)
         #expect(daemon.awaitExit(seconds: 5) == 0, "log:\n\(daemon.log)")
@@ -85,8 +96,11 @@ struct KioskBrowserTests {
         try unit.write(toFile: folder + "/dwelld.service", atomically: true, encoding: .utf8)
         let (status, text) = try runCommand(["systemd-analyze", "verify", folder + "/dwelld.service"])
         #expect(status == 0 && text.isEmpty, "\(text)")
-        #expect(unit.contains("Type=notify") && unit.contains("WatchdogSec=") && unit.contains("DeviceAllow=char-gpiochip rw"))
+        #expect(
+            unit.contains("Type=notify") && unit.contains("WatchdogSec=")
+                && unit.contains("DeviceAllow=char-gpiochip rw"))
         #expect(unit.contains("LimitNOFILE=16384"), "room for the daemon's connection cap")
-        #expect(!unit.split(separator: "\n").contains { $0.hasPrefix("PrivateDevices") }, "it would hide /dev/gpiochip*")
+        #expect(
+            !unit.split(separator: "\n").contains { $0.hasPrefix("PrivateDevices") }, "it would hide /dev/gpiochip*")
     }
 }

@@ -1,11 +1,12 @@
 import DwellCore
-@testable import DwellDaemon
 import DwellWire
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
 import Yams
+
+@testable import DwellDaemon
 
 /// `api/openapi.yaml` against the wire types (`DwellWire`) and the server itself: the command
 /// words and every body's fields may not drift apart (the schemathesis run checks the rest on a
@@ -23,7 +24,9 @@ struct OpenAPISpecTests {
     static func node(_ root: Any, _ path: String...) throws -> Any {
         var current = root
         for (index, key) in path.enumerated() {
-            let mapping = try #require(current as? [String: Any], "api/openapi.yaml: \(path[..<index].joined(separator: ".")) is not a mapping")
+            let mapping = try #require(
+                current as? [String: Any], "api/openapi.yaml: \(path[..<index].joined(separator: ".")) is not a mapping"
+            )
             current = try #require(mapping[key], "api/openapi.yaml: no \(path[...index].joined(separator: "."))")
         }
         return current
@@ -41,22 +44,29 @@ struct OpenAPISpecTests {
 
     @Test func everyWireCommandIsInTheSpecAndEverySpecCommandIsRouted() async throws {
         let spec = try Self.spec()
-        let parameters = try #require(try Self.node(spec, "paths", "/api/v1/beds/{bed}/{command}", "parameters") as? [[String: Any]])
-        let command = try #require(parameters.first { $0["name"] as? String == "command" }, "no `command` path parameter")
+        let parameters = try #require(
+            try Self.node(spec, "paths", "/api/v1/beds/{bed}/{command}", "parameters") as? [[String: Any]])
+        let command = try #require(
+            parameters.first { $0["name"] as? String == "command" }, "no `command` path parameter")
         let specCommands = try #require((command["schema"] as? [String: Any])?["enum"] as? [String])
         #expect(Set(specCommands) == Set(Self.wireCommands), "api/openapi.yaml command enum: \(specCommands)")
         // Each one reaches a command (409 "No session" on an idle bed; the body has what any of them
         // needs), none is an unknown route or command.
         try await app(try makeBeds()).test(.router) { client in
             for word in Set(specCommands).union(Self.wireCommands).sorted() {
-                try await client.execute(uri: "/api/v1/beds/1/\(word)", method: .post, headers: [.contentType: "application/json"],
-                                         body: body(#"{"count":1,"reason":"drift guard"}"#)) { response in
+                try await client.execute(
+                    uri: "/api/v1/beds/1/\(word)", method: .post, headers: [.contentType: "application/json"],
+                    body: body(#"{"count":1,"reason":"drift guard"}"#)
+                ) { response in
                     let problem = try object(response)
-                    #expect(response.status == .conflict && problem["title"] as? String == "No session",
-                            "`\(word)`: \(response.status) \(problem)")
+                    #expect(
+                        response.status == .conflict && problem["title"] as? String == "No session",
+                        "`\(word)`: \(response.status) \(problem)")
                 }
             }
-            try await client.execute(uri: "/api/v1/beds/1/levitate", method: .post, headers: [.contentType: "application/json"]) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/levitate", method: .post, headers: [.contentType: "application/json"]
+            ) { response in
                 #expect(response.status == .notFound, "a word that is no command is refused")
             }
         }
@@ -66,17 +76,23 @@ struct OpenAPISpecTests {
         let spec = try Self.spec()
         let bedSchema = try Self.node(spec, "components", "schemas", "Bed")
         let (properties, required) = try Self.fields(bedSchema)
-        #expect(properties == required, "every Bed field is always sent (null when absent): required \(required.symmetricDifference(properties))")
+        #expect(
+            properties == required,
+            "every Bed field is always sent (null when absent): required \(required.symmetricDifference(properties))")
 
         // An idle bed, and a running one with needles in (every nested object present).
         let (idleJSON, runningJSON) = try await app(try makeBeds()).test(.router) { client in
             let idle = try await client.execute(uri: "/api/v1/beds/1", method: .get) { Data(buffer: $0.body) }
-            try await client.execute(uri: "/api/v1/beds/1/session", method: .post,
-                                     headers: [.contentType: "application/json"], body: body(startBody)) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/session", method: .post,
+                headers: [.contentType: "application/json"], body: body(startBody)
+            ) { response in
                 #expect(response.status == .created)
             }
-            let running = try await client.execute(uri: "/api/v1/beds/1/needles-in", method: .post,
-                                                   headers: [.contentType: "application/json"], body: body(#"{"count":3}"#)) { response in
+            let running = try await client.execute(
+                uri: "/api/v1/beds/1/needles-in", method: .post,
+                headers: [.contentType: "application/json"], body: body(#"{"count":3}"#)
+            ) { response in
                 #expect(response.status == .ok)
                 return Data(buffer: response.body)
             }
@@ -95,7 +111,8 @@ struct OpenAPISpecTests {
             let sent = try #require(value as? [String: Any], "`\(field)` of a running bed with needles in is an object")
             var schema = try Self.node(bedSchema, "properties", String(field.split(separator: ".")[0]))
             if field == "needles.sites" {
-                let object = try #require(((schema as? [String: Any])?["oneOf"] as? [[String: Any]])?.first { $0["properties"] != nil })
+                let object = try #require(
+                    ((schema as? [String: Any])?["oneOf"] as? [[String: Any]])?.first { $0["properties"] != nil })
                 schema = try Self.node(object, "properties", "sites", "items")
             }
             let (specified, needed) = try Self.fields(schema)
@@ -104,13 +121,15 @@ struct OpenAPISpecTests {
         }
 
         // The interruption (only a restored session has one): every field, `reason` when not resumable.
-        let interruption = Interruption(startedAt: "2026-01-01T08:00:00Z", lastEventAt: "2026-01-01T08:05:00Z",
-                                        detectedAt: "2026-01-01T08:06:00Z", sinceStartMs: 360_000, uncertain: false,
-                                        resumable: false, reason: "the protocol changed")
+        let interruption = Interruption(
+            startedAt: "2026-01-01T08:00:00Z", lastEventAt: "2026-01-01T08:05:00Z",
+            detectedAt: "2026-01-01T08:06:00Z", sinceStartMs: 360_000, uncertain: false,
+            resumable: false, reason: "the protocol changed")
         let sent = try Self.keys(interruption)
         let (specified, needed) = try Self.fields(try Self.node(bedSchema, "properties", "interruption"))
         #expect(sent == specified, "`interruption`: sent \(sent.sorted()), spec \(specified.sorted())")
-        #expect(Set(Interruption.CodingKeys.allCases.map(\.rawValue)) == specified, "Interruption's fields are the spec's")
+        #expect(
+            Set(Interruption.CodingKeys.allCases.map(\.rawValue)) == specified, "Interruption's fields are the spec's")
         #expect(needed == specified.subtracting(["reason"]), "only `reason` is optional")
     }
 
@@ -123,7 +142,8 @@ struct OpenAPISpecTests {
     @Test func theBedSchemaIsTheWireType() throws {
         let bedSchema = try Self.node(try Self.spec(), "components", "schemas", "Bed")
         let (properties, _) = try Self.fields(bedSchema)
-        #expect(Set(BedStatus.CodingKeys.allCases.map(\.rawValue)) == properties, "BedStatus's fields are the spec's Bed")
+        #expect(
+            Set(BedStatus.CodingKeys.allCases.map(\.rawValue)) == properties, "BedStatus's fields are the spec's Bed")
         let states = try #require(try Self.node(bedSchema, "properties", "state", "enum") as? [String])
         #expect(Set(states) == Set(BedPhase.allWords), "every bed state word, and no other: spec \(states)")
         let lamps = try Self.fields(try Self.node(bedSchema, "properties", "lamps")).properties
@@ -135,9 +155,12 @@ struct OpenAPISpecTests {
     @Test func theRequestBodiesAreTheWireTypes() throws {
         let spec = try Self.spec()
         func requestFields(_ path: String) throws -> Set<String> {
-            try Self.fields(try Self.node(spec, "paths", path, "post", "requestBody", "content", "application/json", "schema")).properties
+            try Self.fields(
+                try Self.node(spec, "paths", path, "post", "requestBody", "content", "application/json", "schema")
+            ).properties
         }
-        let start = StartRequest(protocol: "p", therapist: "t-1", patient: "p-1", consent: true, screening: ["x": false], acknowledged: [])
+        let start = StartRequest(
+            protocol: "p", therapist: "t-1", patient: "p-1", consent: true, screening: ["x": false], acknowledged: [])
         #expect(try Self.keys(start) == requestFields("/api/v1/beds/{bed}/session"), "the start request")
         let command = CommandBody(by: "1m", count: 1, step: 0, reason: "why")
         #expect(try Self.keys(command) == requestFields("/api/v1/beds/{bed}/{command}"), "the command body")
@@ -146,12 +169,18 @@ struct OpenAPISpecTests {
     @Test func theOtherAnswersAreTheWireTypes() throws {
         let schemas = try Self.node(try Self.spec(), "components", "schemas")
         let (protocolFields, protocolRequired) = try Self.fields(try Self.node(schemas, "Protocol"))
-        #expect(Set(ProtocolSummary.CodingKeys.allCases.map(\.rawValue)) == protocolFields && protocolRequired == protocolFields)
+        #expect(
+            Set(ProtocolSummary.CodingKeys.allCases.map(\.rawValue)) == protocolFields
+                && protocolRequired == protocolFields)
         let item = try Self.fields(try Self.node(schemas, "ChecklistItem")).properties
         #expect(try Self.keys(ChecklistSummary.Item(code: "c", label: "l")) == item)
-        let fault = RecordFault(message: "m", movedTo: "/x", detectedAt: "t", lastVerifiedSeq: 1, lastVerifiedHash: "h", acknowledged: false)
+        let fault = RecordFault(
+            message: "m", movedTo: "/x", detectedAt: "t", lastVerifiedSeq: 1, lastVerifiedHash: "h", acknowledged: false
+        )
         let status = try Self.fields(try Self.node(schemas, "RecordStatus"))
-        #expect(try Self.keys(RecordStatus(fault: fault, path: "/r")) == status.properties && status.required == status.properties)
+        #expect(
+            try Self.keys(RecordStatus(fault: fault, path: "/r")) == status.properties
+                && status.required == status.properties)
         #expect(try Self.keys(RecordStatus(fault: nil, path: "/r")) == status.properties, "`fault` is sent as null")
         let faultFields = try Self.fields(try Self.node(schemas, "RecordStatus", "properties", "fault"))
         #expect(try Self.keys(fault) == faultFields.properties && faultFields.required == faultFields.properties)

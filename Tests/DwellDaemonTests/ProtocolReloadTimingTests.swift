@@ -46,12 +46,14 @@ struct ProtocolReloadTimingTests {
         try #require(daemon.awaitNotification("READY=1") != nil, "no READY=1; log:\n\(daemon.log)")
 
         let start = try RawHTTP(port: daemon.port)
-        start.send("POST", "/api/v1/beds/1/session",
-                   body: screened(#"{"protocol":"quick","therapist":"t-1","patient":"p-1","consent":true}"#))
+        start.send(
+            "POST", "/api/v1/beds/1/session",
+            body: screened(#"{"protocol":"quick","therapist":"t-1","patient":"p-1","consent":true}"#))
         let started = start.read(until: "\u{0}", timeoutMilliseconds: 10_000)
         try #require(started.hasPrefix("HTTP/1.1 201"), "\(started)\n\(daemon.log)")
         for index in 0..<4 {
-            try FileManager.default.moveItem(atPath: folder + "/bad-\(index).yaml", toPath: protocols + "/bad-\(index).yaml")
+            try FileManager.default.moveItem(
+                atPath: folder + "/bad-\(index).yaml", toPath: protocols + "/bad-\(index).yaml")
         }
         // Three reloads at once, as in the report; then the bed, while they run.
         let reloads = try (0..<3).map { _ in try RawHTTP(port: daemon.port) }
@@ -76,7 +78,9 @@ struct ProtocolReloadTimingTests {
             if rows.contains(where: { $0.type == "step.ended" && $0.step == 5 }) { break }
             usleep(200_000)
         }
-        #expect(rows.contains { $0.type == "step.ended" && $0.step == 5 }, "the session's sixth step ended: \(rows.map(\.type))")
+        #expect(
+            rows.contains { $0.type == "step.ended" && $0.step == 5 },
+            "the session's sixth step ended: \(rows.map(\.type))")
         let timed = rows.filter { $0.latenessUs != nil }
         #expect(timed.count >= 12, "warnings and step ends were recorded: \(timed.count)")
         // The bug delayed a cue by 25 s; a cue late by more than 2 s (about a thousand times its
@@ -84,7 +88,9 @@ struct ProtocolReloadTimingTests {
         // the daemon's threads again. The bound is loose because the machine is shared and noisy.
         let worst = timed.map { $0.latenessUs ?? 0 }.max() ?? 0
         print("reload timing: \(timed.count) timed cues, worst lateness \(worst) µs")
-        #expect(worst < 2_000_000, "a cue was \(Double(worst) / 1e6) s late: \(timed.map { "\($0.type) \($0.latenessUs ?? 0)" })")
+        #expect(
+            worst < 2_000_000,
+            "a cue was \(Double(worst) / 1e6) s late: \(timed.map { "\($0.type) \($0.latenessUs ?? 0)" })")
         daemon.signal(SIGTERM)
         #expect(daemon.awaitExit(seconds: 10) == 0)
     }

@@ -1,9 +1,9 @@
 import DwellBed
 import DwellCore
 import DwellDaemon
+import DwellProbe
 import DwellRecord
 import Foundation
-import DwellProbe
 import GRDB
 import Hummingbird
 import HummingbirdTesting
@@ -13,9 +13,13 @@ import Testing
 /// a new record names it, beds come up interrupted, and the fault shows until acknowledged.
 @Suite(.serialized)
 struct RecordRecoveryTests {
-    func post(_ client: some TestClientProtocol, _ path: String, _ json: String? = nil) async throws -> (Int, [String: Any]) {
-        try await client.execute(uri: "/api/v1/\(path)", method: .post, headers: [.contentType: "application/json"],
-                                 body: json.map(body)) { response in
+    func post(
+        _ client: some TestClientProtocol, _ path: String, _ json: String? = nil
+    ) async throws -> (Int, [String: Any]) {
+        try await client.execute(
+            uri: "/api/v1/\(path)", method: .post, headers: [.contentType: "application/json"],
+            body: json.map(body)
+        ) { response in
             (Int(response.status.code), try object(response))
         }
     }
@@ -29,11 +33,14 @@ struct RecordRecoveryTests {
             let store = try RecordStore(path: record)
             let writer = try RecordWriter(store: store)
             for index in 0..<filler {
-                let session = SessionContext(sessionID: "old-\(index / 10)", bed: "2", protocolID: "neck-shoulder-multisite",
-                                             protocolVersion: 1, protocolTitle: "Old", protocolSHA256: "00", therapist: "t-1", patient: "p-1")
+                let session = SessionContext(
+                    sessionID: "old-\(index / 10)", bed: "2", protocolID: "neck-shoulder-multisite",
+                    protocolVersion: 1, protocolTitle: "Old", protocolSHA256: "00", therapist: "t-1", patient: "p-1")
                 let type = index % 10 == 0 ? "session.started" : index % 10 == 9 ? "session.completed" : "step.started"
-                try await writer.append(RecordEvent(session: session, type: type, monotonicUs: Int64(index),
-                                                    wallTime: "2026-11-23T10:00:00.000Z", note: String(repeating: "x", count: 100)))
+                try await writer.append(
+                    RecordEvent(
+                        session: session, type: type, monotonicUs: Int64(index),
+                        wallTime: "2026-11-23T10:00:00.000Z", note: String(repeating: "x", count: 100)))
             }
             store.close()
         }
@@ -80,7 +87,9 @@ struct RecordRecoveryTests {
         let beds = try makeBeds(protocols: protocols, record: record)
         let fault = try #require(beds.recordFault)
         #expect(fault.movedTo.hasPrefix(record + ".damaged-") && !fault.acknowledged)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: fault.movedTo)) == damagedBytes, "never written to, never deleted")
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: fault.movedTo)) == damagedBytes, "never written to, never deleted"
+        )
         #expect(try damagedFiles(record).count >= 1)
         let rows = try RecordStore(path: record, options: .init(readOnly: true)).entries()
         #expect(rows.first?.type == "record.recovered" && rows.first?.note?.contains(fault.movedTo) == true)
@@ -112,7 +121,9 @@ struct RecordRecoveryTests {
                 let json = try object(response)
                 let shown = try #require(json["fault"] as? [String: Any])
                 #expect(shown["moved_to"] as? String == fault.movedTo && shown["acknowledged"] as? Bool == false)
-                #expect(shown["last_verified_seq"] is Int && shown["last_verified_hash"] is String && shown["detected_at"] is String)
+                #expect(
+                    shown["last_verified_seq"] is Int && shown["last_verified_hash"] is String
+                        && shown["detected_at"] is String)
                 #expect(json["path"] as? String == record)
             }
             let (status, json) = try await post(client, "record/acknowledge")
@@ -179,7 +190,9 @@ struct RecordRecoveryTests {
         #expect(moved.hasPrefix(record + ".damaged-") && FileManager.default.fileExists(atPath: moved))
         #expect(fault["last_verified_seq"] as? Int == 0 && fault["acknowledged"] as? Bool == false)
         for bed in ["1", "2"] {
-            #expect(json(try RawHTTP.get("/api/v1/beds/\(bed)", port: daemon.port))["state"] as? String == "interrupted", "bed \(bed)")
+            #expect(
+                json(try RawHTTP.get("/api/v1/beds/\(bed)", port: daemon.port))["state"] as? String == "interrupted",
+                "bed \(bed)")
         }
     }
 
@@ -191,8 +204,9 @@ struct RecordRecoveryTests {
         let daemon = try DaemonProcess(record: record)
         defer { daemon.signal(SIGTERM) }
         #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
-        let (status, text) = try runCommand(["python3", "Tests/Kiosk/record_banner_test.py"],
-                                            environment: ["DWELL_URL": "http://127.0.0.1:\(daemon.port)"])
+        let (status, text) = try runCommand(
+            ["python3", "Tests/Kiosk/record_banner_test.py"],
+            environment: ["DWELL_URL": "http://127.0.0.1:\(daemon.port)"])
         #expect(status == 0 && text.contains("record banner: 3 passed, 0 failed"), "\(text)")
     }
 }

@@ -21,9 +21,11 @@ struct SchemathesisTests {
     /// What each response is checked for: also that an undeclared method gets 405 with `Allow`.
     /// (`negative_data_rejection` is left out: with it, 1 run in 6 still found a request the spec
     /// forbids that the server accepted, not yet identified.)
-    static let checks = ["not_a_server_error", "status_code_conformance", "content_type_conformance",
-                         "response_headers_conformance", "response_schema_conformance",
-                         "unsupported_method", "allow_header_conformance"]
+    static let checks = [
+        "not_a_server_error", "status_code_conformance", "content_type_conformance",
+        "response_headers_conformance", "response_schema_conformance",
+        "unsupported_method", "allow_header_conformance",
+    ]
 
     @Test(.enabled(if: ready, "needs python3 schemathesis 4.x (.ci/run installs it)"))
     func everyGeneratedRequestGetsAnAnswerTheSpecAllows() throws {
@@ -33,7 +35,9 @@ struct SchemathesisTests {
         let killed = try DaemonProcess(record: record)
         try #require(killed.awaitNotification("READY=1") != nil, "dwelld did not become ready; log:\n\(killed.log)")
         let start = try RawHTTP(port: killed.port)
-        start.send("POST", "/api/v1/beds/2/session", body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-9"}"#))
+        start.send(
+            "POST", "/api/v1/beds/2/session",
+            body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-9"}"#))
         try #require(start.read(until: "}").hasPrefix("HTTP/1.1 201"))
         try #require(Self.awaitSessionStarted(bed: "2", in: record), "the session's start never reached the record")
         killed.signal(SIGKILL)
@@ -59,12 +63,18 @@ struct SchemathesisTests {
         let run = try BoundedCommand(arguments, in: folder, seconds: Self.deadlineSeconds)
         let summary = Self.section(of: run.output, from: "SUMMARY") ?? String(run.output.suffix(3_000))
         print("$ \(arguments.joined(separator: " "))\n\(summary)")
-        try #require(!run.timedOut, "schemathesis did not finish within \(Int(Self.deadlineSeconds)) s and was killed:\n\(run.output.suffix(3_000))")
-        let failures = Self.section(of: run.output, from: "FAILURES") ?? Self.section(of: run.output, from: "ERRORS") ?? ""
+        try #require(
+            !run.timedOut,
+            "schemathesis did not finish within \(Int(Self.deadlineSeconds)) s and was killed:\n\(run.output.suffix(3_000))"
+        )
+        let failures =
+            Self.section(of: run.output, from: "FAILURES") ?? Self.section(of: run.output, from: "ERRORS") ?? ""
         let generated = run.output.firstMatch(of: /Test cases:\s+(\d+) generated/).flatMap { Int($0.1) } ?? 0
         let passed = run.output.firstMatch(of: /Test cases:\s+\d+ generated, (\d+) passed/).flatMap { Int($0.1) }
-        #expect(run.status == 0 && failures.isEmpty && passed == generated,
-                "schemathesis found responses outside api/openapi.yaml (exit \(run.status)):\n\(failures.prefix(12_000))\n\(summary)")
+        #expect(
+            run.status == 0 && failures.isEmpty && passed == generated,
+            "schemathesis found responses outside api/openapi.yaml (exit \(run.status)):\n\(failures.prefix(12_000))\n\(summary)"
+        )
         #expect(generated >= 300, "schemathesis generated only \(generated) test cases:\n\(summary)")
         #expect(daemon.process.isRunning, "dwelld died during the run; log:\n\(daemon.log)")
         daemon.signal(SIGTERM)
@@ -87,7 +97,9 @@ struct SchemathesisTests {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             let entries = (try? RecordStore(path: record, options: .init(readOnly: true)).entries()) ?? []
-            if entries.contains(where: { $0.bed == bed && $0.type == SessionEvent.Kind.sessionStarted.rawValue }) { return true }
+            if entries.contains(where: { $0.bed == bed && $0.type == SessionEvent.Kind.sessionStarted.rawValue }) {
+                return true
+            }
             usleep(50_000)
         }
         return false

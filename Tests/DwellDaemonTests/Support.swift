@@ -7,7 +7,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+    .standardized
 
 func temporaryFolder() throws -> String {
     let path = NSTemporaryDirectory() + "dwelld-tests-" + UUID().uuidString
@@ -44,15 +45,17 @@ func makeBeds(protocols: String? = nil, record: String? = nil, hub: StateHub = S
     var config = DaemonConfig.simulatorDefaults
     config.protocols = try protocols ?? protocolsCopy()
     config.record = try record ?? temporaryFolder() + "/record.sqlite"
-    let outputs = Dictionary(uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
+    let outputs = Dictionary(
+        uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
     return try Beds(settings: config.bedSettings, outputs: outputs, logger: Logger(label: "test"), hub: hub)
 }
 
 /// The daemon's HTTP side in process: the gate and the routes, on loopback (the router test
 /// client sends `Host: localhost`), with the daemon's connection limits.
 func app(_ beds: Beds, token: String? = nil, limits: ServerLimits = .standard) -> some ApplicationProtocol {
-    Application(responder: APIRouter.responder(beds: beds, token: token, hosts: HostPolicy(listen: .loopbackDefault)),
-                server: DaemonApplication.server(limits), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    Application(
+        responder: APIRouter.responder(beds: beds, token: token, hosts: HostPolicy(listen: .loopbackDefault)),
+        server: DaemonApplication.server(limits), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
 }
 
 func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
@@ -68,13 +71,15 @@ func array(_ response: TestResponse) throws -> [[String: Any]] {
 /// The checklist answered: every item `no` except those named `yes` (acknowledged when `acknowledged`).
 func screening(yes: [String] = [], acknowledged: [String] = []) -> String {
     let answers = Checklist.standard.items.map { "\"\($0.code)\":\(yes.contains($0.code))" }.joined(separator: ",")
-    return #""screening":{"# + answers + #"},"acknowledged":["# + acknowledged.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+    return #""screening":{"# + answers + #"},"acknowledged":["#
+        + acknowledged.map { "\"\($0)\"" }.joined(separator: ",") + "]"
 }
 
 /// A start request's JSON object with the checklist answered (all `no`) added.
 func screened(_ json: String) -> String { String(json.dropLast()) + "," + screening() + "}" }
 
-let startBody = screened(#"{"protocol":"neck-shoulder-multisite","therapist":"t-17","patient":"p-0042","consent":true}"#)
+let startBody = screened(
+    #"{"protocol":"neck-shoulder-multisite","therapist":"t-17","patient":"p-0042","consent":true}"#)
 
 /// What every POST carries: dwelld refuses any other content type (415).
 let jsonHeaders: HTTPFields = [.contentType: "application/json"]

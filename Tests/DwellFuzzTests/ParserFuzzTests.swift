@@ -16,7 +16,9 @@ import Testing
 /// `DWELL_FUZZ_SAVE` to a folder to have every case written to `current.yaml` before it runs,
 /// so the input of a crash is left behind (add it to the corpus once fixed).
 struct ParserFuzzTests {
-    static let corpusRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fuzz/corpus").standardized
+    static let corpusRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "../Fuzz/corpus"
+    ).standardized
     static let environment = ProcessInfo.processInfo.environment
     static let cases = environment["DWELL_FUZZ_CASES"].flatMap(Int.init) ?? 2_000
     static let seed = environment["DWELL_FUZZ_SEED"].flatMap(UInt64.init) ?? 0x11_D3E11
@@ -25,31 +27,44 @@ struct ParserFuzzTests {
 
     static func corpus(_ kind: String) throws -> [String] {
         let folder = corpusRoot.appendingPathComponent(kind)
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+            .sorted()
         return try names.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
     }
 
     /// Why the diagnostics of a refused `text` break the rules, or nil.
     static func problem(_ diagnostics: [FileDiagnostic], text: String, path: String) -> String? {
         if diagnostics.isEmpty { return "refused without a diagnostic" }
-        if diagnostics.count > DiagnosticSink.maximumKept + 1 { return "\(diagnostics.count) diagnostics, more than the cap" }
+        if diagnostics.count > DiagnosticSink.maximumKept + 1 {
+            return "\(diagnostics.count) diagnostics, more than the cap"
+        }
         // YAML also breaks lines at CR, NEL, LS and PS, so the bounds count those too.
         let breaks: Set<Unicode.Scalar> = ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"]
         let lines = text.unicodeScalars.split(omittingEmptySubsequences: false) { breaks.contains($0) }
         let widest = lines.map(\.count).max() ?? 0
         for (index, diagnostic) in diagnostics.enumerated() {
-            guard diagnostic.path == path, diagnostic.description.hasPrefix("\(path):\(diagnostic.line):\(diagnostic.column): error: ") else {
+            guard diagnostic.path == path,
+                diagnostic.description.hasPrefix("\(path):\(diagnostic.line):\(diagnostic.column): error: ")
+            else {
                 return "not path:line:column: \(diagnostic)"
             }
-            guard (1...max(1, lines.count)).contains(diagnostic.line) else { return "line outside the file (\(lines.count) lines): \(diagnostic)" }
-            guard (1...widest + 1).contains(diagnostic.column) else { return "column past the widest line (\(widest)): \(diagnostic)" }
-            if diagnostic.message.hasPrefix("… and ") && index != diagnostics.count - 1 { return "the summary is not last" }
+            guard (1...max(1, lines.count)).contains(diagnostic.line) else {
+                return "line outside the file (\(lines.count) lines): \(diagnostic)"
+            }
+            guard (1...widest + 1).contains(diagnostic.column) else {
+                return "column past the widest line (\(widest)): \(diagnostic)"
+            }
+            if diagnostic.message.hasPrefix("… and ") && index != diagnostics.count - 1 {
+                return "the summary is not last"
+            }
         }
         return nil
     }
 
     /// Runs `parse` over mutated seeds of `kind`; returns how many cases ran and were refused.
-    static func fuzz(_ kind: String, seed: UInt64, parse: (String, String) -> [FileDiagnostic]?) throws -> (ran: Int, refused: Int) {
+    static func fuzz(
+        _ kind: String, seed: UInt64, parse: (String, String) -> [FileDiagnostic]?
+    ) throws -> (ran: Int, refused: Int) {
         var mutator = Mutator(seed: seed, corpus: try corpus(kind))
         #expect(!mutator.corpus.isEmpty, "no seeds in Tests/Fuzz/corpus/\(kind)")
         let save = environment["DWELL_FUZZ_SAVE"]
@@ -75,7 +90,9 @@ struct ParserFuzzTests {
 
     @Test func protocolParserSurvivesMutatedFiles() throws {
         let (ran, refused) = try Self.fuzz("protocol", seed: Self.seed) { text, path in
-            if case .failure(let failure) = ProtocolDecoder.decode(text, path: path, limits: .standard) { return failure.diagnostics }
+            if case .failure(let failure) = ProtocolDecoder.decode(text, path: path, limits: .standard) {
+                return failure.diagnostics
+            }
             return nil
         }
         #expect(ran >= min(Self.cases, 200) && refused > 0)

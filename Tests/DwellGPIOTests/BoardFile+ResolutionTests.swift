@@ -1,7 +1,8 @@
 import DwellCore
-@testable import DwellGPIO
 import DwellYAML
 import Testing
+
+@testable import DwellGPIO
 
 @Suite("Board file: checked against the machine's chips")
 struct BoardFileResolutionTests {
@@ -9,10 +10,16 @@ struct BoardFileResolutionTests {
     static let chips = [
         ChipDescription(
             info: ChipInfo(path: "/dev/gpiochip0", name: "gpiochip0", label: "sim-bank0", lineCount: 8),
-            lines: (0..<8).map { LineInfo(offset: $0, name: ["led-green", nil, "led-red", nil, "btn-start", nil, nil, nil][$0], consumer: nil, used: false, output: false, activeLow: false) }),
+            lines: (0..<8).map {
+                LineInfo(
+                    offset: $0, name: ["led-green", nil, "led-red", nil, "btn-start", nil, nil, nil][$0], consumer: nil,
+                    used: false, output: false, activeLow: false)
+            }),
         ChipDescription(
             info: ChipInfo(path: "/dev/gpiochip1", name: "gpiochip1", label: "sim-bank1", lineCount: 2),
-            lines: (0..<2).map { LineInfo(offset: $0, name: nil, consumer: nil, used: false, output: false, activeLow: false) }),
+            lines: (0..<2).map {
+                LineInfo(offset: $0, name: nil, consumer: nil, used: false, output: false, activeLow: false)
+            }),
     ]
 
     func resolve(_ text: String) throws -> Result<[ResolvedBed], FileFailure> {
@@ -45,32 +52,48 @@ struct BoardFileResolutionTests {
     }
 
     @Test func unknownChipIsRefusedWithWhatExists() throws {
-        let found = try problems("chip: sim-bank9\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: { chip: gpiochip1, line: 0 } }\n")
+        let found = try problems(
+            "chip: sim-bank9\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: { chip: gpiochip1, line: 0 } }\n"
+        )
         #expect(found.count == 3)
-        #expect(found[0] == "board.yaml:4:23: error: beds.1.outputs.green: no chip with label `sim-bank9`; this machine has gpiochip0 (sim-bank0), gpiochip1 (sim-bank1)")
+        #expect(
+            found[0]
+                == "board.yaml:4:23: error: beds.1.outputs.green: no chip with label `sim-bank9`; this machine has gpiochip0 (sim-bank0), gpiochip1 (sim-bank1)"
+        )
     }
 
     @Test func unknownLineNameAndOffsetOutOfRangeAreRefused() throws {
-        let found = try problems("chip: sim-bank0\nbeds:\n  1:\n    outputs: { green: led-blue, amber: 1, red: 2, buzzer: 8 }\n")
-        #expect(found == [
-            "board.yaml:4:23: error: beds.1.outputs.green: gpiochip0 (sim-bank0) has no line named `led-blue`; its lines are `led-green`, `led-red`, `btn-start`",
-            "board.yaml:4:59: error: beds.1.outputs.buzzer: line 8 is out of range: gpiochip0 (sim-bank0) has 8 lines",
-        ])
+        let found = try problems(
+            "chip: sim-bank0\nbeds:\n  1:\n    outputs: { green: led-blue, amber: 1, red: 2, buzzer: 8 }\n")
+        #expect(
+            found == [
+                "board.yaml:4:23: error: beds.1.outputs.green: gpiochip0 (sim-bank0) has no line named `led-blue`; its lines are `led-green`, `led-red`, `btn-start`",
+                "board.yaml:4:59: error: beds.1.outputs.buzzer: line 8 is out of range: gpiochip0 (sim-bank0) has 8 lines",
+            ])
     }
 
     @Test func sameLineWrittenTwoWaysIsRefused() throws {
         // Offset 0 and the name `led-green` are the same line; so are a label and a name of one chip.
-        let text = "chip: sim-bank0\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: { chip: gpiochip0, line: led-green }, buzzer: 3 }\n"
-        #expect(try problems(text) == ["board.yaml:4:66: error: beds.1.outputs.red: gpiochip0 line 0 is already used by beds.1.outputs.green"])
+        let text =
+            "chip: sim-bank0\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: { chip: gpiochip0, line: led-green }, buzzer: 3 }\n"
+        #expect(
+            try problems(text) == [
+                "board.yaml:4:66: error: beds.1.outputs.red: gpiochip0 line 0 is already used by beds.1.outputs.green"
+            ])
     }
 
     @Test func chipsThatCouldNotBeOpenedAreMentioned() throws {
-        let board = try BoardFile.decode("chip: gpiochip5\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }\n", path: "b.yaml").get()
+        let board = try BoardFile.decode(
+            "chip: gpiochip5\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }\n", path: "b.yaml"
+        ).get()
         let result = board.resolve(against: [], unavailable: [GPIOError("open chip /dev/gpiochip5", code: 13)])
         guard case .failure(let failure) = result else {
             Issue.record("expected a failure")
             return
         }
-        #expect(failure.diagnostics[0].message.contains("this machine has no GPIO chips (could not open: open chip /dev/gpiochip5: Permission denied (errno 13))"))
+        #expect(
+            failure.diagnostics[0].message.contains(
+                "this machine has no GPIO chips (could not open: open chip /dev/gpiochip5: Permission denied (errno 13))"
+            ))
     }
 }

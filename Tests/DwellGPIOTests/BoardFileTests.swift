@@ -52,37 +52,50 @@ struct BoardFileTests {
     }
 
     @Test func defaultsApply() throws {
-        let board = try decode("chip: gpiochip0\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }\n").get()
+        let board = try decode("chip: gpiochip0\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }\n")
+            .get()
         #expect(board.consumer == "dwelld")
         #expect(board.debounce == BoardFile.defaultDebounce)
         #expect(board.lampTest == BoardFile.defaultLampTest)
     }
 
     @Test func unknownKeysAreRefusedWithTheirPlace() {
-        let text = "chip: c\nbed: 1\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: { line: 3, invert: true } }\n"
-        #expect(problems(text) == [
-            "board.yaml:2:1: error: bed: unknown key `bed`; did you mean `beds`?",
-            "board.yaml:5:63: error: beds.1.outputs.buzzer.invert: unknown key `invert`; expected one of `chip`, `line`, `active_low`",
-        ])
+        let text =
+            "chip: c\nbed: 1\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: { line: 3, invert: true } }\n"
+        #expect(
+            problems(text) == [
+                "board.yaml:2:1: error: bed: unknown key `bed`; did you mean `beds`?",
+                "board.yaml:5:63: error: beds.1.outputs.buzzer.invert: unknown key `invert`; expected one of `chip`, `line`, `active_low`",
+            ])
     }
 
     @Test func missingOutputIsRefused() {
         let found = problems("chip: c\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2 }\n")
-        #expect(found == ["board.yaml:4:14: error: beds.1.outputs.buzzer: is required: every bed needs green, amber, red and buzzer outputs"])
+        #expect(
+            found == [
+                "board.yaml:4:14: error: beds.1.outputs.buzzer: is required: every bed needs green, amber, red and buzzer outputs"
+            ])
     }
 
     @Test func missingOutputsAndBedsAreRefused() {
-        #expect(problems("chip: c\nbeds:\n  1:\n    buttons: { extend: 4 }\n").first?.contains("beds.1.outputs: is required") == true)
+        #expect(
+            problems("chip: c\nbeds:\n  1:\n    buttons: { extend: 4 }\n").first?.contains(
+                "beds.1.outputs: is required") == true)
         #expect(problems("chip: c\n").first?.contains("beds: is required") == true)
     }
 
     @Test func lineUsedTwiceIsRefused() {
-        let text = "chip: c\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }\n  2:\n    outputs: { green: 4, amber: 5, red: 6, buzzer: 1 }\n"
-        #expect(problems(text) == ["board.yaml:6:52: error: beds.2.outputs.buzzer: line 1 of chip with label `c` is already used by beds.1.outputs.amber"])
+        let text =
+            "chip: c\nbeds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: 3 }\n  2:\n    outputs: { green: 4, amber: 5, red: 6, buzzer: 1 }\n"
+        #expect(
+            problems(text) == [
+                "board.yaml:6:52: error: beds.2.outputs.buzzer: line 1 of chip with label `c` is already used by beds.1.outputs.amber"
+            ])
     }
 
     @Test func lineWithoutChipIsRefused() {
-        let found = problems("beds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: { chip: gpiochip0, line: 3 } }\n")
+        let found = problems(
+            "beds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: { chip: gpiochip0, line: 3 } }\n")
         #expect(found.count == 3)
         #expect(found.allSatisfy { $0.contains("no chip: give `chip`") })
     }
@@ -118,14 +131,15 @@ struct BoardFileTests {
                 buttons: { extend: { line: 4, bias: pull-upp }, start_pause: { line: 5, chip: { a: 1 } } }
                 outpts: {}
             """
-        #expect(problems(text) == [
-            "board.yaml:1:10: error: consumer: is empty",
-            "board.yaml:3:11: error: debounce: 6s is outside the allowed 0s to 5s",
-            "board.yaml:4:12: error: lamp_test: must be a single value, not a list",
-            "board.yaml:8:41: error: beds.1.buttons.extend.bias: `pull-upp` is not a bias; did you mean `pull-up`?",
-            "board.yaml:8:83: error: beds.1.buttons.start_pause.chip: must be a single value, not a mapping",
-            "board.yaml:9:5: error: beds.1.outpts: unknown key `outpts`; did you mean `outputs`?",
-        ])
+        #expect(
+            problems(text) == [
+                "board.yaml:1:10: error: consumer: is empty",
+                "board.yaml:3:11: error: debounce: 6s is outside the allowed 0s to 5s",
+                "board.yaml:4:12: error: lamp_test: must be a single value, not a list",
+                "board.yaml:8:41: error: beds.1.buttons.extend.bias: `pull-upp` is not a bias; did you mean `pull-up`?",
+                "board.yaml:8:83: error: beds.1.buttons.start_pause.chip: must be a single value, not a mapping",
+                "board.yaml:9:5: error: beds.1.outpts: unknown key `outpts`; did you mean `outputs`?",
+            ])
     }
 
     @Test func theFileIsReadLikeProtocolFiles() throws {
@@ -138,9 +152,12 @@ struct BoardFileTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let latin1 = folder.appendingPathComponent("latin1.yaml")
-        try Data("consumer: dwelld\nbeds:\n  1:\n    outputs: { green: caf\u{E9}".utf8.dropLast(2) + [0xE9]).write(to: latin1)
-        #expect(problems(latin1.path).first?.hasPrefix("\(latin1.path):4:26: error: (document): the file is not valid UTF-8") == true,
-                "\(problems(latin1.path))")
+        try Data("consumer: dwelld\nbeds:\n  1:\n    outputs: { green: caf\u{E9}".utf8.dropLast(2) + [0xE9]).write(
+            to: latin1)
+        #expect(
+            problems(latin1.path).first?.hasPrefix(
+                "\(latin1.path):4:26: error: (document): the file is not valid UTF-8") == true,
+            "\(problems(latin1.path))")
         let valid = folder.appendingPathComponent("board.yaml")
         try Self.valid.write(to: valid, atomically: true, encoding: .utf8)
         #expect(problems(valid.path).isEmpty)

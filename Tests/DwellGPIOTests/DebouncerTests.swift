@@ -22,7 +22,9 @@ struct DebouncerTests {
         var transitions: [Debouncer.Transition] = []
         // Contact bounce: five edges within 8 ms, then the contact holds.
         for (index, time) in [0, 2, 3, 5, 8].enumerated() {
-            if let transition = debouncer.edge(active: index % 2 == 0, at: UInt64(time) * ms) { transitions.append(transition) }
+            if let transition = debouncer.edge(active: index % 2 == 0, at: UInt64(time) * ms) {
+                transitions.append(transition)
+            }
             if let transition = debouncer.advance(to: UInt64(time) * ms) { transitions.append(transition) }
         }
         #expect(debouncer.deadline == 38 * ms)  // timed from the last edge to "pressed"

@@ -1,6 +1,7 @@
 import DwellCore
 import Foundation
 import Testing
+
 @testable import DwellProtocolFiles
 
 struct ProtocolLibraryTests {
@@ -32,12 +33,15 @@ struct ProtocolLibraryTests {
         #expect(treatment.id == "sample" && treatment.title == "Sample" && treatment.version == 2)
         #expect(treatment.technique == .pistoning && treatment.warnBefore == .seconds(20))
         #expect(treatment.observation == .seconds(300) && treatment.notes == "count needles in and out")
-        #expect(treatment.steps == [
-            .site(SiteStep(site: "infraspinatus-left", label: "Infraspinatus (left)", needles: 1, dwell: .seconds(90),
-                           cadence: Cadence(millihertz: 1_500))),
-            .rest(RestStep(duration: .seconds(60), label: "Breathe")),
-            .site(SiteStep(site: "teres-minor-left", needles: 2, dwell: .seconds(570), technique: .deep)),
-        ])
+        #expect(
+            treatment.steps == [
+                .site(
+                    SiteStep(
+                        site: "infraspinatus-left", label: "Infraspinatus (left)", needles: 1, dwell: .seconds(90),
+                        cadence: Cadence(millihertz: 1_500))),
+                .rest(RestStep(duration: .seconds(60), label: "Breathe")),
+                .site(SiteStep(site: "teres-minor-left", needles: 2, dwell: .seconds(570), technique: .deep)),
+            ])
         #expect(decoded.idLine == 1 && decoded.idColumn == 5)
     }
 
@@ -48,7 +52,10 @@ struct ProtocolLibraryTests {
             Issue.record("a 12-minute session must fail 1m–5m limits")
             return
         }
-        #expect(failure.diagnostics.map(\.message) == ["the steps add up to 12m, outside the clinic's session length of 1m to 5m"])
+        #expect(
+            failure.diagnostics.map(\.message) == [
+                "the steps add up to 12m, outside the clinic's session length of 1m to 5m"
+            ])
     }
 
     @Test func shippedProtocolsAreAllValidAndCoverEveryTechnique() throws {
@@ -57,9 +64,10 @@ struct ProtocolLibraryTests {
         let library = ProtocolLibrary.load([folder])
         #expect(library.diagnostics.isEmpty, "\(library.diagnostics)")
         #expect(library.protocols.count >= 6)
-        let techniques = Set(library.protocols.flatMap { loaded in
-            [loaded.treatment.technique] + loaded.treatment.steps.compactMap { $0.site?.technique }
-        })
+        let techniques = Set(
+            library.protocols.flatMap { loaded in
+                [loaded.treatment.technique] + loaded.treatment.steps.compactMap { $0.site?.technique }
+            })
         #expect(techniques == Set(Technique.allCases))
         for loaded in library.protocols {
             #expect((loaded.path as NSString).lastPathComponent == "\(loaded.treatment.id).yaml")
@@ -73,10 +81,11 @@ struct ProtocolLibraryTests {
         try "not a protocol".write(toFile: folder + "/readme.txt", atomically: true, encoding: .utf8)
         let library = ProtocolLibrary.load([folder])
         #expect(library.protocols.isEmpty)
-        #expect(library.diagnostics.map(\.description) == [
-            "\(folder)/a.yaml:1:5: error: id: `sample` is also the id of \(folder)/b.yml; protocol ids must be unique",
-            "\(folder)/b.yml:1:5: error: id: `sample` is also the id of \(folder)/a.yaml; protocol ids must be unique",
-        ])
+        #expect(
+            library.diagnostics.map(\.description) == [
+                "\(folder)/a.yaml:1:5: error: id: `sample` is also the id of \(folder)/b.yml; protocol ids must be unique",
+                "\(folder)/b.yml:1:5: error: id: `sample` is also the id of \(folder)/a.yaml; protocol ids must be unique",
+            ])
     }
 
     @Test func oversizedFilesAreRefusedUnread() throws {
@@ -90,16 +99,19 @@ struct ProtocolLibraryTests {
 
     @Test func missingPathsAndDevicesAreReportedNotRead() {
         let diagnostics = ProtocolLibrary.load(["/nonexistent/protocol.yaml", "/dev/zero"]).diagnostics
-        #expect(diagnostics.map(\.description) == [
-            "/nonexistent/protocol.yaml:1:1: error: (document): no such file or folder",
-            "/dev/zero:1:1: error: (document): not a regular file",
-        ])
+        #expect(
+            diagnostics.map(\.description) == [
+                "/nonexistent/protocol.yaml:1:1: error: (document): no such file or folder",
+                "/dev/zero:1:1: error: (document): not a regular file",
+            ])
     }
 
     @Test func exponentialAliasesDoNotHang() {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...12 {
-            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+            text +=
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
         }
         text += "steps: *a12\n"
         guard case .failure(let failure) = ProtocolDecoder.decode(text, path: "laughs.yaml", limits: .standard) else {
@@ -108,7 +120,9 @@ struct ProtocolLibraryTests {
         }
         // Refused at the alias that makes the expansion run away, before the document is composed.
         #expect(failure.diagnostics.count == 1)
-        #expect(failure.diagnostics.first?.message.contains("expand to far more values than it holds") == true, "\(failure.diagnostics)")
+        #expect(
+            failure.diagnostics.first?.message.contains("expand to far more values than it holds") == true,
+            "\(failure.diagnostics)")
     }
 
     private func temporaryFolder() throws -> String {

@@ -22,17 +22,24 @@ struct RecordChainTests {
         let (store, _) = try await filledRecord(count: 1)
         let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let folder = try FileManager.default.attributesOfItem(atPath: (store.path as NSString).deletingLastPathComponent)
+        let folder = try FileManager.default.attributesOfItem(
+            atPath: (store.path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? NSNumber)?.intValue == 0o700)
-        let journal = try DatabaseQueue(path: store.path).inDatabase { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        let journal = try DatabaseQueue(path: store.path).inDatabase {
+            try String.fetchOne($0, sql: "PRAGMA journal_mode")
+        }
         #expect(journal == "wal")
     }
 
     @Test func updatesAndDeletesAreRefusedByTheDatabase() async throws {
         let (store, _) = try await filledRecord(count: 3)
         let queue = try DatabaseQueue(path: store.path)
-        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE events SET bed = '9' WHERE seq = 2") } }
-        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM events WHERE seq = 2") } }
+        #expect(throws: DatabaseError.self) {
+            try queue.write { try $0.execute(sql: "UPDATE events SET bed = '9' WHERE seq = 2") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try queue.write { try $0.execute(sql: "DELETE FROM events WHERE seq = 2") }
+        }
         #expect(try store.verify().isIntact)
     }
 
@@ -51,7 +58,9 @@ struct RecordChainTests {
         case .inserted:
             // Make room at 4 and insert a forged row whose own link and hash are correct.
             let third = try #require(try store.entries().first { $0.seq == 3 })
-            try tamper(store.path, "UPDATE events SET seq = seq + 100 WHERE seq >= 4; UPDATE events SET seq = seq - 99 WHERE seq >= 104")
+            try tamper(
+                store.path,
+                "UPDATE events SET seq = seq + 100 WHERE seq >= 4; UPDATE events SET seq = seq - 99 WHERE seq >= 104")
             var forged = third
             forged.seq = 4
             forged.type = "session.acknowledged"
@@ -60,7 +69,9 @@ struct RecordChainTests {
             let row = forged
             try DatabaseQueue(path: store.path).inDatabase { try row.insert($0) }
         case .reordered:
-            try tamper(store.path, """
+            try tamper(
+                store.path,
+                """
                 UPDATE events SET seq = -4 WHERE seq = 4; UPDATE events SET seq = 4 WHERE seq = 5;
                 UPDATE events SET seq = 5 WHERE seq = -4
                 """)
@@ -95,7 +106,9 @@ struct RecordChainTests {
         let sessions = (0..<4).map { context(bed: "\($0 + 1)") }
         let sequences = try await withThrowingTaskGroup(of: Int64.self) { group in
             for index in 0..<200 {
-                group.addTask { try await writer.append(event("step.started", sessions[index % 4], at: Int64(index))).seq }
+                group.addTask {
+                    try await writer.append(event("step.started", sessions[index % 4], at: Int64(index))).seq
+                }
             }
             return try await group.reduce(into: [Int64]()) { $0.append($1) }
         }

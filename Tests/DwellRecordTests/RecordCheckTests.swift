@@ -1,7 +1,8 @@
-@testable import DwellRecord
 import Foundation
 import GRDB
 import Testing
+
+@testable import DwellRecord
 
 /// The start-up check (quick_check, the chain from the checkpoint), the recovery from a damaged
 /// record, and the record's file permissions.
@@ -35,7 +36,9 @@ struct RecordCheckTests {
         // The checkpoint table is writable; the events stay append-only.
         second.store.close()
         let queue = try DatabaseQueue(path: path)
-        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE events SET bed = '9' WHERE seq = 2") } }
+        #expect(throws: DatabaseError.self) {
+            try queue.write { try $0.execute(sql: "UPDATE events SET bed = '9' WHERE seq = 2") }
+        }
     }
 
     @Test func aTamperBeforeTheCheckpointIsLeftToAFullVerifyButTheCheckpointRowItselfIsChecked() async throws {
@@ -55,7 +58,8 @@ struct RecordCheckTests {
 
     @Test func aBrokenChainMovesTheFileAsideAndStartsARecordThatNamesIt() async throws {
         let path = try await closedRecord(count: 10)
-        let before = try #require(try RecordStore(path: path, options: .init(readOnly: true)).entries().first { $0.seq == 5 })
+        let before = try #require(
+            try RecordStore(path: path, options: .init(readOnly: true)).entries().first { $0.seq == 5 })
         try tamper(path, "UPDATE events SET needles = 7 WHERE seq = 6")
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         let opened = try RecordStore.openChecked(path: path)
@@ -63,7 +67,9 @@ struct RecordCheckTests {
         #expect(damage.lastVerifiedSeq == 5 && damage.lastVerifiedHash == before.hash)
         #expect(damage.problem.contains("breaks at seq 6"), "\(damage.problem)")
         #expect(damage.movedTo.hasPrefix(path + ".damaged-") && damage.movedTo.hasSuffix("Z"))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: damage.movedTo)) == original, "the damaged file is kept as it was")
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: damage.movedTo)) == original, "the damaged file is kept as it was"
+        )
         let rows = try opened.store.entries()
         #expect(rows.count == 1 && rows.first?.type == RecordStore.recoveredType && rows.first?.seq == 1)
         let note = try #require(RecoveryNote(note: rows.first?.note))
@@ -77,7 +83,8 @@ struct RecordCheckTests {
         let (store, writer) = try await filledRecord(count: 0)
         let session = context()
         for index in 0..<300 {
-            try await writer.append(event("step.started", session, at: Int64(index), note: String(repeating: "n", count: 100)))
+            try await writer.append(
+                event("step.started", session, at: Int64(index), note: String(repeating: "n", count: 100)))
         }
         store.close()
         let path = store.path

@@ -13,7 +13,8 @@ struct RecordFailureTests {
         var failure: RecordError?
         for index in 0..<2_000 {
             do {
-                try await writer.append(event("step.started", session, at: Int64(index), note: String(repeating: "n", count: 200)))
+                try await writer.append(
+                    event("step.started", session, at: Int64(index), note: String(repeating: "n", count: 200)))
                 committed += 1
             } catch {
                 failure = error
@@ -44,7 +45,9 @@ struct RecordFailureTests {
         let writer = try RecordWriter(store: try RecordStore(path: path, options: .init(readOnly: true)), capacity: 2)
         for index in 0..<2 { _ = try? await writer.append(event("step.started", context(), at: Int64(index))) }
         #expect(await writer.backlog == 2)
-        await #expect(throws: RecordError.queueFull(2)) { try await writer.append(event("step.ended", context(), at: 9)) }
+        await #expect(throws: RecordError.queueFull(2)) {
+            try await writer.append(event("step.ended", context(), at: 9))
+        }
     }
 
     @Test func openingSomethingThatIsNotARecordSaysSo() throws {
@@ -59,8 +62,12 @@ struct RecordFailureTests {
     }
 
     @Test func theDefaultLocationFollowsSystemdThenXDG() {
-        #expect(RecordStore.defaultPath(environment: ["STATE_DIRECTORY": "/var/lib/dwell", "HOME": "/root"]) == "/var/lib/dwell/record.sqlite")
-        #expect(RecordStore.defaultPath(environment: ["XDG_STATE_HOME": "/x/state", "HOME": "/home/t"]) == "/x/state/dwell/record.sqlite")
+        #expect(
+            RecordStore.defaultPath(environment: ["STATE_DIRECTORY": "/var/lib/dwell", "HOME": "/root"])
+                == "/var/lib/dwell/record.sqlite")
+        #expect(
+            RecordStore.defaultPath(environment: ["XDG_STATE_HOME": "/x/state", "HOME": "/home/t"])
+                == "/x/state/dwell/record.sqlite")
         #expect(RecordStore.defaultPath(environment: ["HOME": "/home/t"]) == "/home/t/.local/state/dwell/record.sqlite")
     }
 }

@@ -9,9 +9,11 @@ import Testing
 struct RecordFormatTests {
     /// A copy of the fixture in a new folder (opening it for writing migrates it; the fixture stays as it is).
     static func fixtureCopy() throws -> String {
-        let fixture = try #require(Bundle.module.path(forResource: "record-format1", ofType: "sqlite", inDirectory: "Fixtures"))
+        let fixture = try #require(
+            Bundle.module.path(forResource: "record-format1", ofType: "sqlite", inDirectory: "Fixtures"))
         let path = temporaryRecordPath()
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: fixture, toPath: path)
         return path
     }
@@ -33,11 +35,13 @@ struct RecordFormatTests {
         let store = try RecordStore(path: path)
         #expect(try store.verify() == before, "the migration changes no row")
         let session = context()
-        let recorder = SessionRecorder(writer: try RecordWriter(store: store), context: session, treatment: replayTreatment)
+        let recorder = SessionRecorder(
+            writer: try RecordWriter(store: store), context: session, treatment: replayTreatment)
         try await recordSession([.at(0, .start), .at(60, .extend(.seconds(90)))], recorder: recorder)
         let after = try store.verify()
         let added = try store.entries(session: session.sessionID)
-        #expect(after.isIntact && after.count == Self.rows + added.count && after.formats == [1: Self.rows, 2: added.count])
+        #expect(
+            after.isIntact && after.count == Self.rows + added.count && after.formats == [1: Self.rows, 2: added.count])
         #expect(added.first?.prevHash == Self.head, "the new rows chain on from the old head")
         #expect(added.first { $0.type == "step.extended" }?.amountMs == 90_000)
         #expect(try store.check().isIntact)
@@ -51,10 +55,12 @@ struct RecordFormatTests {
         let session = try #require(RecordedSession(rows: rows))
         #expect(session.context.sessionID == Self.unfinishedSession && session.context.patient == "p-0042")
         #expect(session.rows.first { $0.type == "step.extended" }?.note == "extended by 2m")
-        #expect(try session.history() == [
-            .at(0, .start), .at(20, .placeNeedles(count: 3, step: 0)), .at(180, .extend(.seconds(120))), .at(210, .pause),
-            .at(250, .resume), .at(480, .skip), .at(540, .removeNeedles(count: 3, step: 0)),
-        ])
+        #expect(
+            try session.history() == [
+                .at(0, .start), .at(20, .placeNeedles(count: 3, step: 0)), .at(180, .extend(.seconds(120))),
+                .at(210, .pause),
+                .at(250, .resume), .at(480, .skip), .at(540, .removeNeedles(count: 3, step: 0)),
+            ])
         let machine = try session.replay(replayTreatment, limits: .standard)
         #expect(machine.phase == .running && machine.currentStepIndex == 3)
         #expect(machine.needles == session.needles && session.needles.placed == [0: 3, 2: 3, 3: 2])
@@ -65,17 +71,31 @@ struct RecordFormatTests {
         let reader = try RecordStore(path: try Self.fixtureCopy(), options: .init(readOnly: true))
         let session = try #require(RecordedSession(rows: try reader.entries(session: Self.completedSession)))
         let history = try session.history()
-        #expect(history.last == .at(760, .closeWithMismatch(reason: "one needle not found; patient checked, none in the skin")))
-        #expect(history.map(\.command.name) == ["start", "silence", "remove needles", "acknowledge", "close with a mismatch"])
+        #expect(
+            history.last
+                == .at(760, .closeWithMismatch(reason: "one needle not found; patient checked, none in the skin")))
+        #expect(
+            history.map(\.command.name) == [
+                "start", "silence", "remove needles", "acknowledge", "close with a mismatch",
+            ])
         #expect(try session.replay(replayTreatment, limits: .standard).phase == .completed)
     }
 
     /// Changing a row's format, or giving a format-1 row a column of format 2, breaks the chain there.
     @Test(arguments: [
-        ("UPDATE events SET amount_ms = 60000 WHERE seq = 5", "the row has format 1 but holds amount_ms, which that format does not have"),
-        ("UPDATE events SET reason = 'none' WHERE seq = 5", "the row has format 1 but holds reason, which that format does not have"),
+        (
+            "UPDATE events SET amount_ms = 60000 WHERE seq = 5",
+            "the row has format 1 but holds amount_ms, which that format does not have"
+        ),
+        (
+            "UPDATE events SET reason = 'none' WHERE seq = 5",
+            "the row has format 1 but holds reason, which that format does not have"
+        ),
         ("UPDATE events SET format = 2 WHERE seq = 5", "the row's content does not match its hash: it was changed"),
-        ("UPDATE events SET format = 3 WHERE seq = 5", "the row has format 3, which this release does not know (it reads 1 to 2)"),
+        (
+            "UPDATE events SET format = 3 WHERE seq = 5",
+            "the row has format 3, which this release does not know (it reads 1 to 2)"
+        ),
     ])
     func aRowsFormatIsPartOfWhatItsHashCovers(_ change: String, _ problem: String) throws {
         let path = try Self.fixtureCopy()

@@ -9,35 +9,48 @@ struct RecordedSessionTests {
     /// Sessions that between them give every command a therapist (or the daemon) can.
     enum Scenario: String, CaseIterable, Sendable {
         case pauseExtendSkipAndNeedles, overrunSilencedAndAcknowledged, closedWithAMismatch, abortedWithNeedlesIn,
-             rapidRemoval, interruptedResumedAndFinished
+            rapidRemoval, interruptedResumedAndFinished
 
         var commands: [SessionStateMachine.HistoryEntry] {
             switch self {
             case .pauseExtendSkipAndNeedles:
-                return [.at(0, .start), .at(20, .placeNeedles(count: 3, step: 0)), .at(180, .extend(.seconds(120))),
-                        .at(210, .pause), .at(250, .resume), .at(480, .skip), .at(540, .removeNeedles(count: 3, step: 0))]
+                return [
+                    .at(0, .start), .at(20, .placeNeedles(count: 3, step: 0)), .at(180, .extend(.seconds(120))),
+                    .at(210, .pause), .at(250, .resume), .at(480, .skip), .at(540, .removeNeedles(count: 3, step: 0)),
+                ]
             case .overrunSilencedAndAcknowledged:
-                return [.at(0, .start), .at(725, .silence), .at(730, .removeNeedles(count: 7, step: nil)), .at(740, .acknowledge)]
+                return [
+                    .at(0, .start), .at(725, .silence), .at(730, .removeNeedles(count: 7, step: nil)),
+                    .at(740, .acknowledge),
+                ]
             case .closedWithAMismatch:
-                return [.at(0, .start), .at(730, .removeNeedles(count: 6, step: nil)), .at(740, .acknowledge),
-                        .at(760, .closeWithMismatch(reason: "one needle not found; patient checked, none in the skin"))]
+                return [
+                    .at(0, .start), .at(730, .removeNeedles(count: 6, step: nil)), .at(740, .acknowledge),
+                    .at(760, .closeWithMismatch(reason: "one needle not found; patient checked, none in the skin")),
+                ]
             case .abortedWithNeedlesIn:
                 return [.at(0, .start), .at(100, .abort), .at(120, .removeNeedles(count: 2, step: 0))]
             case .rapidRemoval:
                 return [.at(0, .start), .at(30, .removeNeedles(count: 1, step: 0)), .at(60, .rapidRemoval)]
             case .interruptedResumedAndFinished:
-                return [.at(0, .start), .at(100, .interrupt), .at(400, .resume), .at(500, .interrupt), .at(520, .finish),
-                        .at(530, .removeNeedles(count: 5, step: nil))]
+                return [
+                    .at(0, .start), .at(100, .interrupt), .at(400, .resume), .at(500, .interrupt), .at(520, .finish),
+                    .at(530, .removeNeedles(count: 5, step: nil)),
+                ]
             }
         }
     }
 
     /// Records `commands` in a new record and reads the session back.
-    func recorded(_ commands: [SessionStateMachine.HistoryEntry], until: Duration? = nil)
-        async throws -> (RecordedSession, SessionStateMachine, RecordStore) {
+    func recorded(
+        _ commands: [SessionStateMachine.HistoryEntry], until: Duration? = nil
+    )
+        async throws -> (RecordedSession, SessionStateMachine, RecordStore)
+    {
         let store = try RecordStore(path: temporaryRecordPath())
         let session = context()
-        let recorder = SessionRecorder(writer: try RecordWriter(store: store), context: session, treatment: replayTreatment)
+        let recorder = SessionRecorder(
+            writer: try RecordWriter(store: store), context: session, treatment: replayTreatment)
         let machine = try await recordSession(commands, until: until, recorder: recorder)
         let rows = try store.entries(session: session.sessionID)
         return (try #require(RecordedSession(rows: rows)), machine, store)
@@ -55,9 +68,11 @@ struct RecordedSessionTests {
 
     @Test func theScenariosGiveEveryCommand() {
         let given = Set(Scenario.allCases.flatMap(\.commands).map(\.command.name))
-        let every: [SessionCommand] = [.start, .pause, .resume, .extend(.seconds(1)), .skip, .abort, .acknowledge,
-                                       .placeNeedles(count: 1, step: nil), .removeNeedles(count: 1, step: nil), .rapidRemoval,
-                                       .closeWithMismatch(reason: "why"), .silence, .interrupt, .finish]
+        let every: [SessionCommand] = [
+            .start, .pause, .resume, .extend(.seconds(1)), .skip, .abort, .acknowledge,
+            .placeNeedles(count: 1, step: nil), .removeNeedles(count: 1, step: nil), .rapidRemoval,
+            .closeWithMismatch(reason: "why"), .silence, .interrupt, .finish,
+        ]
         #expect(given == Set(every.map(\.name)))
     }
 
@@ -81,16 +96,20 @@ struct RecordedSessionTests {
         #expect(rapid.needles == machine.needles)
         #expect(!rapid.stepsDone)
         // Running at c: a corrected to 3 and counted out, b (skipped) and c placed as the protocol says.
-        let (running, runningMachine, _) = try await recorded(Scenario.pauseExtendSkipAndNeedles.commands, until: .seconds(570))
+        let (running, runningMachine, _) = try await recorded(
+            Scenario.pauseExtendSkipAndNeedles.commands, until: .seconds(570))
         #expect(running.needles.placed == [0: 3, 2: 3, 3: 2] && running.needles.removed == [0: 3])
         #expect(running.needles == runningMachine.needles)
-        #expect(running.lastOffset == .microseconds(540_000_000), "the last row is the last command; no cue came due after it")
+        #expect(
+            running.lastOffset == .microseconds(540_000_000),
+            "the last row is the last command; no cue came due after it")
         let (overrun, _, _) = try await recorded([.at(0, .start)], until: .seconds(725))
         #expect(overrun.stepsDone && overrun.needles.difference == 7)
     }
 
     @Test func aSessionRecordedOnAnotherProtocolDoesNotReplayButStillCountsItsNeedles() async throws {
-        let (session, machine, _) = try await recorded(Scenario.pauseExtendSkipAndNeedles.commands, until: .seconds(570))
+        let (session, machine, _) = try await recorded(
+            Scenario.pauseExtendSkipAndNeedles.commands, until: .seconds(570))
         var changed = replayTreatment
         changed.steps.removeLast()
         #expect(throws: SessionStateMachine.ReplayMismatch.self) { try session.replay(changed, limits: .standard) }
@@ -100,7 +119,8 @@ struct RecordedSessionTests {
     @Test func aChecklistOnlySessionWasNeverStarted() async throws {
         let store = try RecordStore(path: temporaryRecordPath())
         let session = context()
-        let recorder = SessionRecorder(writer: try RecordWriter(store: store), context: session, treatment: replayTreatment)
+        let recorder = SessionRecorder(
+            writer: try RecordWriter(store: store), context: session, treatment: replayTreatment)
         try await recorder.recordChecklist("bleeding=no,consent=yes")
         let recorded = try #require(RecordedSession(rows: try store.entries(session: session.sessionID)))
         #expect(recorded.isChecklistOnly && recorded.started == nil)
@@ -112,7 +132,9 @@ struct RecordedSessionTests {
         let (whole, machine, _) = try await recorded(Scenario.pauseExtendSkipAndNeedles.commands, until: .seconds(570))
         let session = try #require(RecordedSession(rows: whole.rows.filter { $0.type != "session.started" }))
         #expect(session.started == nil && !session.isChecklistOnly)
-        #expect(throws: SessionStateMachine.ReplayMismatch.self) { try session.replay(replayTreatment, limits: .standard) }
+        #expect(throws: SessionStateMachine.ReplayMismatch.self) {
+            try session.replay(replayTreatment, limits: .standard)
+        }
         #expect(session.needles == machine.needles, "the needle rows are all there")
         #expect(session.lastOffset == whole.lastOffset && session.first.type == "step.started")
     }
@@ -131,13 +153,18 @@ struct RecordedSessionTests {
         let store = try RecordStore(path: temporaryRecordPath())
         let writer = try RecordWriter(store: store)
         let session = context()
-        try await writer.append(RecordEvent(session: session, type: "session.started", monotonicUs: 0,
-                                            wallTime: "2026-11-23T10:00:00.000Z"))
-        let bare = try await writer.append(RecordEvent(session: session, type: "step.extended", step: 0, monotonicUs: 60_000_000,
-                                                       wallTime: "2026-11-23T10:01:00.000Z", note: "extended by 2m"))
+        try await writer.append(
+            RecordEvent(
+                session: session, type: "session.started", monotonicUs: 0,
+                wallTime: "2026-11-23T10:00:00.000Z"))
+        let bare = try await writer.append(
+            RecordEvent(
+                session: session, type: "step.extended", step: 0, monotonicUs: 60_000_000,
+                wallTime: "2026-11-23T10:01:00.000Z", note: "extended by 2m"))
         let recorded = try #require(RecordedSession(rows: try store.entries()))
         let error = #expect(throws: SessionStateMachine.ReplayMismatch.self) { try recorded.history() }
-        #expect(error?.description == "the recorded step.extended (seq \(bare.seq)) holds no amount (amount_ms)",
-                "a format-2 row is never read from its note")
+        #expect(
+            error?.description == "the recorded step.extended (seq \(bare.seq)) holds no amount (amount_ms)",
+            "a format-2 row is never read from its note")
     }
 }

@@ -37,8 +37,9 @@ final class FailingOnce: IndicatorOutput {
 
 struct SessionRunnerFaultTests {
     @Test func anOutputFailureShowsAFaultAndTimingGoesOn() async throws {
-        var harness = Harness(neckShoulder(), output: FailingOutput(failAfter: 1),
-                              script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
+        var harness = Harness(
+            neckShoulder(), output: FailingOutput(failAfter: 1),
+            script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
         try await harness.runner.start()
         await harness.run(until: .seconds(170))
         #expect(await harness.runner.snapshot().fault)
@@ -73,18 +74,22 @@ struct SessionRunnerFaultTests {
 struct VirtualClockTests {
     @Test func instantRunsMatchTheTestClockTimelineAndPulseExactly() async throws {
         let board = SimulatedBoard()
-        let runner = SessionRunner(machine: SessionStateMachine(treatment: neckShoulder()), clock: VirtualClock(),
-                                   output: board, script: ScriptedCommand.countOutAndAcknowledge(after: .seconds(30)))
+        let runner = SessionRunner(
+            machine: SessionStateMachine(treatment: neckShoulder()), clock: VirtualClock(),
+            output: board, script: ScriptedCommand.countOutAndAcknowledge(after: .seconds(30)))
         try await runner.start()
         var reports: [RunnerReport] = []
         for await report in runner.reports { reports.append(report) }
         #expect(reports.timeline.prefix(SessionRunnerTests.plan.count) == SessionRunnerTests.plan[...])
         #expect(reports.latenesses.allSatisfy { $0 == .zero })
         // The pistoning site (420 s to 540 s, 1 Hz) pulses green on every whole second, 500 ms on.
-        let pulses = board.transitions.map(\.change).filter { $0.lamp == .green && $0.at >= .seconds(420) && $0.at < .seconds(520) }
+        let pulses = board.transitions.map(\.change).filter {
+            $0.lamp == .green && $0.at >= .seconds(420) && $0.at < .seconds(520)
+        }
         #expect(pulses.count == 200)
-        #expect(pulses.enumerated().allSatisfy { index, change in
-            change.on == (index % 2 == 0) && change.at == .seconds(420) + .milliseconds(500) * index
-        })
+        #expect(
+            pulses.enumerated().allSatisfy { index, change in
+                change.on == (index % 2 == 0) && change.at == .seconds(420) + .milliseconds(500) * index
+            })
     }
 }

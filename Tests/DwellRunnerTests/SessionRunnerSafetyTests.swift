@@ -6,8 +6,10 @@ import Testing
 @Suite struct SessionRunnerSafetyTests {
     /// Rising edges of `lamp` in [from, to) (ms), as offsets from `from`.
     func rises(_ reports: [RunnerReport], _ lamp: Lamp, from: Int64, to: Int64) -> [Int64] {
-        reports.lampChanges.filter { $0.lamp == lamp && $0.on && $0.at.wholeMilliseconds >= from && $0.at.wholeMilliseconds < to }
-            .map { $0.at.wholeMilliseconds - from }
+        reports.lampChanges.filter {
+            $0.lamp == lamp && $0.on && $0.at.wholeMilliseconds >= from && $0.at.wholeMilliseconds < to
+        }
+        .map { $0.at.wholeMilliseconds - from }
     }
 
     @Test func anAdoptedSessionShowsTheInterruptedAlarmAndResumesWhereTheClockSaysItIs() async throws {

@@ -22,10 +22,11 @@ struct SessionRunnerTests {
         var harness = Harness(neckShoulder(), script: ScriptedCommand.countOutAndAcknowledge(after: .seconds(30)))
         try await harness.runner.start()
         let reports = await harness.runToEnd()
-        #expect(reports.timeline == Self.plan + [
-            "session.overrun@900000", "needles.removed@930000", "session.acknowledged@930000",
-            "observation.started@930000", "observation.ended@1230000", "session.completed@1230000",
-        ])
+        #expect(
+            reports.timeline == Self.plan + [
+                "session.overrun@900000", "needles.removed@930000", "session.acknowledged@930000",
+                "observation.started@930000", "observation.ended@1230000", "session.completed@1230000",
+            ])
         #expect(reports.latenesses.allSatisfy { $0 < .microseconds(1) })
         #expect(harness.board.levels.values.allSatisfy { !$0 }, "every lamp is off at the end")
         #expect(await harness.runner.isFinished)
@@ -44,19 +45,26 @@ struct SessionRunnerTests {
             let parts = entry.split(separator: "@")
             return "\(parts[0])@\(Int64(parts[1])! + 60_000)"
         }
-        let timed = events.filter { [.stepStarted, .stepWarning, .stepEnded].contains($0.kind) && $0.at > .seconds(100) }
+        let timed = events.filter {
+            [.stepStarted, .stepWarning, .stepEnded].contains($0.kind) && $0.at > .seconds(100)
+        }
         #expect(timed.map { "\($0.kind.rawValue)@\($0.at.wholeMilliseconds)" } == Array(shifted))
-        #expect(events.contains(SessionEvent(.sessionPaused, at: .seconds(100), step: 0, stepKind: .site, site: "upper-trapezius-left")))
+        #expect(
+            events.contains(
+                SessionEvent(.sessionPaused, at: .seconds(100), step: 0, stepKind: .site, site: "upper-trapezius-left"))
+        )
     }
 
     @Test func extendMovesTheCurrentStepAndEverythingAfterIt() async throws {
-        var harness = Harness(neckShoulder(observation: .zero), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
+        var harness = Harness(
+            neckShoulder(observation: .zero), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
         try await harness.runner.start()
         await harness.run(until: .seconds(170))
         try await harness.runner.send(.extend(.seconds(120)))
         let events = await harness.runToEnd().events
-        #expect(events.filter { $0.kind == .stepWarning && $0.step == 0 }.map(\.at) == [.seconds(160), .seconds(280)],
-                "the warning comes again before the extended end")
+        #expect(
+            events.filter { $0.kind == .stepWarning && $0.step == 0 }.map(\.at) == [.seconds(160), .seconds(280)],
+            "the warning comes again before the extended end")
         #expect(events.first { $0.kind == .stepEnded }?.at == .seconds(300))
         #expect(events.last?.kind == .sessionCompleted && events.last?.at == .seconds(1_020))
     }
@@ -75,15 +83,20 @@ struct SessionRunnerTests {
         try await harness.runner.send(.removeNeedles(count: nil, step: nil))
         try await harness.runner.send(.acknowledge)
         let after = await harness.runToEnd().events
-        #expect(after.suffix(4).map(\.kind) == [.sessionAcknowledged, .observationStarted, .observationEnded, .sessionCompleted])
+        #expect(
+            after.suffix(4).map(\.kind) == [
+                .sessionAcknowledged, .observationStarted, .observationEnded, .sessionCompleted,
+            ])
     }
 
     @Test func speedScalesSessionTimeAgainstTheClock() async throws {
         var harness = Harness(neckShoulder(), speed: 60)
         try await harness.runner.start()
         await harness.run(until: .seconds(180), speed: 60)
-        #expect(harness.clock.now >= .init(offset: .seconds(3)) && harness.clock.now < .init(offset: .seconds(3) + .microseconds(1)),
-                "three real seconds are three session minutes")
+        #expect(
+            harness.clock.now >= .init(offset: .seconds(3))
+                && harness.clock.now < .init(offset: .seconds(3) + .microseconds(1)),
+            "three real seconds are three session minutes")
         #expect(harness.reports.events.contains { $0.kind == .stepEnded && $0.at == .seconds(180) })
     }
 

@@ -13,7 +13,8 @@ func neckShoulder(observation: Duration = .seconds(300)) -> TreatmentProtocol {
         steps: [
             site("upper-trapezius-left", 180), site("upper-trapezius-right", 180),
             .rest(RestStep(duration: .seconds(60))),
-            site("levator-left", 120, technique: .pistoning, cadence: Cadence(millihertz: 1_000)), site("levator-right", 120),
+            site("levator-left", 120, technique: .pistoning, cadence: Cadence(millihertz: 1_000)),
+            site("levator-right", 120),
             .rest(RestStep(duration: .seconds(60))),
             site("splenius-left", 90), site("splenius-right", 90),
         ])
@@ -29,10 +30,14 @@ struct Harness {
     private var iterator: AsyncStream<RunnerReport>.Iterator
     private(set) var reports: [RunnerReport] = []
 
-    init(_ treatment: TreatmentProtocol, machine: SessionStateMachine? = nil, output: (any IndicatorOutput)? = nil, speed: Int = 1,
-         script: [ScriptedCommand] = []) {
-        runner = SessionRunner(machine: machine ?? SessionStateMachine(treatment: treatment), clock: clock,
-                               output: output ?? board, speed: speed, script: script)
+    init(
+        _ treatment: TreatmentProtocol, machine: SessionStateMachine? = nil, output: (any IndicatorOutput)? = nil,
+        speed: Int = 1,
+        script: [ScriptedCommand] = []
+    ) {
+        runner = SessionRunner(
+            machine: machine ?? SessionStateMachine(treatment: treatment), clock: clock,
+            output: output ?? board, speed: speed, script: script)
         iterator = runner.reports.makeAsyncIterator()
     }
 

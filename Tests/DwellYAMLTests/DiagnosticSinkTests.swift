@@ -1,5 +1,6 @@
 import DwellCore
 import Testing
+
 @testable import DwellYAML
 
 /// The sink every reader of a file reports to: problems in file order, a cap per file with one
@@ -19,8 +20,9 @@ struct DiagnosticSinkTests {
         #expect(DiagnosticSink.maximumKept == 50)
         // Lines 60 down to 11 came first and are kept, shown from the top of the file down.
         #expect(shown.dropLast().map(\.line) == Array(11...60))
-        #expect(shown.last?.description
-            == "x.yaml:10:2: error: (document): … and 10 more problems in this file (the first 50 are shown)")
+        #expect(
+            shown.last?.description
+                == "x.yaml:10:2: error: (document): … and 10 more problems in this file (the first 50 are shown)")
         #expect(shown.last?.problems == 10)
         #expect(shown.map(\.problems).reduce(0, +) == 60, "every problem is stood for by one line")
     }
@@ -30,11 +32,12 @@ struct DiagnosticSinkTests {
         sink.add(problem(line: 3, column: 9))
         sink.add(problem(line: 3, column: 1))
         sink.add(at: nil, .key("whole"), "placed at the top")
-        #expect(sink.diagnostics.map(\.description) == [
-            "x.yaml:1:1: error: whole: placed at the top",
-            "x.yaml:3:1: error: k3: problem 3",
-            "x.yaml:3:9: error: k3: problem 3",
-        ])
+        #expect(
+            sink.diagnostics.map(\.description) == [
+                "x.yaml:1:1: error: whole: placed at the top",
+                "x.yaml:3:1: error: k3: problem 3",
+                "x.yaml:3:9: error: k3: problem 3",
+            ])
         #expect(!sink.isEmpty && sink.count == 3)
     }
 
@@ -62,8 +65,10 @@ struct DiagnosticSinkTests {
         #expect(shown.filter { $0.message.contains("through `*` aliases") }.count == 1)
         // The last kept problem made room for it and is counted in the summary instead.
         #expect(!shown.contains { $0.message == "problem \(DiagnosticSink.maximumKept)" })
-        #expect(shown.last?.description.hasPrefix("x.yaml:\(DiagnosticSink.maximumKept):2: error: (document): … and 1 more") == true,
-                "\(shown.last?.description ?? "")")
+        #expect(
+            shown.last?.description.hasPrefix("x.yaml:\(DiagnosticSink.maximumKept):2: error: (document): … and 1 more")
+                == true,
+            "\(shown.last?.description ?? "")")
     }
 
     @Test func placesPastTheEndOfTheTextAreKeptInsideIt() {

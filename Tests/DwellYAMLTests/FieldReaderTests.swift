@@ -1,6 +1,7 @@
 import DwellCore
 import Testing
 import Yams
+
 @testable import DwellYAML
 
 /// The field readers every YAML file of Dwell goes through: what each reads, and the message and
@@ -18,10 +19,11 @@ struct FieldReaderTests {
 
     @Test func unknownKeysGetAHintOrTheListOfKnownKeys() throws {
         let (_, sink) = try reader("titel: a\nzzz: b\nsteps: c\n", known: ["title", "steps"])
-        #expect(lines(sink) == [
-            "f.yaml:1:1: error: titel: unknown key `titel`; did you mean `title`?",
-            "f.yaml:2:1: error: zzz: unknown key `zzz`; expected one of `title`, `steps`",
-        ])
+        #expect(
+            lines(sink) == [
+                "f.yaml:1:1: error: titel: unknown key `titel`; did you mean `title`?",
+                "f.yaml:2:1: error: zzz: unknown key `zzz`; expected one of `title`, `steps`",
+            ])
     }
 
     @Test func unknownKeysNameTheirContextWhenGiven() throws {
@@ -44,13 +46,14 @@ struct FieldReaderTests {
         #expect(fields.string("empty", required: "a word") == nil)
         #expect(fields.string("quoted") == nil)
         #expect(fields.string("gone", required: "a name") == nil)
-        #expect(lines(sink) == [
-            "f.yaml:1:1: error: gone: is required (a name)",
-            "f.yaml:1:7: error: list: must be a single value, not a list",
-            "f.yaml:2:6: error: map: must be a single value, not a mapping",
-            "f.yaml:3:7: error: empty: is empty (a word)",
-            "f.yaml:4:9: error: quoted: is empty",
-        ])
+        #expect(
+            lines(sink) == [
+                "f.yaml:1:1: error: gone: is required (a name)",
+                "f.yaml:1:7: error: list: must be a single value, not a list",
+                "f.yaml:2:6: error: map: must be a single value, not a mapping",
+                "f.yaml:3:7: error: empty: is empty (a word)",
+                "f.yaml:4:9: error: quoted: is empty",
+            ])
         #expect(fields.has("empty") && !fields.has("absent"))
     }
 
@@ -59,10 +62,11 @@ struct FieldReaderTests {
         #expect(fields.integer("a") == 12)
         #expect(fields.integer("b") == nil)
         #expect(fields.integer("c") == nil)
-        #expect(lines(sink) == [
-            "f.yaml:2:4: error: b: `1.5` is not a whole number",
-            "f.yaml:3:4: error: c: `1234567890` is not a whole number",
-        ])
+        #expect(
+            lines(sink) == [
+                "f.yaml:2:4: error: b: `1.5` is not a whole number",
+                "f.yaml:3:4: error: c: `1234567890` is not a whole number",
+            ])
     }
 
     @Test func durationsUseTheNotationAndRangesAreChecked() throws {
@@ -85,10 +89,11 @@ struct FieldReaderTests {
         #expect(fields.choice("a", Technique.self, named: "a technique") == nil)
         #expect(fields.choice("b", Technique.self, named: "a technique") == nil)
         let names = Technique.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
-        #expect(lines(sink) == [
-            "f.yaml:1:4: error: a: `deap` is not a technique; did you mean `deep`?",
-            "f.yaml:2:4: error: b: `sideways` is not a technique; expected one of \(names)",
-        ])
+        #expect(
+            lines(sink) == [
+                "f.yaml:1:4: error: a: `deap` is not a technique; did you mean `deep`?",
+                "f.yaml:2:4: error: b: `sideways` is not a technique; expected one of \(names)",
+            ])
     }
 
     struct Refusal: Error, CustomStringConvertible {
@@ -104,10 +109,11 @@ struct FieldReaderTests {
         #expect(fields.value("even", parsedBy: even) == 4)
         #expect(fields.value("odd", parsedBy: even) == nil)
         #expect(fields.value("none", required: "an even number", parsedBy: even) == nil)
-        #expect(lines(sink) == [
-            "f.yaml:1:1: error: none: is required (an even number)",
-            "f.yaml:1:6: error: odd: `3` is not even",
-        ])
+        #expect(
+            lines(sink) == [
+                "f.yaml:1:1: error: none: is required (an even number)",
+                "f.yaml:1:6: error: odd: `3` is not even",
+            ])
     }
 
     @Test func eachValueIsLocatedForLaterChecks() throws {

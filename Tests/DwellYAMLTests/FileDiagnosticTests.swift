@@ -1,13 +1,15 @@
 import DwellCore
 import Testing
+
 @testable import DwellYAML
 
 /// `path:line:column: error: field: message`, the one shape every YAML problem is printed in.
 @Suite("YAML: file diagnostic")
 struct FileDiagnosticTests {
     @Test func printsLikeACompiler() {
-        let diagnostic = FileDiagnostic(path: "p/neck.yaml", line: 3, column: 7,
-                                        field: FieldPath.key("steps").appending(index: 2).appending("dwell"), message: "is empty")
+        let diagnostic = FileDiagnostic(
+            path: "p/neck.yaml", line: 3, column: 7,
+            field: FieldPath.key("steps").appending(index: 2).appending("dwell"), message: "is empty")
         #expect(diagnostic.description == "p/neck.yaml:3:7: error: steps[2].dwell: is empty")
         #expect(diagnostic.problems == 1)
     }
