@@ -32,7 +32,7 @@ public enum BedError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noSession: return "No session"
         case .screening(let refusal): return refusal.title
         case .invalid(let error): return error.title
-        case .notPossible: return "Not possible now"
+        case .notPossible(let rejection): return rejection.needsReason ? "Reason required" : "Not possible now"
         case .cannotStart: return "Cannot start"
         case .recordUnavailable: return "Clinic record unavailable"
         case .noRecordFault: return "No record fault"

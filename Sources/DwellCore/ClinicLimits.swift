@@ -6,14 +6,19 @@ public struct ClinicLimits: Equatable, Sendable {
     public var escalateAfter: Duration
     /// How long `silence` quiets an alarm before it sounds again.
     public var silenceFor: Duration
+    /// The needle time (the steps plus every extension of them) no session may pass, whatever
+    /// the reason. Past `sessionLength`'s upper bound an extension needs a stated reason.
+    public var hardLimit: Duration
 
     public init(
         sessionLength: ClosedRange<Duration> = .seconds(600)...Duration.seconds(900),
-        escalateAfter: Duration = .seconds(60), silenceFor: Duration = .seconds(120)
+        escalateAfter: Duration = .seconds(60), silenceFor: Duration = .seconds(120),
+        hardLimit: Duration = .seconds(1_800)
     ) {
         self.sessionLength = sessionLength
         self.escalateAfter = escalateAfter
         self.silenceFor = silenceFor
+        self.hardLimit = hardLimit
     }
 
     public static let standard = ClinicLimits()

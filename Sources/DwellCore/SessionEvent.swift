@@ -64,10 +64,13 @@ public struct SessionEvent: Equatable, Sendable {
     public var needles: Int?
     /// Words for the record: a reason, or what an alarm is about.
     public var note: String?
+    /// The therapist's stated reason, as given: for closing with the counts differing, or for an
+    /// extension past the clinic's longest session.
+    public var reason: String?
 
     public init(
         _ kind: Kind, at: Duration, step: Int? = nil, stepKind: StepKind? = nil,
-        site: String? = nil, added: Duration? = nil, needles: Int? = nil, note: String? = nil
+        site: String? = nil, added: Duration? = nil, needles: Int? = nil, note: String? = nil, reason: String? = nil
     ) {
         self.kind = kind
         self.at = at
@@ -77,6 +80,7 @@ public struct SessionEvent: Equatable, Sendable {
         self.added = added
         self.needles = needles
         self.note = note
+        self.reason = reason
     }
 }
 
@@ -86,7 +90,9 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
     case pause
     case resume
     /// Adds time to the current step (or observation); from an overrun it returns to the last site.
-    case extend(Duration)
+    /// Past the clinic's longest session it needs a `reason` (recorded); past its hard limit it
+    /// is refused (``ClinicLimits/hardLimit``).
+    case extend(Duration, reason: String? = nil)
     case skip
     case abort
     case acknowledge
@@ -129,7 +135,8 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .extend(let amount): return "extend +\(amount.notation)"
+        case .extend(let amount, nil): return "extend +\(amount.notation)"
+        case .extend(let amount, let reason?): return "extend +\(amount.notation) (\(reason))"
         case .placeNeedles(let count, _): return "place needles (\(count) in)"
         case .removeNeedles(let count?, _): return "remove needles (\(count) out)"
         case .removeNeedles(nil, _): return "remove needles (every one still in)"
@@ -143,11 +150,15 @@ public struct CommandRejection: Error, Equatable, Sendable, CustomStringConverti
     public var command: SessionCommand
     public var phase: SessionPhase
     public var reason: String
+    /// The same command with a stated reason would be taken (an extension past the clinic's
+    /// longest session).
+    public var needsReason: Bool
 
-    public init(command: SessionCommand, phase: SessionPhase, reason: String) {
+    public init(command: SessionCommand, phase: SessionPhase, reason: String, needsReason: Bool = false) {
         self.command = command
         self.phase = phase
         self.reason = reason
+        self.needsReason = needsReason
     }
 
     public var description: String { "cannot \(command) while \(phase.rawValue): \(reason)" }

@@ -39,8 +39,8 @@ extension SessionStateMachine {
             state = previous
             fireDue(upTo: time, into: &actions)
 
-        case (.extend(let amount), _):
-            try extend(by: amount, at: time, into: &actions)
+        case (.extend(let amount, let reason), _):
+            try extend(by: amount, reason: reason, at: time, into: &actions)
 
         case (.skip, .step(let progress)), (.skip, .paused(let progress, _)):
             if case .paused = state { actions.append(.record(event(.sessionResumed, at: time, step: progress.index))) }
@@ -116,7 +116,7 @@ extension SessionStateMachine {
                 .record(
                     SessionEvent(
                         .mismatchClosed, at: time, needles: needles.difference,
-                        note: SessionEvent.adverseEventPrefix + stated)))
+                        note: SessionEvent.adverseEventPrefix + stated, reason: stated)))
             acceptedMismatch = needles.difference
             proceed(to: then, at: time, into: &actions)
 
@@ -203,38 +203,73 @@ extension SessionStateMachine {
     }
 
     private mutating func extend(
-        by amount: Duration, at time: Duration, into actions: inout [SessionAction]
+        by amount: Duration, reason given: String?, at time: Duration, into actions: inout [SessionAction]
     ) throws(CommandRejection) {
-        let command = SessionCommand.extend(amount)
+        let command = SessionCommand.extend(amount, reason: given)
         guard amount > .zero, amount <= SessionCommand.maximumExtension else {
             throw reject(
                 command,
                 because: "an extension must be more than 0s and at most \(SessionCommand.maximumExtension.notation)")
         }
+        let stated = given?.trimmingWhitespace
+        if let stated, !(3...500).contains(stated.count) {
+            throw reject(
+                command, because: "state the reason in 3 to 500 characters (it is recorded with the extension)")
+        }
         switch state {
         case .step(var progress):
+            let past = try checkCeiling(command, adding: amount, stated: stated)
             progress.end += amount
             rearmWarning(&progress, remaining: progress.end - time)
             state = .step(progress)
-            actions.append(.record(extended(progress.index, by: amount, at: time)))
+            actions.append(.record(extended(progress.index, by: amount, at: time, reason: stated, past: past)))
         case .paused(var progress, let since):
+            let past = try checkCeiling(command, adding: amount, stated: stated)
             progress.end += amount
             rearmWarning(&progress, remaining: progress.end - since)
             state = .paused(progress, since: since)
-            actions.append(.record(extended(progress.index, by: amount, at: time)))
+            actions.append(.record(extended(progress.index, by: amount, at: time, reason: stated, past: past)))
         case .overrun:
+            let past = try checkCeiling(command, adding: amount, stated: stated)
             // Back to the last site (the rules make the last step a site) for the added time.
             let last = treatment.steps.count - 1
             var progress = StepProgress(index: last, startedAt: time, end: time + amount, warning: .none)
             rearmWarning(&progress, remaining: amount)
             state = .step(progress)
-            actions.append(.record(extended(last, by: amount, at: time)))
+            actions.append(.record(extended(last, by: amount, at: time, reason: stated, past: past)))
         case .observation(let startedAt, let end):
+            // The needles are out: observation time is not needle time and has no ceiling.
             state = .observation(startedAt: startedAt, end: end + amount)
-            actions.append(.record(SessionEvent(.stepExtended, at: time, stepKind: .observation, added: amount)))
+            actions.append(
+                .record(SessionEvent(.stepExtended, at: time, stepKind: .observation, added: amount, reason: stated)))
         case .prepare, .unaccounted, .interrupted, .completed, .aborted:
             throw reject(command, because: reason(for: command))
         }
+    }
+
+    /// The needle time after adding `amount`, checked against the clinic's ceilings: past the
+    /// longest session it needs a stated reason, past the hard limit it is refused. Counts the
+    /// extension when it is taken; returns whether it goes past the longest session.
+    private mutating func checkCeiling(
+        _ command: SessionCommand, adding amount: Duration, stated: String?
+    ) throws(CommandRejection) -> Bool {
+        let planned = treatment.stepsTotal + extended + amount
+        guard planned <= limits.hardLimit else {
+            throw reject(
+                command,
+                because: "it would make \(planned.notation) of needle time, past the clinic's hard limit of "
+                    + "\(limits.hardLimit.notation); count the needles out and end the session")
+        }
+        let longest = limits.sessionLength.upperBound
+        if planned > longest, stated == nil {
+            throw CommandRejection(
+                command: command, phase: phase,
+                reason: "it would make \(planned.notation) of needle time, past the clinic's longest session of "
+                    + "\(longest.notation); state why (recorded with the extension)",
+                needsReason: true)
+        }
+        extended += amount
+        return planned > longest
     }
 
     /// After an extension the warning comes again if there is time for it.
@@ -243,9 +278,19 @@ extension SessionStateMachine {
         if remaining > treatment.warnBefore { progress.warning = .pending }
     }
 
-    private func extended(_ index: Int, by amount: Duration, at time: Duration) -> SessionEvent {
+    /// A `step.extended` event; the stated reason, if any, is recorded with it (and said in the
+    /// note when the extension goes past the clinic's longest session).
+    private func extended(
+        _ index: Int, by amount: Duration, at time: Duration, reason: String?, past: Bool
+    ) -> SessionEvent {
         var extended = event(.stepExtended, at: time, step: index)
         extended.added = amount
+        extended.reason = reason
+        if past, let reason {
+            extended.note =
+                "extended by \(amount.notation) past the clinic's longest session of "
+                + "\(limits.sessionLength.upperBound.notation): \(reason)"
+        }
         return extended
     }
 

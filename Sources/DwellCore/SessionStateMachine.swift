@@ -15,6 +15,9 @@ public struct SessionStateMachine: Sendable {
     public internal(set) var acceptedMismatch: Int?
     /// An alarm a therapist silenced, until when; it lapses when the phase changes.
     public internal(set) var silence: Silence?
+    /// Needle time added to the steps so far (extensions of a step, or back from the overrun;
+    /// not of observation, when the needles are out).
+    public internal(set) var extended: Duration = .zero
     var signal: IndicatorSignal = .idle
     /// The step the shown signal belongs to: a new step re-anchors its pattern even when the
     /// signal is the same (two pistoning sites in a row pulse from their own starts).

@@ -5,7 +5,7 @@ import Yams
 /// The config's list and clinic fields, each checked where it is written.
 extension DaemonConfig {
     static let clinicKeys = [
-        "min_session", "max_session", "escalate_after", "silence_for", "aftercare", "contraindications",
+        "min_session", "max_session", "hard_limit", "escalate_after", "silence_for", "aftercare", "contraindications",
     ]
     static let itemKeys = ["code", "label", "severity"]
 
@@ -137,6 +137,21 @@ extension DaemonConfig {
                     at: mark ?? clinic.mark, FieldPath.key("clinic").appending(field),
                     "min_session \(lower.notation) is longer than max_session \(upper.notation)")
             }
+        }
+        if let hard = reader.duration("hard_limit", within: sessionRange) {
+            if hard.value >= config.limits.sessionLength.upperBound {
+                config.limits.hardLimit = hard.value
+            } else {
+                sink.add(
+                    at: hard.mark, FieldPath.key("clinic").appending("hard_limit"),
+                    "hard_limit \(hard.value.notation) is shorter than max_session "
+                        + "\(config.limits.sessionLength.upperBound.notation)")
+            }
+        } else if config.limits.hardLimit < config.limits.sessionLength.upperBound {
+            sink.add(
+                at: maximum?.mark ?? clinic.mark, FieldPath.key("clinic").appending("max_session"),
+                "max_session \(config.limits.sessionLength.upperBound.notation) is longer than the hard limit "
+                    + "\(config.limits.hardLimit.notation); set hard_limit too")
         }
         if let escalate = reader.duration("escalate_after", within: escalateRange) {
             config.limits.escalateAfter = escalate.value

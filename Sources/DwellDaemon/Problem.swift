@@ -48,6 +48,7 @@ extension Problem {
         let status: HTTPResponse.Status =
             switch error {
             case .unknownBed, .unknownProtocol: .notFound
+            case .notPossible(let rejection) where rejection.needsReason: .unprocessableContent
             case .busy, .noSession, .notPossible, .cannotStart, .noRecordFault: .conflict
             case .screening, .invalid: .unprocessableContent
             case .recordUnavailable: .serviceUnavailable

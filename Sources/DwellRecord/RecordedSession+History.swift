@@ -32,7 +32,7 @@ extension RecordedSession {
         case .sessionResumed, .interruptionResumed: return .resume
         case .stepExtended:
             guard let amount = row.extensionAmount else { throw lacking("amount (amount_ms)") }
-            return .extend(amount)
+            return .extend(amount, reason: row.reason)
         case .stepSkipped: return .skip
         case .sessionAcknowledged: return .acknowledge
         case .sessionStopped: return .abort

@@ -28,15 +28,16 @@ public struct SessionRecorder: Sendable {
                 needles: event.needles,
                 note: event.note ?? event.added.map { Self.extensionNote + $0.notation },
                 amountMs: event.added?.wholeMilliseconds,
-                reason: event.kind == .mismatchClosed ? Self.statedReason(in: event.note) : nil))
+                reason: event.reason))
     }
 
     /// How a `step.extended` note begins, before the amount (`extended by 2m`). The amount has its
     /// own column (`amount_ms`); the note says it in words for whoever reads the record.
     public static let extensionNote = "extended by "
 
-    /// The therapist's reason in a `needles.mismatch-closed` note (after
-    /// ``SessionEvent/adverseEventPrefix``, which the session machine puts before it).
+    /// The therapist's reason in a format-1 `needles.mismatch-closed` note (after
+    /// ``SessionEvent/adverseEventPrefix``, which the session machine puts before it); later
+    /// rows have it in their own column.
     static func statedReason(in note: String?) -> String? {
         guard let note, note.hasPrefix(SessionEvent.adverseEventPrefix) else { return nil }
         return String(note.dropFirst(SessionEvent.adverseEventPrefix.count))

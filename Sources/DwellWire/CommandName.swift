@@ -31,7 +31,7 @@ public enum CommandName: String, CaseIterable, Codable, Sendable {
         case .silence: return .silence
         case .finish: return .finish
         case .rapidRemoval: return .rapidRemoval
-        case .extend: return .extend(try body.extensionAmount())
+        case .extend: return .extend(try body.extensionAmount(), reason: body.reason)
         case .needlesIn:
             guard let count = body.count else {
                 throw WireError(
@@ -57,8 +57,8 @@ public enum CommandName: String, CaseIterable, Codable, Sendable {
 }
 
 /// The body of `POST /api/v1/beds/{bed}/{command}`: every command takes the same object, and
-/// each uses only its own fields (`extend` `by`; `needles-in`/`needles-out` `count`, `step`;
-/// `close` `reason`).
+/// each uses only its own fields (`extend` `by` and, past the clinic's longest session,
+/// `reason`; `needles-in`/`needles-out` `count`, `step`; `close` `reason`).
 public struct CommandBody: Codable, Equatable, Sendable {
     public var by: String?
     public var count: Int?

@@ -112,11 +112,19 @@ struct ResumeCommand: AsyncParsableCommand {
 
 struct ExtendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "extend", abstract: "Add time to the current step (default 1m).")
+        commandName: "extend", abstract: "Add time to the current step (default 1m).",
+        discussion: """
+            Needle time past the clinic's max_session needs --reason (recorded with the extension); \
+            past its hard_limit (default 30m) no extension is taken.
+            """)
     @OptionGroup var target: BedCommand
     @Option(help: ArgumentHelp("How much, e.g. 2m or 90s.", valueName: "duration")) var by = DurationArgument(
         SessionCommand.defaultExtension)
-    func run() async throws { try await target.send(.extend, body: CommandBody(by: by.value.notation)) }
+    @Option(
+        help: ArgumentHelp(
+            "Why, when the extension goes past the clinic's max_session (3 to 500 characters).", valueName: "text"))
+    var reason: String?
+    func run() async throws { try await target.send(.extend, body: CommandBody(by: by.value.notation, reason: reason)) }
 }
 
 struct SkipCommand: AsyncParsableCommand {

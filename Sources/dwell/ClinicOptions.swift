@@ -25,8 +25,12 @@ struct ClinicOptions: ParsableArguments {
         guard escalateAfter.value > .zero else { throw ValidationError("--escalate-after must be more than 0s") }
     }
 
+    /// The hard limit on needle time is the clinic default (30m), or the longest session when
+    /// that is longer.
     var limits: ClinicLimits {
-        ClinicLimits(sessionLength: minimumSession.value...maximumSession.value, escalateAfter: escalateAfter.value)
+        ClinicLimits(
+            sessionLength: minimumSession.value...maximumSession.value, escalateAfter: escalateAfter.value,
+            hardLimit: max(ClinicLimits.standard.hardLimit, maximumSession.value))
     }
 }
 

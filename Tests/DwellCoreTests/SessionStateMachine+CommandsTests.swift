@@ -183,10 +183,10 @@ struct SessionStateMachineCommandsTests {
         #expect(machine.state == before)
     }
 
-    @Test("an extension of exactly 30 minutes is accepted")
+    @Test("an extension of exactly 30 minutes is accepted (under a hard limit that leaves room for it)")
     func extendMaximum() throws {
-        var machine = try SessionStateMachine.started()
-        try machine.command(.extend(m(30)), at: .zero)
+        var machine = try SessionStateMachine.started(limits: ClinicLimits(hardLimit: .seconds(3_600)))
+        try machine.command(.extend(m(30), reason: "the largest single extension"), at: .zero)
         #expect(machine.remaining(at: .zero) == m(34))
     }
 

@@ -108,7 +108,8 @@ struct SessionStateMachineNeedleTests {
             actions.events == [
                 SessionEvent(
                     .mismatchClosed, at: s(760), needles: 6,
-                    note: "possible adverse event: needle found in the sharps bin uncounted"),
+                    note: "possible adverse event: needle found in the sharps bin uncounted",
+                    reason: "needle found in the sharps bin uncounted"),
                 SessionEvent(.observationStarted, at: s(760), stepKind: .observation),
             ])
         #expect(machine.phase == .observation)

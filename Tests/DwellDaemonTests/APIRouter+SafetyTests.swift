@@ -200,4 +200,27 @@ struct APIRouterSafetyTests {
             #expect(done["state"] as? String == "aborted")
         }
     }
+
+    /// The 15m neck-shoulder protocol sits at the clinic's longest session (15m; hard limit 30m).
+    @Test func anExtensionPastTheLongestSessionNeedsAReasonAndPastTheHardLimitIsRefused() async throws {
+        let beds = try makeBeds()
+        try await app(beds).test(.router) { client in
+            _ = try await post(client, "session", startBody)
+            let (asked, problem) = try await post(client, "extend", #"{"by":"2m"}"#)
+            #expect(asked == 422 && problem["title"] as? String == "Reason required", "\(problem)")
+            #expect((problem["detail"] as? String)?.contains("17m of needle time") == true, "\(problem)")
+            let (tooShort, _) = try await post(client, "extend", #"{"by":"2m","reason":"ok"}"#)
+            #expect(tooShort == 422, "a reason under 3 characters")
+            let (taken, bed) = try await post(
+                client, "extend", #"{"by":"2m","reason":"patient asked to keep them in"}"#)
+            #expect(taken == 200 && bed["state"] as? String == "running")
+            let (refused, limit) = try await post(client, "extend", #"{"by":"14m","reason":"longer still"}"#)
+            #expect(refused == 409 && limit["title"] as? String == "Not possible now", "\(limit)")
+            #expect((limit["detail"] as? String)?.contains("hard limit of 30m") == true, "\(limit)")
+        }
+        let extended = try await records(beds).filter { $0.type == "step.extended" }
+        #expect(extended.count == 1, "only the extension taken is recorded")
+        #expect(extended.first?.reason == "patient asked to keep them in" && extended.first?.amountMs == 120_000)
+        #expect(extended.first?.note?.contains("past the clinic's longest session of 15m") == true)
+    }
 }

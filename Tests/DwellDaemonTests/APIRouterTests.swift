@@ -55,12 +55,17 @@ struct APIRouterTests {
                 return json["remaining_ms"] as? Int ?? 0
             }
             try await client.execute(
-                uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders, body: body(#"{"by":"2m"}"#)
+                uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders,
+                // A 15m protocol: any extension goes past the clinic's max_session, so it needs a reason.
+                body: body(#"{"by":"2m","reason":"patient asked for a longer dwell"}"#)
             ) { response in
                 let json = try object(response)
                 #expect(json["remaining_ms"] as? Int == before + 120_000, "paused: exactly two minutes more")
             }
-            try await client.execute(uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders) { response in
+            try await client.execute(
+                uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders,
+                body: body(#"{"reason":"patient asked for a longer dwell"}"#)
+            ) { response in
                 let json = try object(response)
                 #expect(json["remaining_ms"] as? Int == before + 180_000, "default one minute")
             }

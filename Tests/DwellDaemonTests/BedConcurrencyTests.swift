@@ -88,7 +88,7 @@ struct BedConcurrencyTests {
             for round in 1...50 {
                 try await client.execute(
                     uri: "/api/v1/beds/1/extend", method: .post, headers: jsonHeaders,
-                    body: body(#"{"by":"1s"}"#)
+                    body: body(#"{"by":"1s","reason":"round of the commit test"}"#)
                 ) { response in
                     #expect(response.status == .ok)
                 }

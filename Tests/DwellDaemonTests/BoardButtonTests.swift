@@ -19,8 +19,9 @@ struct BoardButtonTests {
         await press(.startPause, beds)
         #expect(try await beds.status(bed: "1").state == .idle, "no session is started by a button")
 
+        // 12 minutes of steps: a button's extension (no reason) fits under the clinic's 15m.
         let start = StartRequest(
-            protocol: "neck-shoulder-multisite", consent: true,
+            protocol: "upper-trapezius-superficial", consent: true,
             screening: Dictionary(uniqueKeysWithValues: Checklist.standard.items.map { ($0.code, false) }),
             acknowledged: [])
         let started = try await beds.start(start, on: "1")
@@ -50,6 +51,20 @@ struct BoardButtonTests {
             .failed(.acknowledge, "gpiochip0 line 5: No such device"), bed: "1", to: beds, logger: logger)
         let status = try await beds.status(bed: "1")
         #expect(status.fault && status.state == .session(.running), "the fault is shown, timing goes on")
+        await beds.shutdown()
+    }
+
+    @Test func theExtendButtonStaysWithinTheLongestSession() async throws {
+        let beds = try makeBeds()
+        let start = StartRequest(
+            protocol: "neck-shoulder-multisite", consent: true,
+            screening: Dictionary(uniqueKeysWithValues: Checklist.standard.items.map { ($0.code, false) }),
+            acknowledged: [])
+        let started = try await beds.start(start, on: "1")  // 15m: at the clinic's longest session
+        await press(.extend, beds)
+        let before = try #require(started.remainingMs)
+        let after = try #require(try await beds.status(bed: "1").remainingMs)
+        #expect(after <= before, "a button gives no reason, so it cannot extend past max_session")
         await beds.shutdown()
     }
 }

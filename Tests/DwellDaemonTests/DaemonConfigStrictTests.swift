@@ -37,10 +37,23 @@ struct DaemonConfigStrictTests {
 
     @Test func durationsAtTheEdgesOfTheirRangesAreAccepted() throws {
         let limits = try config(
-            "clinic:\n  silence_for: 10m\n  escalate_after: 10s\n  min_session: 1m\n  max_session: 60m\n"
+            "clinic:\n  silence_for: 10m\n  escalate_after: 10s\n  min_session: 1m\n  max_session: 60m\n  hard_limit: 1h\n"
         ).limits
         #expect(limits.silenceFor == .seconds(600) && limits.escalateAfter == .seconds(10))
         #expect(limits.sessionLength == .seconds(60)...Duration.seconds(3_600))
+        #expect(limits.hardLimit == .seconds(3_600))
+    }
+
+    @Test func theHardLimitMayNotBeShorterThanTheLongestSession() throws {
+        #expect(try config("clinic:\n  hard_limit: 45m\n").limits.hardLimit == .seconds(2_700))
+        #expect(
+            lines("clinic:\n  max_session: 20m\n  hard_limit: 15m\n")
+                == ["dwell.yaml:3:15: error: clinic.hard_limit: hard_limit 15m is shorter than max_session 20m"])
+        #expect(
+            lines("clinic:\n  max_session: 40m\n")
+                == [
+                    "dwell.yaml:2:16: error: clinic.max_session: max_session 40m is longer than the hard limit 30m; set hard_limit too"
+                ])
     }
 
     @Test func aMinimumLongerThanTheMaximumIsRefusedAtTheMinimum() {

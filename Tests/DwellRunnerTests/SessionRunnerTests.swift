@@ -60,7 +60,7 @@ struct SessionRunnerTests {
             neckShoulder(observation: .zero), script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
         try await harness.runner.start()
         await harness.run(until: .seconds(170))
-        try await harness.runner.send(.extend(.seconds(120)))
+        try await harness.runner.send(.extend(.seconds(120), reason: "past the 15m protocol, stated"))
         let events = await harness.runToEnd().events
         #expect(
             events.filter { $0.kind == .stepWarning && $0.step == 0 }.map(\.at) == [.seconds(160), .seconds(280)],

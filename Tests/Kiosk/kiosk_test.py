@@ -654,6 +654,35 @@ def t_resume():
     wait_for("countdown moving again", lambda: text(d, "1", ".countdown") != held, timeout=4)
 
 
+def t_extend_asks_for_a_reason_only_past_the_ceiling():
+    """+1 min: within the clinic's longest session (15m by default) it is simply taken; past it
+    the page asks why, and the extension is taken, and recorded, with the reason."""
+    d = S.d
+    needle_time = S.protocol["length_ms"]
+    while needle_time + 60_000 <= 900_000:
+        before = bed("1")["remaining_ms"]
+        click_cmd(d, "1", "extend")
+        wait_api("1", "extended by a minute", lambda b: b["remaining_ms"] > before + 50_000)
+        assert not shown(d, "#extend-dialog"), "no reason is asked within the clinic's longest session"
+        needle_time += 60_000
+    before = bed("1")["remaining_ms"]
+    click_cmd(d, "1", "extend")
+    wait_for("the reason dialog", lambda: shown(d, "#extend-dialog"))
+    assert "longest session" in d.find_element(By.ID, "extend-what").text, d.find_element(By.ID, "extend-what").text
+    check_dialog(d, "extend-dialog")
+    screenshot(d, "kiosk-800x480-extend-reason.png")
+    assert bed("1")["remaining_ms"] <= before + 1_000, "nothing was extended before the reason"
+    reason = d.find_element(By.ID, "extend-reason")
+    reason.send_keys("ok")
+    click(d, "#extend-submit")
+    wait_for("too-short reason refused", lambda: (lambda e: e.text if e.is_displayed() else None)(d.find_element(By.ID, "extend-error")))
+    reason.clear()
+    reason.send_keys("patient asked to keep the needles in")
+    click(d, "#extend-submit")
+    wait_for("dialog closed", lambda: not shown(d, "#extend-dialog"))
+    wait_api("1", "extended by a minute", lambda b: b["remaining_ms"] > before + 50_000)
+
+
 def t_api_error_shown():
     d = S.d
     status, _, problem = api("POST", "/api/v1/beds/1/ack")
@@ -948,6 +977,7 @@ CHECKS = [
     ("countdown ticks and matches the server", t_countdown_ticks),
     ("pause: PAUSED and the countdown holds", t_pause),
     ("resume: running again", t_resume),
+    ("+1 min past the clinic's longest session asks for a reason, then extends", t_extend_asks_for_a_reason_only_past_the_ceiling),
     ("a refused command shows the problem detail on the card", t_api_error_shown),
     ("needle dialog: count in (+/−) and out per site", t_needle_dialog),
     ("overrun: +m:ss, OVERRUN, acknowledge button, flashing", t_overrun),

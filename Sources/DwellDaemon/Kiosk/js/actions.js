@@ -2,7 +2,7 @@
 
 import { send } from "./api.js";
 import { isStale } from "./connection.js";
-import { openClose, openNeedles } from "./dialogs.js";
+import { openClose, openExtendReason, openNeedles } from "./dialogs.js";
 import { outstanding, plural } from "./format.js";
 import { squeeze } from "./layout.js";
 import { openStart } from "./start.js";
@@ -95,13 +95,23 @@ function onAction(bed, cmd) {
     case "needles": return openNeedles(bed.id);
     case "close": return openClose(bed.id);
     case "abort": case "rapid-removal": return askConfirm(bed, cmd);
-    case "extend": return send(bed.id, "extend", { by: "1m" });
+    case "extend": return extend(bed);
     case "ack":
       // Count them out first: with needles still counted in, the button opens the count.
       if (outstanding(bed.data) > 0) return openNeedles(bed.id);
       return send(bed.id, "ack");
     default: return send(bed.id, cmd);
   }
+}
+
+async function extend(bed) {
+  // Past the clinic's longest session an extension needs a reason: only then is one asked for.
+  const res = await send(bed.id, "extend", { by: "1m" });
+  if (!res.ok && res.title === "Reason required") {
+    clearError(bed);
+    openExtendReason(bed.id, res.message);
+  }
+  return res;
 }
 
 function askConfirm(bed, what) {

@@ -79,7 +79,8 @@ export async function request(path, body) {
     let payload = null;
     try { payload = await res.json(); } catch (_) { /* not JSON */ }
     if (res.ok) return { ok: true, body: payload };
-    return { ok: false, status: res.status, message: problemText(res, payload) };
+    const title = payload && typeof payload === "object" ? payload.title : undefined;
+    return { ok: false, status: res.status, title, message: problemText(res, payload) };
   } catch (e) {
     return { ok: false, status: 0, message: "No answer from the Dwell service: the command was not sent. Check the connection and try again." };
   }

@@ -142,8 +142,46 @@ $("#close-form").addEventListener("submit", async (ev) => {
   }
 });
 
+// ---------------------------------------------------------------------------------------
+// Extend past the clinic's longest session: only with a reason (asked only then).
+
+const extendDialog = $("#extend-dialog");
+let extendBed = null;
+
+export function openExtendReason(id, why) {
+  extendBed = id;
+  $("#extend-bed").textContent = id;
+  setText($("#extend-what"), why);
+  $("#extend-reason").value = "";
+  setBoxError($("#extend-error"), "");
+  if (!extendDialog.open) extendDialog.showModal();
+  $("#extend-reason").focus();
+}
+
+$("#extend-cancel").addEventListener("click", () => extendDialog.close());
+extendDialog.addEventListener("close", () => { extendBed = null; });
+$("#extend-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const reason = $("#extend-reason").value.trim();
+  if (reason.length < 3) {
+    setBoxError($("#extend-error"), "Not extended: say why (at least 3 characters).");
+    return;
+  }
+  const submit = $("#extend-submit");
+  submit.disabled = true;
+  try {
+    const res = await command(extendBed, "extend", { by: "1m", reason });
+    if (res.ok) extendDialog.close();
+    else setBoxError($("#extend-error"), `Not extended: ${res.message}`);
+  } finally {
+    submit.disabled = false;
+  }
+});
+
 export function dialogsFollow(bed) {
   // Open dialogs follow the bed: counts refresh; a phase that no longer fits closes them.
   if (needle.bed === bed.id) renderNeedleDialog();
   if (closeBed === bed.id && closeDialog.open && bed.data.state !== "unaccounted") closeDialog.close();
+  const extendable = ["running", "rest", "paused", "overrun"].includes(bed.data.state);
+  if (extendBed === bed.id && extendDialog.open && !extendable) extendDialog.close();
 }
