@@ -18,7 +18,9 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             Binding to anything but loopback requires --token-file (or token_file in the config): \
             a file only its owner may read or write (chmod 600), holding a token of 16 or more \
             characters. Every config problem is reported as FILE:LINE:COLUMN: error: FIELD: \
-            message (a missing folder or file at the line that named it) and exits 78. \
+            message (a missing folder or file at the line that named it) and exits 78. A board file \
+            needs libgpiod (Debian package libgpiod2 or libgpiod3, loaded at run time): without it \
+            dwelld says so in one line and exits 69. \
             SIGHUP reloads protocols (checked off the timing path; the old ones stay on error); \
             SIGTERM shuts down safely. Under systemd (Type=notify) it reports READY=1, WATCHDOG=1, STOPPING=1. \
             At start-up, a bed whose last session the clinic record shows unfinished (power loss, \
