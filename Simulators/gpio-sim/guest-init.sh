@@ -58,6 +58,7 @@ DWELL="/dwell simulate /test-protocol.yaml --board /board.yaml --bed 1 --min-ses
 
 /dwell gpio probe > /tmp/probe.txt 2>&1
 sed 's/^/    /' /tmp/probe.txt
+check "gpio probe names the libgpiod it loaded at run time" grep -q '^libgpiod: libgpiod\.so\.[23] (.*, v[12] API)$' /tmp/probe.txt
 check "gpio probe lists the sim chip and its line names" grep -q 'line 0 .*"led-green"' /tmp/probe.txt
 check "gpio check accepts the board" /dwell gpio check /board.yaml
 

@@ -44,7 +44,8 @@ if ! available "linux-image-$KERNEL_ABI-amd64-unsigned" "$KERNEL_VERSION" || ! a
     [ -n "$KERNEL_ABI" ] || { echo "gpio-sim: no linux-image-6.1 of release $KERNEL_VERSION"; echo "gpio-sim: 0 passed, 1 failed"; exit 1; }
     step "pinned kernel gone from the mirror; using $KERNEL_ABI ($KERNEL_VERSION)"
 fi
-apt_install qemu-system-x86 busybox-static cpio gcc make libc6-dev binutils libgpiod-dev gpiod libcurl4-openssl-dev \
+# libgpiod2 (1.6): dwell loads it at run time (dlopen), so the build needs no libgpiod-dev.
+apt_install qemu-system-x86 busybox-static cpio gcc make libc6-dev binutils libgpiod2 gpiod libcurl4-openssl-dev \
     "linux-headers-$KERNEL_ABI-amd64=$KERNEL_VERSION" "linux-source-6.1=$KERNEL_VERSION"
 
 KERNEL=$WORK/kernel-$KERNEL_ABI
@@ -98,6 +99,11 @@ done | sort -u | while read -r library; do
     mkdir -p "$INITRD$(dirname "$library")"
     cp -L "$library" "$INITRD$library"
 done
+# dwell loads libgpiod at run time, so ldd does not list it: carry libgpiod.so.2 (1.6) where
+# the guest's loader looks (its system search path; there is no ld.so.cache in the guest).
+GPIOD_LIB=$(dirname "$(readlink -f /usr/lib/x86_64-linux-gnu/libgpiod.so.2)")
+mkdir -p "$INITRD/usr/lib/x86_64-linux-gnu"
+cp -a "$GPIOD_LIB"/libgpiod.so.2* "$INITRD/usr/lib/x86_64-linux-gnu/"
 cp "$HERE/guest-init.sh" "$INITRD/init"
 cp "$HERE/guest-checks.sh" "$INITRD/guest-checks.sh"
 cp "$HERE/test-protocol.yaml" "$INITRD/test-protocol.yaml"

@@ -1,5 +1,5 @@
-// Finding chips: the device list, and opening a chip by name or label. Shared by both APIs:
-// it uses only the facade's own open/info/close functions.
+// Finding chips: the device list (no library needed), and opening a chip by name or label.
+// Shared by both APIs: it uses only the facade's own open/info/close functions.
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +50,7 @@ int cg_chip_paths(char *buffer, size_t size) {
 
 /// Opens each chip in turn and keeps the first whose name (or label) matches.
 static int open_matching(const char *wanted, int by_label, cg_chip **out) {
+    if (cg_library_load() != 0) return -ELIBACC;
     char paths[4096];
     int count = cg_chip_paths(paths, sizeof paths);
     if (count < 0) return count;

@@ -17,7 +17,12 @@ struct GPIOCommand: ParsableCommand {
 
     struct Probe: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List GPIO chips and their lines (name, direction, used by), to write a board file.")
+            abstract: "List GPIO chips and their lines (name, direction, used by), to write a board file.",
+            discussion: """
+                The first line names the libgpiod loaded (libgpiod.so.3 for 2.x, else libgpiod.so.2 \
+                for 1.6; DWELL_LIBGPIOD names a file to load instead). Exits 69 when no libgpiod \
+                can be loaded or there is no GPIO chip.
+                """)
 
         @Option(
             help: ArgumentHelp(
@@ -25,6 +30,13 @@ struct GPIOCommand: ParsableCommand {
         var chip: String?
 
         func run() throws {
+            // The library first: without it no chip can be opened, and the line says what to install.
+            switch GPIOLibrary.load() {
+            case .success(let version): print("libgpiod: \(version)")
+            case .failure(let error):
+                printError("error: \(error)")
+                throw ExitCode(69)
+            }
             let scan: ChipScan
             do {
                 scan = try ChipScan.scan(only: chip.map(ChipSelector.init))
@@ -41,7 +53,6 @@ struct GPIOCommand: ParsableCommand {
                 print("\(chip.info.name) [\(chip.info.label)] \(chip.info.lineCount) lines  \(chip.info.path)")
                 for line in chip.lines { print("  " + Self.describe(line)) }
             }
-            print("libgpiod \(gpiodLibraryVersion)")
         }
 
         static func describe(_ line: LineInfo) -> String {

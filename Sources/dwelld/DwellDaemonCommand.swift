@@ -18,7 +18,9 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             Binding to anything but loopback requires --token-file (or token_file in the config): \
             a file only its owner may read or write (chmod 600), holding a token of 16 or more \
             characters. Every config problem is reported as FILE:LINE:COLUMN: error: FIELD: \
-            message (a missing folder or file at the line that named it) and exits 78. \
+            message (a missing folder or file at the line that named it) and exits 78. A board file \
+            needs libgpiod (Debian package libgpiod2 or libgpiod3, loaded at run time): without it \
+            dwelld says so in one line and exits 69. \
             SIGHUP reloads protocols (checked off the timing path; the old ones stay on error); \
             SIGTERM shuts down safely. Under systemd (Type=notify) it reports READY=1, WATCHDOG=1, STOPPING=1. \
             At start-up, a bed whose last session the clinic record shows unfinished (power loss, \
@@ -34,6 +36,8 @@ struct DwellDaemonCommand: AsyncParsableCommand {
 
     /// sysexits EX_CONFIG: every config problem, including a bad command-line value.
     static let configExit: Int32 = 78
+    /// sysexits EX_UNAVAILABLE: the board needs libgpiod and none can be loaded.
+    static let unavailableExit: Int32 = 69
 
     @Option(help: ArgumentHelp("Config file.", valueName: "path"))
     var config: String?
@@ -69,6 +73,7 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             resolved = config
             try Self.checkPaths(config)
             let token = try Self.readToken(config)
+            try Self.loadGPIOLibrary(config, logger: logger)
             let board = try await Self.openBoard(config, logger: logger)
             defer {
                 for (bed, problems) in board.release() {
@@ -100,6 +105,19 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             let text = resolved.map { Self.located(error, in: $0) } ?? error.description
             FileHandle.standardError.write(Data("dwelld: cannot start: \(text)\n".utf8))
             throw ExitCode(Self.configExit)
+        }
+    }
+
+    /// A board file drives GPIO lines through libgpiod, loaded at run time: without one, dwelld
+    /// refuses to start with one line naming the Debian package, and exits 69 (EX_UNAVAILABLE),
+    /// before any chip is looked at. The simulator needs no libgpiod.
+    static func loadGPIOLibrary(_ config: DaemonConfig, logger: Logger) throws {
+        guard config.board != "simulator" else { return }
+        switch GPIOLibrary.load() {
+        case .success(let version): logger.info("libgpiod: \(version)")
+        case .failure(let error):
+            FileHandle.standardError.write(Data("dwelld: cannot start: board \(config.board): \(error)\n".utf8))
+            throw ExitCode(unavailableExit)
         }
     }
 

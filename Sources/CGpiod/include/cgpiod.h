@@ -1,6 +1,10 @@
 // A small, neutral facade over libgpiod. The same declarations are implemented against the
-// libgpiod 1.6 API (Debian 12, Raspberry Pi OS bookworm) and the libgpiod 2.x API; which one is
-// compiled is decided by the installed <gpiod.h>.
+// libgpiod 1.6 API (Debian 12, Raspberry Pi OS bookworm: `libgpiod.so.2`) and the libgpiod 2.x
+// API (Debian 13, Raspberry Pi OS trixie: `libgpiod.so.3`). Both are always compiled, with no
+// <gpiod.h>: the library is loaded at run time (dlopen) on first use, `libgpiod.so.3` first,
+// then `libgpiod.so.2`; the environment variable DWELL_LIBGPIOD names a file to load instead.
+// When none can be loaded, every call below that takes a chip or line fails with -ELIBACC and
+// cg_load_error() says what was tried and which Debian package to install.
 //
 // Every function that can fail returns 0 (or a count, or a value) on success and a negative
 // errno on failure, so the caller never has to read the global errno after the fact.
@@ -41,11 +45,19 @@ enum {
     CG_BIAS_PULL_DOWN = 3,
 };
 
-/// "v1 1.6.3" or "v2 2.1.3": which API this facade was compiled against, and the library version.
+/// Loads libgpiod if it is not loaded yet: 0, or -ELIBACC when no library could be loaded.
+int cg_library_load(void);
+
+/// Which file was loaded, its version and API, e.g. "libgpiod.so.2 (1.6.3, v1 API)"; NULL when
+/// no library could be loaded.
 const char *cg_library_version(void);
 
+/// Why no library could be loaded, in one line naming what was tried and the Debian package to
+/// install; NULL when one is loaded.
+const char *cg_load_error(void);
+
 /// Writes the paths of every GPIO chip device (`/dev/gpiochipN`, sorted by N) into `buffer`,
-/// one per line; returns how many there are.
+/// one per line; returns how many there are. Needs no library.
 int cg_chip_paths(char *buffer, size_t size);
 
 int cg_chip_open_path(const char *path, cg_chip **out);
