@@ -59,3 +59,11 @@ struct DwellProcess {
         }
     }
 }
+
+/// Runs blocking work (a child process and its output) on a thread of its own, never on the
+/// concurrency pool, which every suite of the test process shares (one thread per core).
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { done in
+        Thread { done.resume(with: Result { try body() }) }.start()
+    }
+}

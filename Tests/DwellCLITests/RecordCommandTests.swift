@@ -11,130 +11,143 @@ struct RecordCommandTests {
     /// A child writing the record is killed with SIGKILL at a random point, many times over the
     /// same file: every event it printed (printed only after its commit) is in the record, and the
     /// chain still verifies.
-    @Test func sigkillLosesNoAcknowledgedEventAndLeavesAVerifiableChain() throws {
-        let path = Self.temporaryRecord()
-        var acknowledged: [(seq: Int, event: String, session: String)] = []
-        for round in 0..<40 {
-            let process = Process()
-            process.executableURL = DwellProcess.executable
-            process.currentDirectoryURL = DwellProcess.packageRoot
-            process.arguments = [
-                "simulate", "Protocols/low-back-quadratus-lumborum.yaml", "--instant", "--json",
-                "--record", path, "--patient", "p-\(round)",
-            ]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let killAfter = Int.random(in: 1...20)
-            var buffer = Data()
-            var lines: [String] = []
-            while lines.count < killAfter {
-                guard let chunk = DwellProcess.readSome(out.fileHandleForReading.fileDescriptor), !chunk.isEmpty else {
-                    break
+    @Test func sigkillLosesNoAcknowledgedEventAndLeavesAVerifiableChain() async throws {
+        try await offThePool {
+            let path = Self.temporaryRecord()
+            var acknowledged: [(seq: Int, event: String, session: String)] = []
+            for round in 0..<40 {
+                let process = Process()
+                process.executableURL = DwellProcess.executable
+                process.currentDirectoryURL = DwellProcess.packageRoot
+                process.arguments = [
+                    "simulate", "Protocols/low-back-quadratus-lumborum.yaml", "--instant", "--json",
+                    "--record", path, "--patient", "p-\(round)",
+                ]
+                let out = Pipe()
+                process.standardOutput = out
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                let killAfter = Int.random(in: 1...20)
+                var buffer = Data()
+                var lines: [String] = []
+                while lines.count < killAfter {
+                    guard let chunk = DwellProcess.readSome(out.fileHandleForReading.fileDescriptor), !chunk.isEmpty
+                    else {
+                        break
+                    }
+                    buffer += chunk
+                    while let newline = buffer.firstIndex(of: 0x0A) {
+                        lines.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+                        buffer = Data(buffer[buffer.index(after: newline)...])
+                    }
                 }
-                buffer += chunk
-                while let newline = buffer.firstIndex(of: 0x0A) {
-                    lines.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
-                    buffer = Data(buffer[buffer.index(after: newline)...])
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                for line in lines {
+                    guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                        let seq = object["seq"] as? Int, let name = object["event"] as? String,
+                        let session = object["session"] as? String
+                    else { continue }
+                    acknowledged.append((seq, name, session))
                 }
             }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            for line in lines {
-                guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                    let seq = object["seq"] as? Int, let name = object["event"] as? String,
-                    let session = object["session"] as? String
-                else { continue }
-                acknowledged.append((seq, name, session))
+            let store = try RecordStore(path: path, options: .init(readOnly: true))
+            let report = try store.verify()
+            #expect(report.isIntact, "\(report)")
+            let entries = Dictionary(uniqueKeysWithValues: try store.entries().map { (Int($0.seq), $0) })
+            #expect(!acknowledged.isEmpty)
+            for ack in acknowledged {
+                #expect(
+                    entries[ack.seq]?.type == ack.event && entries[ack.seq]?.sessionID == ack.session,
+                    "seq \(ack.seq) lost"
+                )
             }
-        }
-        let store = try RecordStore(path: path, options: .init(readOnly: true))
-        let report = try store.verify()
-        #expect(report.isIntact, "\(report)")
-        let entries = Dictionary(uniqueKeysWithValues: try store.entries().map { (Int($0.seq), $0) })
-        #expect(!acknowledged.isEmpty)
-        for ack in acknowledged {
-            #expect(
-                entries[ack.seq]?.type == ack.event && entries[ack.seq]?.sessionID == ack.session, "seq \(ack.seq) lost"
-            )
         }
     }
 
-    @Test func verifyExitsNonZeroWithTheFirstBadSequenceNumber() throws {
-        let path = Self.temporaryRecord()
-        #expect(
-            try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path])
-                .status == 0)
-        let intact = try DwellProcess.run(["record", "verify", "--record", path])
-        #expect(intact.status == 0)
-        #expect(intact.stdout.hasPrefix("\(path): intact, 15 events, head "))
-        try tamperWithRow(7, in: path)
-        let broken = try DwellProcess.run(["record", "verify", "--record", path])
-        #expect(broken.status == 1)
-        #expect(broken.stderr.hasPrefix("\(path): BROKEN at seq 7: the row's content does not match its hash"))
-        let missing = try DwellProcess.run(["record", "verify", "--record", "/nonexistent/record.sqlite"])
-        #expect(missing.status == 66)
-        #expect(missing.stderr == "error: no clinic record at /nonexistent/record.sqlite\n")
+    @Test func verifyExitsNonZeroWithTheFirstBadSequenceNumber() async throws {
+        try await offThePool {
+            let path = Self.temporaryRecord()
+            #expect(
+                try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path])
+                    .status == 0)
+            let intact = try DwellProcess.run(["record", "verify", "--record", path])
+            #expect(intact.status == 0)
+            #expect(intact.stdout.hasPrefix("\(path): intact, 15 events, head "))
+            try tamperWithRow(7, in: path)
+            let broken = try DwellProcess.run(["record", "verify", "--record", path])
+            #expect(broken.status == 1)
+            #expect(broken.stderr.hasPrefix("\(path): BROKEN at seq 7: the row's content does not match its hash"))
+            let missing = try DwellProcess.run(["record", "verify", "--record", "/nonexistent/record.sqlite"])
+            #expect(missing.status == 66)
+            #expect(missing.stderr == "error: no clinic record at /nonexistent/record.sqlite\n")
+        }
     }
 
     /// A record on read-only media: as root, permission bits stop nothing, so the folder is made
     /// immutable (`chattr +i`): SQLite cannot create the `-shm` file there, as on a read-only disk.
-    @Test func verifyListShowAndExportWorkOnAReadOnlyFolder() throws {
-        let path = Self.temporaryRecord()
-        #expect(
-            try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path])
-                .status == 0)
-        let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
-        let immutable = try DwellProcess.run(
-            ["chattr", "+i", folder], executable: URL(fileURLWithPath: "/usr/bin/env"))
-        defer { _ = try? DwellProcess.run(["chattr", "-i", folder], executable: URL(fileURLWithPath: "/usr/bin/env")) }
-        try #require(immutable.status == 0 || getuid() != 0, "as root this needs chattr to make the folder read-only")
-        let verify = try DwellProcess.run(["record", "verify", "--record", path])
-        #expect(verify.status == 0 && verify.stdout.hasPrefix("\(path): intact, 15 events"), "\(verify.stderr)")
-        let list = try DwellProcess.run(["record", "list", "--record", path])
-        let lines = list.stdout.split(separator: "\n")
-        try #require(list.status == 0 && lines.count == 2, "\(list.stderr)")
-        let session = String(lines[1].split(separator: "\t")[0])
-        #expect(try DwellProcess.run(["record", "show", session, "--record", path]).status == 0)
-        let export = try DwellProcess.run(["record", "export", "--format", "jsonl", "--record", path])
-        #expect(export.status == 0 && export.stdout.split(separator: "\n").count == 15)
-        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+    @Test func verifyListShowAndExportWorkOnAReadOnlyFolder() async throws {
+        try await offThePool {
+            let path = Self.temporaryRecord()
+            #expect(
+                try DwellProcess.run(["simulate", "Protocols/gluteus-medius-deep.yaml", "--instant", "--record", path])
+                    .status == 0)
+            let folder = (path as NSString).deletingLastPathComponent
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
+            let immutable = try DwellProcess.run(
+                ["chattr", "+i", folder], executable: URL(fileURLWithPath: "/usr/bin/env"))
+            defer {
+                _ = try? DwellProcess.run(["chattr", "-i", folder], executable: URL(fileURLWithPath: "/usr/bin/env"))
+            }
+            try #require(
+                immutable.status == 0 || getuid() != 0, "as root this needs chattr to make the folder read-only")
+            let verify = try DwellProcess.run(["record", "verify", "--record", path])
+            #expect(verify.status == 0 && verify.stdout.hasPrefix("\(path): intact, 15 events"), "\(verify.stderr)")
+            let list = try DwellProcess.run(["record", "list", "--record", path])
+            let lines = list.stdout.split(separator: "\n")
+            try #require(list.status == 0 && lines.count == 2, "\(list.stderr)")
+            let session = String(lines[1].split(separator: "\t")[0])
+            #expect(try DwellProcess.run(["record", "show", session, "--record", path]).status == 0)
+            let export = try DwellProcess.run(["record", "export", "--format", "jsonl", "--record", path])
+            #expect(export.status == 0 && export.stdout.split(separator: "\n").count == 15)
+            #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
+        }
     }
 
-    @Test func exportsRoundTripEveryEvent() throws {
-        let path = Self.temporaryRecord()
-        for (file, patient) in [("knee-non-trigger-point.yaml", "p-1"), ("lateral-elbow-mixed.yaml", "p-2")] {
-            let run = try DwellProcess.run([
-                "simulate", "Protocols/\(file)", "--instant", "--record", path,
-                "--therapist", "t-9", "--patient", patient,
+    @Test func exportsRoundTripEveryEvent() async throws {
+        try await offThePool {
+            let path = Self.temporaryRecord()
+            for (file, patient) in [("knee-non-trigger-point.yaml", "p-1"), ("lateral-elbow-mixed.yaml", "p-2")] {
+                let run = try DwellProcess.run([
+                    "simulate", "Protocols/\(file)", "--instant", "--record", path,
+                    "--therapist", "t-9", "--patient", patient,
+                ])
+                #expect(run.status == 0, "\(run.stderr)")
+            }
+            let entries = try RecordStore(path: path, options: .init(readOnly: true)).entries()
+
+            let jsonl = try DwellProcess.run(["record", "export", "--format", "jsonl", "--record", path])
+            let decoded = try jsonl.stdout.split(separator: "\n").map {
+                try JSONDecoder().decode(RecordEntry.self, from: Data($0.utf8))
+            }
+            #expect(decoded == entries)
+
+            let csv = try DwellProcess.run(["record", "export", "--format", "csv", "--record", path])
+            let rows = parseCSV(csv.stdout)
+            #expect(rows.first == RecordEntry.columns)
+            #expect(rows.dropFirst().map { $0.map { $0.isEmpty ? nil : $0 } } == entries.map(\.values))
+
+            let sessions = Set(entries.map(\.sessionID))
+            let one = try #require(sessions.first)
+            let filtered = try DwellProcess.run([
+                "record", "export", "--format", "jsonl", "--session", one, "--record", path,
             ])
-            #expect(run.status == 0, "\(run.stderr)")
+            #expect(filtered.stdout.split(separator: "\n").count == entries.filter { $0.sessionID == one }.count)
+            let future = try DwellProcess.run([
+                "record", "export", "--format", "jsonl", "--since", "2999-01-01", "--record", path,
+            ])
+            #expect(future.stdout.isEmpty)
         }
-        let entries = try RecordStore(path: path, options: .init(readOnly: true)).entries()
-
-        let jsonl = try DwellProcess.run(["record", "export", "--format", "jsonl", "--record", path])
-        let decoded = try jsonl.stdout.split(separator: "\n").map {
-            try JSONDecoder().decode(RecordEntry.self, from: Data($0.utf8))
-        }
-        #expect(decoded == entries)
-
-        let csv = try DwellProcess.run(["record", "export", "--format", "csv", "--record", path])
-        let rows = parseCSV(csv.stdout)
-        #expect(rows.first == RecordEntry.columns)
-        #expect(rows.dropFirst().map { $0.map { $0.isEmpty ? nil : $0 } } == entries.map(\.values))
-
-        let sessions = Set(entries.map(\.sessionID))
-        let one = try #require(sessions.first)
-        let filtered = try DwellProcess.run([
-            "record", "export", "--format", "jsonl", "--session", one, "--record", path,
-        ])
-        #expect(filtered.stdout.split(separator: "\n").count == entries.filter { $0.sessionID == one }.count)
-        let future = try DwellProcess.run([
-            "record", "export", "--format", "jsonl", "--since", "2999-01-01", "--record", path,
-        ])
-        #expect(future.stdout.isEmpty)
     }
 
     /// A record the release before row formats wrote (`Tests/DwellRecordTests/Fixtures`, format 1):
@@ -204,41 +217,45 @@ struct RecordCommandTests {
         #expect(newRows.dropFirst().map { Array($0.suffix(3)) } == [["2", "90000", ""], ["2", "", "tip broke"]])
     }
 
-    @Test func fhirBundleHoldsOneProcedurePerSessionWithItsPeriod() throws {
-        let path = Self.temporaryRecord()
-        #expect(
-            try DwellProcess.run([
-                "simulate", "Protocols/upper-trapezius-superficial.yaml", "--instant", "--record", path,
-                "--therapist", "t-1", "--patient", "p-77",
-            ]).status == 0)
-        #expect(
-            try DwellProcess.run(["simulate", "Protocols/neck-shoulder-multisite.yaml", "--instant", "--record", path])
+    @Test func fhirBundleHoldsOneProcedurePerSessionWithItsPeriod() async throws {
+        try await offThePool {
+            let path = Self.temporaryRecord()
+            #expect(
+                try DwellProcess.run([
+                    "simulate", "Protocols/upper-trapezius-superficial.yaml", "--instant", "--record", path,
+                    "--therapist", "t-1", "--patient", "p-77",
+                ]).status == 0)
+            #expect(
+                try DwellProcess.run([
+                    "simulate", "Protocols/neck-shoulder-multisite.yaml", "--instant", "--record", path,
+                ])
                 .status == 0)
-        let entries = try RecordStore(path: path, options: .init(readOnly: true)).entries()
-        let result = try DwellProcess.run(["record", "export", "--format", "fhir", "--record", path])
-        #expect(result.status == 0)
-        let bundle = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(bundle["resourceType"] as? String == "Bundle" && bundle["type"] as? String == "collection")
-        let procedures = try #require(bundle["entry"] as? [[String: Any]]).compactMap {
-            $0["resource"] as? [String: Any]
+            let entries = try RecordStore(path: path, options: .init(readOnly: true)).entries()
+            let result = try DwellProcess.run(["record", "export", "--format", "fhir", "--record", path])
+            #expect(result.status == 0)
+            let bundle = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(bundle["resourceType"] as? String == "Bundle" && bundle["type"] as? String == "collection")
+            let procedures = try #require(bundle["entry"] as? [[String: Any]]).compactMap {
+                $0["resource"] as? [String: Any]
+            }
+            #expect(procedures.count == 2)
+            for procedure in procedures {
+                let id = try #require(procedure["id"] as? String)
+                let events = entries.filter { $0.sessionID == id }
+                let period = try #require(procedure["performedPeriod"] as? [String: String])
+                #expect(period["start"] == events.first?.wallTime && period["end"] == events.last?.wallTime)
+                #expect(procedure["status"] as? String == "completed")
+                #expect((procedure["code"] as? [String: String])?["text"] == events.first?.protocolTitle)
+                let sites = (procedure["bodySite"] as? [[String: String]])?.compactMap { $0["text"] }
+                #expect(sites?.isEmpty == false)
+            }
+            let first = try #require(
+                procedures.first {
+                    ($0["code"] as? [String: String])?["text"] == "Upper trapezius, superficial dry needling"
+                })
+            #expect(((first["subject"] as? [String: Any])?["identifier"] as? [String: String])?["value"] == "p-77")
+            try validateWithFHIRClient(result.stdout)
         }
-        #expect(procedures.count == 2)
-        for procedure in procedures {
-            let id = try #require(procedure["id"] as? String)
-            let events = entries.filter { $0.sessionID == id }
-            let period = try #require(procedure["performedPeriod"] as? [String: String])
-            #expect(period["start"] == events.first?.wallTime && period["end"] == events.last?.wallTime)
-            #expect(procedure["status"] as? String == "completed")
-            #expect((procedure["code"] as? [String: String])?["text"] == events.first?.protocolTitle)
-            let sites = (procedure["bodySite"] as? [[String: String]])?.compactMap { $0["text"] }
-            #expect(sites?.isEmpty == false)
-        }
-        let first = try #require(
-            procedures.first {
-                ($0["code"] as? [String: String])?["text"] == "Upper trapezius, superficial dry needling"
-            })
-        #expect(((first["subject"] as? [String: Any])?["identifier"] as? [String: String])?["value"] == "p-77")
-        try validateWithFHIRClient(result.stdout)
     }
 
     /// Checks the bundle against the FHIR R4 models of the `fhirclient` Python package (strict

@@ -95,7 +95,8 @@ struct APIRouterSafetyTests {
             #expect(unaccounted["state"] as? String == "unaccounted")
             #expect(unaccounted["signal"] as? String == "needles-unaccounted")
             #expect((unaccounted["current"] as? String)?.contains("1 needle counted in but not out") == true)
-            #expect((unaccounted["lamps"] as? [String: Bool])?["red"] == true, "high priority: red, flashing from now")
+            // The lamps flash: which is lit when the answer is read depends on the moment (a loaded
+            // host answered in the off-phase once); the signal names the pattern.
             let (noReason, _) = try await post(client, "close")
             #expect(noReason == 422)
             let (stillBlocked, _) = try await post(client, "skip")

@@ -10,14 +10,6 @@ import Testing
 /// idle, slow and surplus connections, the stream cap, and the token on a non-loopback listen.
 @Suite(.serialized)
 struct ConnectionLimitTests {
-    /// Runs blocking socket I/O on a thread of its own: blocking a thread of the concurrency pool
-    /// would starve the in-process server of the threads it answers on (2 on this machine).
-    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { done in
-            Thread { done.resume(with: Result { try body() }) }.start()
-        }
-    }
-
     /// Everything the peer sends until it closes the connection; nil if it is still open after `seconds`.
     static func untilClosed(_ connection: RawHTTP, seconds: Double) async throws -> String? {
         let (text, closed) = try await offThePool { read(connection, seconds: seconds) }

@@ -35,67 +35,81 @@ struct DaemonStartupRefusalTests {
         return path
     }
 
-    @Test func aListenOverrideThatIsADNSNameExits78() throws {
-        let record = try temporaryFolder() + "/record.sqlite"
-        let (status, output) = try dwelld([
-            "--simulator", "--record", record, "--listen", "127.evil.example:\(freePort())",
-        ])
-        #expect(status == 78, "\(output)")
-        #expect(output.contains("`127.evil.example` is not an IP address"), "\(output)")
-    }
-
-    @Test func aListenHostInTheConfigThatIsADNSNameExits78AtItsLine() throws {
-        let config = try configFile("beds: [\"1\"]\nprotocols: Protocols\nlisten: 127.evil.example:8470\n")
-        let (status, output) = try dwelld([
-            "--config", config, "--simulator", "--record", try temporaryFolder() + "/r.sqlite",
-        ])
-        #expect(status == 78, "\(output)")
-        #expect(output.contains("\(config):3:9: error: listen: `127.evil.example` is not an IP address"), "\(output)")
-    }
-
-    @Test func aMissingProtocolsFolderIsReportedAtTheConfigLineNamingIt() throws {
-        let config = try configFile("beds: [\"1\"]\nprotocols:   /nonexistent/protocols\n")
-        let (status, output) = try dwelld([
-            "--config", config, "--simulator", "--listen", "127.0.0.1:\(freePort())",
-            "--record", try temporaryFolder() + "/r.sqlite",
-        ])
-        #expect(status == 78, "\(output)")
-        #expect(output.contains("\(config):2:14: error: protocols: no such folder /nonexistent/protocols"), "\(output)")
-    }
-
-    @Test func aMissingTokenFileIsReportedAtTheConfigLineNamingIt() throws {
-        let config = try configFile("beds: [\"1\"]\nprotocols: Protocols\ntoken_file: /nonexistent/api-token\n")
-        let (status, output) = try dwelld([
-            "--config", config, "--simulator", "--listen", "127.0.0.1:\(freePort())",
-            "--record", try temporaryFolder() + "/r.sqlite",
-        ])
-        #expect(status == 78, "\(output)")
-        #expect(
-            output.contains("\(config):3:13: error: token_file: cannot open the token file /nonexistent/api-token"),
-            "\(output)")
-    }
-
-    @Test func aGroupOrWorldReadableTokenFileIsRefusedAsSshDoes() throws {
-        let token = try temporaryFolder() + "/api-token"
-        try "0123456789abcdef0123".write(toFile: token, atomically: true, encoding: .utf8)
-        for mode in [0o644, 0o640, 0o666, 0o620] {
-            chmod(token, mode_t(mode))
+    @Test func aListenOverrideThatIsADNSNameExits78() async throws {
+        try await offThePool {
+            let record = try temporaryFolder() + "/record.sqlite"
             let (status, output) = try dwelld([
-                "--simulator", "--listen", "127.0.0.1:\(freePort())", "--token-file", token,
-                "--record", try temporaryFolder() + "/r.sqlite",
+                "--simulator", "--record", record, "--listen", "127.evil.example:\(freePort())",
             ])
-            #expect(status == 78, "mode \(String(mode, radix: 8)): \(output)")
-            #expect(output.contains("the token file \(token) has mode 0\(String(mode, radix: 8))"), "\(output)")
-            #expect(output.contains("chmod 600 \(token)"), "\(output)")
+            #expect(status == 78, "\(output)")
+            #expect(output.contains("`127.evil.example` is not an IP address"), "\(output)")
         }
     }
 
-    @Test func aPrivateTokenFileIsRead() throws {
-        let token = try temporaryFolder() + "/api-token"
-        try "  0123456789abcdef0123\n".write(toFile: token, atomically: true, encoding: .utf8)
-        chmod(token, 0o600)
-        #expect(try TokenFile.read(token).get() == "0123456789abcdef0123")
-        chmod(token, 0o400)
-        #expect(try TokenFile.read(token).get() == "0123456789abcdef0123")
+    @Test func aListenHostInTheConfigThatIsADNSNameExits78AtItsLine() async throws {
+        try await offThePool {
+            let config = try configFile("beds: [\"1\"]\nprotocols: Protocols\nlisten: 127.evil.example:8470\n")
+            let (status, output) = try dwelld([
+                "--config", config, "--simulator", "--record", try temporaryFolder() + "/r.sqlite",
+            ])
+            #expect(status == 78, "\(output)")
+            #expect(
+                output.contains("\(config):3:9: error: listen: `127.evil.example` is not an IP address"), "\(output)")
+        }
+    }
+
+    @Test func aMissingProtocolsFolderIsReportedAtTheConfigLineNamingIt() async throws {
+        try await offThePool {
+            let config = try configFile("beds: [\"1\"]\nprotocols:   /nonexistent/protocols\n")
+            let (status, output) = try dwelld([
+                "--config", config, "--simulator", "--listen", "127.0.0.1:\(freePort())",
+                "--record", try temporaryFolder() + "/r.sqlite",
+            ])
+            #expect(status == 78, "\(output)")
+            #expect(
+                output.contains("\(config):2:14: error: protocols: no such folder /nonexistent/protocols"), "\(output)")
+        }
+    }
+
+    @Test func aMissingTokenFileIsReportedAtTheConfigLineNamingIt() async throws {
+        try await offThePool {
+            let config = try configFile("beds: [\"1\"]\nprotocols: Protocols\ntoken_file: /nonexistent/api-token\n")
+            let (status, output) = try dwelld([
+                "--config", config, "--simulator", "--listen", "127.0.0.1:\(freePort())",
+                "--record", try temporaryFolder() + "/r.sqlite",
+            ])
+            #expect(status == 78, "\(output)")
+            #expect(
+                output.contains("\(config):3:13: error: token_file: cannot open the token file /nonexistent/api-token"),
+                "\(output)")
+        }
+    }
+
+    @Test func aGroupOrWorldReadableTokenFileIsRefusedAsSshDoes() async throws {
+        try await offThePool {
+            let token = try temporaryFolder() + "/api-token"
+            try "0123456789abcdef0123".write(toFile: token, atomically: true, encoding: .utf8)
+            for mode in [0o644, 0o640, 0o666, 0o620] {
+                chmod(token, mode_t(mode))
+                let (status, output) = try dwelld([
+                    "--simulator", "--listen", "127.0.0.1:\(freePort())", "--token-file", token,
+                    "--record", try temporaryFolder() + "/r.sqlite",
+                ])
+                #expect(status == 78, "mode \(String(mode, radix: 8)): \(output)")
+                #expect(output.contains("the token file \(token) has mode 0\(String(mode, radix: 8))"), "\(output)")
+                #expect(output.contains("chmod 600 \(token)"), "\(output)")
+            }
+        }
+    }
+
+    @Test func aPrivateTokenFileIsRead() async throws {
+        try await offThePool {
+            let token = try temporaryFolder() + "/api-token"
+            try "  0123456789abcdef0123\n".write(toFile: token, atomically: true, encoding: .utf8)
+            chmod(token, 0o600)
+            #expect(try TokenFile.read(token).get() == "0123456789abcdef0123")
+            chmod(token, 0o400)
+            #expect(try TokenFile.read(token).get() == "0123456789abcdef0123")
+        }
     }
 }

@@ -173,40 +173,46 @@ struct RecordRecoveryTests {
     }
 
     /// The dwelld binary on a file that is not a database: it starts, says so at `critical`, and serves the fault.
-    @Test func dwelldOnAFileThatIsNoDatabaseStartsANewRecordAndSaysSo() throws {
-        let record = try temporaryFolder() + "/record.sqlite"
-        try Data(repeating: 0x5A, count: 16_384).write(to: URL(fileURLWithPath: record))
-        let daemon = try DaemonProcess(record: record)
-        defer { daemon.signal(SIGTERM) }
-        #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
-        #expect(daemon.log.contains("critical") && daemon.log.contains("CLINIC RECORD DAMAGED"), "log:\n\(daemon.log)")
-        func json(_ response: String) -> [String: Any] {
-            guard let start = response.range(of: "\r\n\r\n")?.upperBound else { return [:] }
-            return (try? JSONSerialization.jsonObject(with: Data(response[start...].utf8))) as? [String: Any] ?? [:]
-        }
-        let status = json(try RawHTTP.get("/api/v1/record", port: daemon.port))
-        let fault = try #require(status["fault"] as? [String: Any], "\(status)")
-        let moved = try #require(fault["moved_to"] as? String)
-        #expect(moved.hasPrefix(record + ".damaged-") && FileManager.default.fileExists(atPath: moved))
-        #expect(fault["last_verified_seq"] as? Int == 0 && fault["acknowledged"] as? Bool == false)
-        for bed in ["1", "2"] {
+    @Test func dwelldOnAFileThatIsNoDatabaseStartsANewRecordAndSaysSo() async throws {
+        try await offThePool {
+            let record = try temporaryFolder() + "/record.sqlite"
+            try Data(repeating: 0x5A, count: 16_384).write(to: URL(fileURLWithPath: record))
+            let daemon = try DaemonProcess(record: record)
+            defer { daemon.signal(SIGTERM) }
+            #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
             #expect(
-                json(try RawHTTP.get("/api/v1/beds/\(bed)", port: daemon.port))["state"] as? String == "interrupted",
-                "bed \(bed)")
+                daemon.log.contains("critical") && daemon.log.contains("CLINIC RECORD DAMAGED"), "log:\n\(daemon.log)")
+            func json(_ response: String) -> [String: Any] {
+                guard let start = response.range(of: "\r\n\r\n")?.upperBound else { return [:] }
+                return (try? JSONSerialization.jsonObject(with: Data(response[start...].utf8))) as? [String: Any] ?? [:]
+            }
+            let status = json(try RawHTTP.get("/api/v1/record", port: daemon.port))
+            let fault = try #require(status["fault"] as? [String: Any], "\(status)")
+            let moved = try #require(fault["moved_to"] as? String)
+            #expect(moved.hasPrefix(record + ".damaged-") && FileManager.default.fileExists(atPath: moved))
+            #expect(fault["last_verified_seq"] as? Int == 0 && fault["acknowledged"] as? Bool == false)
+            for bed in ["1", "2"] {
+                #expect(
+                    json(try RawHTTP.get("/api/v1/beds/\(bed)", port: daemon.port))["state"] as? String
+                        == "interrupted",
+                    "bed \(bed)")
+            }
         }
     }
 
     /// The kiosk page shows the fault and acknowledges it (.ci/run installs Chromium and Selenium).
     @Test(.enabled(if: KioskBrowserTests.browserReady, "needs chromium, chromium-driver and python3 selenium"))
-    func theKioskPageShowsTheRecordFaultUntilAcknowledged() throws {
-        let record = try temporaryFolder() + "/record.sqlite"
-        try Data(repeating: 0x5A, count: 16_384).write(to: URL(fileURLWithPath: record))
-        let daemon = try DaemonProcess(record: record)
-        defer { daemon.signal(SIGTERM) }
-        #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
-        let (status, text) = try runCommand(
-            ["python3", "Tests/Kiosk/record_banner_test.py"],
-            environment: ["DWELL_URL": "http://127.0.0.1:\(daemon.port)"])
-        #expect(status == 0 && text.contains("record banner: 3 passed, 0 failed"), "\(text)")
+    func theKioskPageShowsTheRecordFaultUntilAcknowledged() async throws {
+        try await offThePool {
+            let record = try temporaryFolder() + "/record.sqlite"
+            try Data(repeating: 0x5A, count: 16_384).write(to: URL(fileURLWithPath: record))
+            let daemon = try DaemonProcess(record: record)
+            defer { daemon.signal(SIGTERM) }
+            #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
+            let (status, text) = try runCommand(
+                ["python3", "Tests/Kiosk/record_banner_test.py"],
+                environment: ["DWELL_URL": "http://127.0.0.1:\(daemon.port)"])
+            #expect(status == 0 && text.contains("record banner: 3 passed, 0 failed"), "\(text)")
+        }
     }
 }

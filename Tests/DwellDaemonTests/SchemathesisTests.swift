@@ -28,67 +28,72 @@ struct SchemathesisTests {
     ]
 
     @Test(.enabled(if: ready, "needs python3 schemathesis 4.x (.ci/run installs it)"))
-    func everyGeneratedRequestGetsAnAnswerTheSpecAllows() throws {
-        // Bed 2 comes back interrupted (a session, then SIGKILL), so its `interruption` is checked too.
-        let folder = try temporaryFolder()
-        let record = folder + "/record.sqlite"
-        let killed = try DaemonProcess(record: record)
-        try #require(killed.awaitNotification("READY=1") != nil, "dwelld did not become ready; log:\n\(killed.log)")
-        let start = try RawHTTP(port: killed.port)
-        start.send(
-            "POST", "/api/v1/beds/2/session",
-            body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-9"}"#))
-        try #require(start.read(until: "}").hasPrefix("HTTP/1.1 201"))
-        try #require(Self.awaitSessionStarted(bed: "2", in: record), "the session's start never reached the record")
-        killed.signal(SIGKILL)
-        try #require(killed.awaitExit(seconds: 5) == SIGKILL)
-        let daemon = try DaemonProcess(record: record)
-        try #require(daemon.awaitNotification("READY=1") != nil, "dwelld did not become ready; log:\n\(daemon.log)")
-        let restored = try RawHTTP.get("/api/v1/beds/2", port: daemon.port)
-        try #require(restored.contains(#""state":"interrupted""#) && restored.contains(#""resumable":"#), "\(restored)")
-        let arguments = [
-            "python3", "-m", "schemathesis.cli", "run", packageRoot.appendingPathComponent("api/openapi.yaml").path,
-            "--url", "http://127.0.0.1:\(daemon.port)",
-            // The stream never ends by design; DaemonProcessTests reads it (its events are encoded
-            // Beds, whose fields the drift guard checks).
-            "--exclude-path", "/api/v1/stream",
-            "--checks", Self.checks.joined(separator: ","),
-            // One worker: schemathesis' coverage phase calls ast.parse from several threads, which
-            // CPython 3.11.7 can fail ("AST constructor recursion depth mismatch").
-            "--max-examples", "\(Self.maxExamples)", "--workers", "1",
-            "--request-timeout", "10", "--generation-database", "none",
-            "--report", "junit", "--report-dir", folder, "--no-color",
-        ]
-        // Run in a folder of its own: schemathesis keeps a `.schemathesis/` cache in its working directory.
-        let run = try BoundedCommand(arguments, in: folder, seconds: Self.deadlineSeconds)
-        let summary = Self.section(of: run.output, from: "SUMMARY") ?? String(run.output.suffix(3_000))
-        print("$ \(arguments.joined(separator: " "))\n\(summary)")
-        try #require(
-            !run.timedOut,
-            "schemathesis did not finish within \(Int(Self.deadlineSeconds)) s and was killed:\n\(run.output.suffix(3_000))"
-        )
-        let failures =
-            Self.section(of: run.output, from: "FAILURES") ?? Self.section(of: run.output, from: "ERRORS") ?? ""
-        let generated = run.output.firstMatch(of: /Test cases:\s+(\d+) generated/).flatMap { Int($0.1) } ?? 0
-        let passed = run.output.firstMatch(of: /Test cases:\s+\d+ generated, (\d+) passed/).flatMap { Int($0.1) }
-        #expect(
-            run.status == 0 && failures.isEmpty && passed == generated,
-            "schemathesis found responses outside api/openapi.yaml (exit \(run.status)):\n\(failures.prefix(12_000))\n\(summary)"
-        )
-        #expect(generated >= 300, "schemathesis generated only \(generated) test cases:\n\(summary)")
-        #expect(daemon.process.isRunning, "dwelld died during the run; log:\n\(daemon.log)")
-        daemon.signal(SIGTERM)
-        #expect(daemon.awaitExit(seconds: 5) == 0, "log:\n\(daemon.log)")
-        // Whatever was sent, the clinic record is intact.
-        let dwell = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("dwell").path
-        let (status, verified) = try runCommand([dwell, "record", "verify", "--record", record])
-        #expect(status == 0 && verified.contains("intact"), "\(verified)")
+    func everyGeneratedRequestGetsAnAnswerTheSpecAllows() async throws {
+        try await offThePool {
+            // Bed 2 comes back interrupted (a session, then SIGKILL), so its `interruption` is checked too.
+            let folder = try temporaryFolder()
+            let record = folder + "/record.sqlite"
+            let killed = try DaemonProcess(record: record)
+            try #require(killed.awaitNotification("READY=1") != nil, "dwelld did not become ready; log:\n\(killed.log)")
+            let start = try RawHTTP(port: killed.port)
+            start.send(
+                "POST", "/api/v1/beds/2/session",
+                body: screened(#"{"protocol":"knee-non-trigger-point","consent":true,"patient":"p-9"}"#))
+            try #require(start.read(until: "}").hasPrefix("HTTP/1.1 201"))
+            try #require(Self.awaitSessionStarted(bed: "2", in: record), "the session's start never reached the record")
+            killed.signal(SIGKILL)
+            try #require(killed.awaitExit(seconds: 5) == SIGKILL)
+            let daemon = try DaemonProcess(record: record)
+            try #require(daemon.awaitNotification("READY=1") != nil, "dwelld did not become ready; log:\n\(daemon.log)")
+            let restored = try RawHTTP.get("/api/v1/beds/2", port: daemon.port)
+            try #require(
+                restored.contains(#""state":"interrupted""#) && restored.contains(#""resumable":"#), "\(restored)")
+            let arguments = [
+                "python3", "-m", "schemathesis.cli", "run", packageRoot.appendingPathComponent("api/openapi.yaml").path,
+                "--url", "http://127.0.0.1:\(daemon.port)",
+                // The stream never ends by design; DaemonProcessTests reads it (its events are encoded
+                // Beds, whose fields the drift guard checks).
+                "--exclude-path", "/api/v1/stream",
+                "--checks", Self.checks.joined(separator: ","),
+                // One worker: schemathesis' coverage phase calls ast.parse from several threads, which
+                // CPython 3.11.7 can fail ("AST constructor recursion depth mismatch").
+                "--max-examples", "\(Self.maxExamples)", "--workers", "1",
+                "--request-timeout", "10", "--generation-database", "none",
+                "--report", "junit", "--report-dir", folder, "--no-color",
+            ]
+            // Run in a folder of its own: schemathesis keeps a `.schemathesis/` cache in its working directory.
+            let run = try BoundedCommand(arguments, in: folder, seconds: Self.deadlineSeconds)
+            let summary = Self.section(of: run.output, from: "SUMMARY") ?? String(run.output.suffix(3_000))
+            print("$ \(arguments.joined(separator: " "))\n\(summary)")
+            try #require(
+                !run.timedOut,
+                "schemathesis did not finish within \(Int(Self.deadlineSeconds)) s and was killed:\n\(run.output.suffix(3_000))"
+            )
+            let failures =
+                Self.section(of: run.output, from: "FAILURES") ?? Self.section(of: run.output, from: "ERRORS") ?? ""
+            let generated = run.output.firstMatch(of: /Test cases:\s+(\d+) generated/).flatMap { Int($0.1) } ?? 0
+            let passed = run.output.firstMatch(of: /Test cases:\s+\d+ generated, (\d+) passed/).flatMap { Int($0.1) }
+            #expect(
+                run.status == 0 && failures.isEmpty && passed == generated,
+                "schemathesis found responses outside api/openapi.yaml (exit \(run.status)):\n\(failures.prefix(12_000))\n\(summary)"
+            )
+            #expect(generated >= 300, "schemathesis generated only \(generated) test cases:\n\(summary)")
+            #expect(daemon.process.isRunning, "dwelld died during the run; log:\n\(daemon.log)")
+            daemon.signal(SIGTERM)
+            #expect(daemon.awaitExit(seconds: 5) == 0, "log:\n\(daemon.log)")
+            // Whatever was sent, the clinic record is intact.
+            let dwell = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("dwell").path
+            let (status, verified) = try runCommand([dwell, "record", "verify", "--record", record])
+            #expect(status == 0 && verified.contains("intact"), "\(verified)")
+        }
     }
 
     /// The deadline is real: a command that outlives it is killed and reported as such.
-    @Test func aCommandPastItsDeadlineIsKilled() throws {
-        let run = try BoundedCommand(["sleep", "60"], in: try temporaryFolder(), seconds: 0.5)
-        #expect(run.timedOut && run.status == SIGKILL)
+    @Test func aCommandPastItsDeadlineIsKilled() async throws {
+        try await offThePool {
+            let run = try BoundedCommand(["sleep", "60"], in: try temporaryFolder(), seconds: 0.5)
+            #expect(run.timedOut && run.status == SIGKILL)
+        }
     }
 
     /// Waits (up to 10 s) until the record holds the bed's `session.started` row (a 201 may come

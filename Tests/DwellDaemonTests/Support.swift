@@ -83,3 +83,12 @@ let startBody = screened(
 
 /// What every POST carries: dwelld refuses any other content type (415).
 let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+
+/// Runs blocking work (a child process, a socket read, a browser script) on a thread of its own,
+/// never on the concurrency pool: the pool has one thread per core (two here), and a test that
+/// blocks it for tens of seconds starves every other suite's async work meanwhile.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { done in
+        Thread { done.resume(with: Result { try body() }) }.start()
+    }
+}
