@@ -107,81 +107,64 @@ $("#needle-close").addEventListener("click", () => needleDialog.close());
 needleDialog.addEventListener("close", () => { needle.bed = null; });
 
 // ---------------------------------------------------------------------------------------
-// Close with a reason (only while the counts differ).
+// Dialogs that send a command with a written reason: close with the counts differing, and
+// extend past the clinic's longest session (asked only then). Ids are `<name>-dialog`,
+// `-form`, `-bed`, `-what`, `-reason`, `-error`, `-submit`, `-cancel`.
 
-const closeDialog = $("#close-dialog");
-let closeBed = null;
+function reasonDialog(name, { refused, tooShort, body }) {
+  const dialog = $(`#${name}-dialog`);
+  const state = { dialog, bed: null };
+  $(`#${name}-cancel`).addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => { state.bed = null; });
+  $(`#${name}-form`).addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const reason = $(`#${name}-reason`).value.trim();
+    if (reason.length < 3) {
+      setBoxError($(`#${name}-error`), `${refused}: ${tooShort} (at least 3 characters).`);
+      return;
+    }
+    const submit = $(`#${name}-submit`);
+    submit.disabled = true;
+    try {
+      const { cmd, fields } = body(reason);
+      const res = await command(state.bed, cmd, fields);
+      if (res.ok) dialog.close();
+      else setBoxError($(`#${name}-error`), `${refused}: ${res.message}`);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  state.open = (id, what) => {
+    state.bed = id;
+    $(`#${name}-bed`).textContent = id;
+    setText($(`#${name}-what`), what);
+    $(`#${name}-reason`).value = "";
+    setBoxError($(`#${name}-error`), "");
+    if (!dialog.open) dialog.showModal();
+    $(`#${name}-reason`).focus();
+  };
+  return state;
+}
+
+const closing = reasonDialog("close", {
+  refused: "Not closed", tooShort: "say what happened", body: (reason) => ({ cmd: "close", fields: { reason } }),
+});
+const extending = reasonDialog("extend", {
+  refused: "Not extended", tooShort: "say why", body: (reason) => ({ cmd: "extend", fields: { by: "1m", reason } }),
+});
 
 export function openClose(id) {
-  closeBed = id;
-  $("#close-bed").textContent = id;
-  setText($("#close-what"), beds.get(id)?.data?.current || "The needle counts differ.");
-  $("#close-reason").value = "";
-  setBoxError($("#close-error"), "");
-  if (!closeDialog.open) closeDialog.showModal();
-  $("#close-reason").focus();
+  closing.open(id, beds.get(id)?.data?.current || "The needle counts differ.");
 }
-
-$("#close-cancel").addEventListener("click", () => closeDialog.close());
-closeDialog.addEventListener("close", () => { closeBed = null; });
-$("#close-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const reason = $("#close-reason").value.trim();
-  if (reason.length < 3) {
-    setBoxError($("#close-error"), "Not closed: say what happened (at least 3 characters).");
-    return;
-  }
-  const submit = $("#close-submit");
-  submit.disabled = true;
-  try {
-    const res = await command(closeBed, "close", { reason });
-    if (res.ok) closeDialog.close();
-    else setBoxError($("#close-error"), `Not closed: ${res.message}`);
-  } finally {
-    submit.disabled = false;
-  }
-});
-
-// ---------------------------------------------------------------------------------------
-// Extend past the clinic's longest session: only with a reason (asked only then).
-
-const extendDialog = $("#extend-dialog");
-let extendBed = null;
 
 export function openExtendReason(id, why) {
-  extendBed = id;
-  $("#extend-bed").textContent = id;
-  setText($("#extend-what"), why);
-  $("#extend-reason").value = "";
-  setBoxError($("#extend-error"), "");
-  if (!extendDialog.open) extendDialog.showModal();
-  $("#extend-reason").focus();
+  extending.open(id, why);
 }
-
-$("#extend-cancel").addEventListener("click", () => extendDialog.close());
-extendDialog.addEventListener("close", () => { extendBed = null; });
-$("#extend-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const reason = $("#extend-reason").value.trim();
-  if (reason.length < 3) {
-    setBoxError($("#extend-error"), "Not extended: say why (at least 3 characters).");
-    return;
-  }
-  const submit = $("#extend-submit");
-  submit.disabled = true;
-  try {
-    const res = await command(extendBed, "extend", { by: "1m", reason });
-    if (res.ok) extendDialog.close();
-    else setBoxError($("#extend-error"), `Not extended: ${res.message}`);
-  } finally {
-    submit.disabled = false;
-  }
-});
 
 export function dialogsFollow(bed) {
   // Open dialogs follow the bed: counts refresh; a phase that no longer fits closes them.
   if (needle.bed === bed.id) renderNeedleDialog();
-  if (closeBed === bed.id && closeDialog.open && bed.data.state !== "unaccounted") closeDialog.close();
+  if (closing.bed === bed.id && closing.dialog.open && bed.data.state !== "unaccounted") closing.dialog.close();
   const extendable = ["running", "rest", "paused", "overrun"].includes(bed.data.state);
-  if (extendBed === bed.id && extendDialog.open && !extendable) extendDialog.close();
+  if (extending.bed === bed.id && extending.dialog.open && !extendable) extending.dialog.close();
 }
