@@ -1,3 +1,4 @@
+import DwellCore
 import DwellRecord
 import DwellWire
 import Foundation
@@ -64,5 +65,43 @@ extension Beds {
             restored.append(bed)
         }
         return restored
+    }
+
+    /// A start the checklist refused leaves a trace: a record-level row (no session) with the
+    /// bed, the therapist's code (when it is a valid code), the protocol asked for, the refusal's
+    /// title and the item codes involved; nothing about the patient. A record that cannot take
+    /// it is logged; the start is refused all the same.
+    func recordRefusal(_ refusal: ScreeningRefusal, request: StartRequest, bed: String, at now: Date = Date()) async {
+        var therapist = request.therapist
+        do throws(WireError) {
+            try StartRequest(
+                protocol: request.protocol, therapist: therapist, consent: nil, screening: nil, acknowledged: nil
+            )
+            .checkIdentifiers()
+        } catch {
+            therapist = nil
+        }
+        var context = RecordStore.recordContext
+        context.bed = bed
+        context.therapist = therapist
+        if let asked = try? loaded(request.protocol) {  // an unknown id is not written down
+            context.protocolID = asked.treatment.id
+            context.protocolVersion = asked.treatment.version
+            context.protocolTitle = asked.treatment.title
+        }
+        // Only the checklist's own codes are written; codes a client made up are counted, not copied.
+        let known = Set(settings.checklist.items.map(\.code))
+        let named = refusal.codes.filter(known.contains)
+        let unknown = refusal.codes.count - named.count
+        let parts = named + (unknown > 0 ? ["\(unknown) unknown code\(unknown == 1 ? "" : "s")"] : [])
+        let codes = parts.isEmpty ? "" : ": " + parts.joined(separator: ", ")
+        do throws(RecordError) {
+            try await writer.append(
+                RecordEvent(
+                    session: context, type: RecordStore.refusedStartType, monotonicUs: 0,
+                    wallTime: RecordTime.string(from: now), note: refusal.title + codes))
+        } catch {
+            logger.error("bed \(bed): a refused start could not be recorded: \(error)")
+        }
     }
 }

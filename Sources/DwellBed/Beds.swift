@@ -168,6 +168,7 @@ public final class Beds: Sendable {
                 consent: request.consent == true, answers: request.screening ?? [:],
                 acknowledged: Set(request.acknowledged ?? []))
         } catch {
+            await recordRefusal(error, request: request, bed: bed)
             throw .screening(error)
         }
         do throws(WireError) {

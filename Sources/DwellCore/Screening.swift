@@ -89,6 +89,15 @@ public enum ScreeningRefusal: Error, Equatable, Sendable, CustomStringConvertibl
     case absolute([Contraindication])
     case unacknowledged([Contraindication])
 
+    /// The checklist item codes the refusal is about (none for missing consent).
+    public var codes: [String] {
+        switch self {
+        case .noConsent: return []
+        case .unknown(let codes), .unanswered(let codes): return codes
+        case .absolute(let items), .unacknowledged(let items): return items.map(\.code)
+        }
+    }
+
     public var title: String {
         switch self {
         case .noConsent: return "Consent required"

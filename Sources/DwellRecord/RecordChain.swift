@@ -82,14 +82,26 @@ public enum RecordChain {
     static func entry(for event: RecordEvent, after head: (seq: Int64, hash: String)) -> RecordEntry {
         let session = event.session
         var entry = RecordEntry(
-            seq: head.seq + 1, sessionID: session.sessionID, bed: session.bed, type: event.type, step: event.step,
-            site: event.site, siteLabel: event.siteLabel, plannedMs: event.plannedMs, monotonicUs: event.monotonicUs,
-            wallTime: event.wallTime, latenessUs: event.latenessUs, protocolID: session.protocolID,
-            protocolVersion: session.protocolVersion, protocolTitle: session.protocolTitle,
-            protocolSHA256: session.protocolSHA256, therapist: session.therapist, patient: session.patient,
-            needles: event.needles, note: event.note, prevHash: head.hash, hash: "", format: currentFormat,
-            amountMs: event.amountMs, reason: event.reason)
+            seq: head.seq + 1, sessionID: storable(session.sessionID), bed: storable(session.bed),
+            type: storable(event.type), step: event.step, site: event.site.map(storable),
+            siteLabel: event.siteLabel.map(storable), plannedMs: event.plannedMs, monotonicUs: event.monotonicUs,
+            wallTime: storable(event.wallTime), latenessUs: event.latenessUs, protocolID: storable(session.protocolID),
+            protocolVersion: session.protocolVersion, protocolTitle: storable(session.protocolTitle),
+            protocolSHA256: storable(session.protocolSHA256), therapist: session.therapist.map(storable),
+            patient: session.patient.map(storable), needles: event.needles, note: event.note.map(storable),
+            prevHash: head.hash, hash: "", format: currentFormat, amountMs: event.amountMs,
+            reason: event.reason.map(storable))
         entry.hash = digest(head.hash, currentCanonical(entry))
         return entry
+    }
+
+    /// Text as SQLite keeps it: a NUL would end the stored text there, while the hash covered all
+    /// of it, and the row would no longer verify. Each NUL is written as the visible `␀` (U+2400)
+    /// instead, in what is hashed and what is stored alike.
+    static func storable(_ text: String) -> String {
+        guard text.unicodeScalars.contains("\u{0}") else { return text }
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(scalar == "\u{0}" ? "\u{2400}" : scalar) }
+        return String(scalars)
     }
 }

@@ -48,6 +48,9 @@ extension RecordStore {
     public static let recoveredType = "record.recovered"
     /// A therapist acknowledged the record fault.
     public static let acknowledgedType = "record.acknowledged"
+    /// A start the checklist refused: no session; the bed, the therapist's code, the refusal's
+    /// title and the item codes involved (never anything about the patient).
+    public static let refusedStartType = "record.start-refused"
     /// The session id and bed of record-level rows (they belong to no session and every bed).
     public static let recordSessionID = "record"
     public static let allBeds = "*"

@@ -71,9 +71,13 @@ struct RecordCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the recorded sessions.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the recorded sessions, or (--refusals) the starts the checklist refused.")
 
         @OptionGroup var location: Location
+
+        @Flag(help: "List the refused starts instead: when, bed, therapist, protocol and why (never the patient).")
+        var refusals = false
 
         @Option(
             help: ArgumentHelp(
@@ -81,6 +85,18 @@ struct RecordCommand: ParsableCommand {
         var since: String?
 
         func run() throws {
+            if refusals {
+                let refused = try location.open().entries(since: since).filter {
+                    $0.type == RecordStore.refusedStartType
+                }
+                print(["time", "bed", "therapist", "protocol", "refused"].joined(separator: "\t"))
+                for row in refused {
+                    print(
+                        [row.wallTime, row.bed, row.therapist ?? "-", row.protocolID, row.note ?? "-"].joined(
+                            separator: "\t"))
+                }
+                return
+            }
             let sessions = try location.open().sessions(since: since)
             print(
                 ["session", "bed", "protocol", "status", "start", "end", "events", "therapist", "patient"].joined(

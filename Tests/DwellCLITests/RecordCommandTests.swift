@@ -217,6 +217,31 @@ struct RecordCommandTests {
         #expect(newRows.dropFirst().map { Array($0.suffix(3)) } == [["2", "90000", ""], ["2", "", "tip broke"]])
     }
 
+    @Test func listRefusalsShowsTheRefusedStartsAndSessionsLeaveThemOut() async throws {
+        let path = Self.temporaryRecord()
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let writer = try RecordWriter(store: RecordStore(path: path))
+        var refusal = RecordStore.recordContext
+        (refusal.bed, refusal.therapist, refusal.protocolID) = ("2", "t-17", "knee-non-trigger-point")
+        try await writer.append(
+            RecordEvent(
+                session: refusal, type: RecordStore.refusedStartType, monotonicUs: 0,
+                wallTime: "2026-12-03T09:00:00.000Z", note: "Contraindicated: local-infection"))
+        writer.store.close()
+
+        let listed = try await offThePool { try DwellProcess.run(["record", "list", "--refusals", "--record", path]) }
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(
+            listed.stdout.split(separator: "\n").map(String.init) == [
+                "time\tbed\ttherapist\tprotocol\trefused",
+                "2026-12-03T09:00:00.000Z\t2\tt-17\tknee-non-trigger-point\tContraindicated: local-infection",
+            ])
+        let sessions = try await offThePool { try DwellProcess.run(["record", "list", "--record", path]) }
+        #expect(
+            sessions.status == 0 && sessions.stdout.split(separator: "\n").count == 1, "no session: \(sessions.stdout)")
+    }
+
     @Test func fhirBundleHoldsOneProcedurePerSessionWithItsPeriod() async throws {
         try await offThePool {
             let path = Self.temporaryRecord()

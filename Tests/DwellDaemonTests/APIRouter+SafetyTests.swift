@@ -36,7 +36,7 @@ struct APIRouterSafetyTests {
                 #expect((json["relative"] as? [[String: Any]])?.count == 12)
             }
             let start =
-                #"{"protocol":"neck-shoulder-multisite","consent":true,"#
+                #"{"protocol":"neck-shoulder-multisite","therapist":"t-17","patient":"p-0042","consent":true,"#
                 + screening(yes: ["lymphedema"], acknowledged: ["lymphedema"]) + "}"
             let (status, problem) = try await post(client, "session", start)
             #expect(status == 422 && problem["title"] as? String == "Contraindicated")
@@ -51,7 +51,42 @@ struct APIRouterSafetyTests {
                 #expect(bed["state"] as? String == "idle")
             }
         }
-        #expect(try await records(beds).isEmpty, "a refused start records nothing")
+        // Each refusal leaves a record-level row: bed, therapist, protocol, why; never the patient.
+        let rows = try await records(beds)
+        #expect(rows.map(\.type) == [RecordStore.refusedStartType, RecordStore.refusedStartType], "no session row")
+        #expect(
+            rows.map(\.note) == [
+                "Contraindicated: lymphedema",
+                "Checklist incomplete: " + Checklist.standard.items.map(\.code).joined(separator: ", "),
+            ])
+        #expect(rows.map(\.bed) == ["1", "1"] && rows.map(\.therapist) == ["t-17", nil])
+        #expect(rows.allSatisfy { $0.patient == nil && $0.sessionID == RecordStore.recordSessionID })
+        #expect(rows.first?.protocolID == "neck-shoulder-multisite")
+        // A refusal is no session: after a restart the bed is idle, not interrupted.
+        let again = try makeBeds(protocols: beds.settings.protocols, record: beds.settings.record)
+        #expect(try await again.restoreInterrupted().isEmpty)
+        #expect(try await again.status(bed: "1").state == .idle)
+        await again.shutdown()
+    }
+
+    @Test func aRefusalWithANameForATherapistCodeDoesNotWriteTheName() async throws {
+        let beds = try makeBeds()
+        try await app(beds).test(.router) { client in
+            let (status, _) = try await post(
+                client, "session", #"{"protocol":"no-such-protocol","therapist":"Jane Doe","consent":false}"#)
+            #expect(status == 422)
+            let (unknown, _) = try await post(
+                client, "session",
+                #"{"protocol":"knee-non-trigger-point","consent":true,"screening":{"Mrs Smith\u0000":true}}"#)
+            #expect(unknown == 422)
+        }
+        let rows = try await records(beds)
+        #expect(
+            rows.map(\.note) == ["Consent required", "Checklist incomplete: 1 unknown code"],
+            "a client's own text is not copied")
+        #expect(
+            rows.first?.therapist == nil && rows.first?.protocolID == "-", "neither a name nor an unknown id is written"
+        )
     }
 
     @Test func relativeContraindicationsStartOnlyAcknowledgedAndTheAnswersAreRecorded() async throws {
@@ -70,12 +105,16 @@ struct APIRouterSafetyTests {
             #expect(started == 201 && bed["state"] as? String == "running")
         }
         let rows = try await records(beds)
-        #expect(rows.map(\.type).prefix(3) == ["checklist", "session.started", "step.started"])
-        let answers = try #require(rows.first?.note)
+        #expect(
+            rows.map(\.type).prefix(4) == [
+                RecordStore.refusedStartType, "checklist", "session.started", "step.started",
+            ])
+        let answers = try #require(rows.first { $0.type == "checklist" }?.note)
         #expect(answers.hasPrefix("consent=yes; no-consent=no;"))
         #expect(answers.contains("bleeding=yes (acknowledged)") && answers.contains("diabetes=yes (acknowledged)"))
         #expect(answers.contains("epilepsy=no"))
-        #expect(rows.first?.sessionID == rows.last?.sessionID)
+        #expect(rows.dropFirst().first?.sessionID == rows.last?.sessionID, "the checklist row is the session's")
+        #expect(rows.first?.note == "Acknowledgement required: bleeding", "the refusal before it names the item")
     }
 
     @Test func aMismatchBlocksCompletionUntilAReasonedCloseWhichIsRecorded() async throws {

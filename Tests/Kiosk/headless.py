@@ -13,7 +13,12 @@ def chromium(size="800,480"):
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", f"--window-size={size}", "--disable-dev-shm-usage"):
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    d = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    # A click runs a script in the page; on a loaded host the renderer has stalled past the
+    # default 30 s once ("script timeout"). The checks' own deadlines are what bound the waits.
+    d.set_script_timeout(120)
+    d.set_page_load_timeout(120)
+    return d
 
 
 def wait_for(what, fn, timeout=10.0):

@@ -162,7 +162,8 @@ def driver(width, height):
                  "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1"):
         options.add_argument(flag)
     d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    d.set_page_load_timeout(20)
+    d.set_page_load_timeout(120)
+    d.set_script_timeout(120)  # a loaded host stalled the renderer past the default 30 s once
     # Headless Chromium counts its (invisible) window frame in --window-size: grow the window so
     # that the page itself gets exactly width x height, as on a kiosk screen.
     d.get("about:blank")
