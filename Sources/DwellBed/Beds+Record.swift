@@ -72,18 +72,9 @@ extension Beds {
     /// title and the item codes involved; nothing about the patient. A record that cannot take
     /// it is logged; the start is refused all the same.
     func recordRefusal(_ refusal: ScreeningRefusal, request: StartRequest, bed: String, at now: Date = Date()) async {
-        var therapist = request.therapist
-        do throws(WireError) {
-            try StartRequest(
-                protocol: request.protocol, therapist: therapist, consent: nil, screening: nil, acknowledged: nil
-            )
-            .checkIdentifiers()
-        } catch {
-            therapist = nil
-        }
         var context = RecordStore.recordContext
         context.bed = bed
-        context.therapist = therapist
+        context.therapist = request.therapist.flatMap { StartRequest.isCode($0) ? $0 : nil }
         if let asked = try? loaded(request.protocol) {  // an unknown id is not written down
             context.protocolID = asked.treatment.id
             context.protocolVersion = asked.treatment.version

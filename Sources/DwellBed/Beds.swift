@@ -158,8 +158,8 @@ public final class Beds: Sendable {
         return .success(fresh.protocols.count)
     }
 
-    /// Starts a session on `bed` once consent and the checklist pass (nothing is started, and
-    /// nothing recorded, when they do not).
+    /// Starts a session on `bed` once consent and the checklist pass. When they do not, nothing
+    /// is started and the refusal is recorded (``recordRefusal(_:request:bed:at:)``).
     public func start(_ request: StartRequest, on bed: String) async throws(BedError) -> BedStatus {
         let controller = try controller(bed)
         let checklist: String

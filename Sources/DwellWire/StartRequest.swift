@@ -27,15 +27,19 @@ public struct StartRequest: Codable, Equatable, Sendable {
     public func checkIdentifiers() throws(WireError) {
         for (field, value) in [("therapist", therapist), ("patient", patient)] {
             guard let value else { continue }
-            guard (1...64).contains(value.count),
-                value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-            else {
+            guard Self.isCode(value) else {
                 throw WireError(
                     "Invalid \(field)",
                     "`\(field)` must be a code of letters, digits, `-`, `_` or `.` (at most 64), e.g. `p-0042`; Dwell never stores names"
                 )
             }
         }
+    }
+
+    /// A pseudonymous code: 1 to 64 ASCII letters, digits, `-`, `_` or `.` (so never a name with a space).
+    public static func isCode(_ value: String) -> Bool {
+        (1...64).contains(value.count)
+            && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
     }
 }
 
