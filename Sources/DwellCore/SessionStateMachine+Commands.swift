@@ -218,19 +218,19 @@ extension SessionStateMachine {
         }
         switch state {
         case .step(var progress):
-            let past = try checkCeiling(command, adding: amount, stated: stated)
+            let past = try countTowardCeiling(command, adding: amount, stated: stated)
             progress.end += amount
             rearmWarning(&progress, remaining: progress.end - time)
             state = .step(progress)
             actions.append(.record(extended(progress.index, by: amount, at: time, reason: stated, past: past)))
         case .paused(var progress, let since):
-            let past = try checkCeiling(command, adding: amount, stated: stated)
+            let past = try countTowardCeiling(command, adding: amount, stated: stated)
             progress.end += amount
             rearmWarning(&progress, remaining: progress.end - since)
             state = .paused(progress, since: since)
             actions.append(.record(extended(progress.index, by: amount, at: time, reason: stated, past: past)))
         case .overrun:
-            let past = try checkCeiling(command, adding: amount, stated: stated)
+            let past = try countTowardCeiling(command, adding: amount, stated: stated)
             // Back to the last site (the rules make the last step a site) for the added time.
             let last = treatment.steps.count - 1
             var progress = StepProgress(index: last, startedAt: time, end: time + amount, warning: .none)
@@ -250,7 +250,7 @@ extension SessionStateMachine {
     /// The needle time after adding `amount`, checked against the clinic's ceilings: past the
     /// longest session it needs a stated reason, past the hard limit it is refused. Counts the
     /// extension when it is taken; returns whether it goes past the longest session.
-    private mutating func checkCeiling(
+    private mutating func countTowardCeiling(
         _ command: SessionCommand, adding amount: Duration, stated: String?
     ) throws(CommandRejection) -> Bool {
         let planned = treatment.stepsTotal + extended + amount

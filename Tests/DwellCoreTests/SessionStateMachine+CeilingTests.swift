@@ -48,7 +48,8 @@ struct SessionStateMachineCeilingTests {
     @Test("past the hard limit nothing is taken, reason or not")
     func pastTheHardLimitIsRefused() throws {
         var machine = try SessionStateMachine.started()
-        try machine.handle(.extend(m(18), reason: "long dwell agreed with the patient"), at: s(100))  // 30m: the limit
+        // 12m of steps + 18m: exactly the hard limit.
+        _ = try machine.handle(.extend(m(18), reason: "long dwell agreed with the patient"), at: s(100))
         #expect(machine.extended == m(18))
         #expect {
             try machine.handle(.extend(s(1), reason: "one more second"), at: s(200))
@@ -63,19 +64,19 @@ struct SessionStateMachineCeilingTests {
     func overrunAndPausedCount() throws {
         var machine = try SessionStateMachine.started()
         try machine.command(.pause, at: s(100))
-        try machine.handle(.extend(m(2)), at: s(120))
+        _ = try machine.handle(.extend(m(2)), at: s(120))
         #expect(machine.extended == m(2))
-        try machine.handle(.resume, at: s(130))
+        _ = try machine.handle(.resume, at: s(130))
         _ = machine.advance(to: s(900))  // past the (shifted) end: overrun
         #expect(machine.phase == .overrun)
-        try machine.handle(.extend(m(1)), at: s(900))  // 15m: still within
+        _ = try machine.handle(.extend(m(1)), at: s(900))  // 15m: still within
         #expect(throws: CommandRejection.self) { try machine.handle(.extend(m(1)), at: s(901)) }
     }
 
     @Test("observation (needles out) has no ceiling; a reason given there is kept")
     func observationHasNoCeiling() throws {
         var machine = try SessionStateMachine.started(makeProtocol(observation: m(5)))
-        try machine.handle(.extend(m(3)), at: s(100))  // needle time at the longest session
+        _ = try machine.handle(.extend(m(3)), at: s(100))  // needle time at the longest session
         try machine.countOutAndAcknowledge(at: s(1_000))
         let actions = try machine.command(.extend(m(20), reason: "patient still dizzy"), at: s(1_010))
         #expect(actions.events.map(\.kind) == [.stepExtended])

@@ -172,14 +172,20 @@ struct RecordRecoveryTests {
         #expect(try damagedFiles(record).isEmpty)
     }
 
+    /// A record path holding 16 KiB of junk, and the dwelld binary started on it (READY expected).
+    static func daemonOnAFileThatIsNoDatabase() throws -> (record: String, daemon: DaemonProcess) {
+        let record = try temporaryFolder() + "/record.sqlite"
+        try Data(repeating: 0x5A, count: 16_384).write(to: URL(fileURLWithPath: record))
+        let daemon = try DaemonProcess(record: record)
+        #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
+        return (record, daemon)
+    }
+
     /// The dwelld binary on a file that is not a database: it starts, says so at `critical`, and serves the fault.
     @Test func dwelldOnAFileThatIsNoDatabaseStartsANewRecordAndSaysSo() async throws {
         try await offThePool {
-            let record = try temporaryFolder() + "/record.sqlite"
-            try Data(repeating: 0x5A, count: 16_384).write(to: URL(fileURLWithPath: record))
-            let daemon = try DaemonProcess(record: record)
+            let (record, daemon) = try Self.daemonOnAFileThatIsNoDatabase()
             defer { daemon.signal(SIGTERM) }
-            #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
             #expect(
                 daemon.log.contains("critical") && daemon.log.contains("CLINIC RECORD DAMAGED"), "log:\n\(daemon.log)")
             func json(_ response: String) -> [String: Any] {
@@ -204,11 +210,8 @@ struct RecordRecoveryTests {
     @Test(.enabled(if: KioskBrowserTests.browserReady, "needs chromium, chromium-driver and python3 selenium"))
     func theKioskPageShowsTheRecordFaultUntilAcknowledged() async throws {
         try await offThePool {
-            let record = try temporaryFolder() + "/record.sqlite"
-            try Data(repeating: 0x5A, count: 16_384).write(to: URL(fileURLWithPath: record))
-            let daemon = try DaemonProcess(record: record)
+            let (_, daemon) = try Self.daemonOnAFileThatIsNoDatabase()
             defer { daemon.signal(SIGTERM) }
-            #expect(daemon.awaitNotification("READY=1") != nil, "log:\n\(daemon.log)")
             let (status, text) = try runCommand(
                 ["python3", "Tests/Kiosk/record_banner_test.py"],
                 environment: ["DWELL_URL": "http://127.0.0.1:\(daemon.port)"])
