@@ -127,15 +127,17 @@ extension BoardFile {
             sink.add(at: lineNode.mark, field, "must be a line offset (`3`), a line name, or a mapping with `line`")
             return nil
         }
-        guard let chip else {
-            sink.add(
-                at: lineNode.mark, field, "no chip: give `chip` on this line, on the bed or at the top of the file")
-            return nil
-        }
         let selector: LineSelector
         if let offset = Int(text) {
             guard offset >= 0 else {
                 sink.add(at: lineNode.mark, field, "line offset \(offset) is negative")
+                return nil
+            }
+            guard chip != nil else {
+                sink.add(
+                    at: lineNode.mark, field,
+                    "line offset \(offset) needs a chip: give `chip` on this line, on the bed or at the top of the file (or name the line, e.g. `GPIO17`)"
+                )
                 return nil
             }
             selector = .offset(offset)
@@ -155,10 +157,10 @@ extension BoardFile {
         var seen: [String: FieldPath] = [:]
         var problems: [FileDiagnostic] = []
         for line in lines {
-            let key = "\(line.chip)|\(line.line)"
+            let key = "\(line.chip.map(String.init(describing:)) ?? "any chip")|\(line.line)"
             if let first = seen[key] {
                 problems.append(
-                    line.diagnostic(path: path, "\(line.line) of chip \(line.chip) is already used by \(first)"))
+                    line.diagnostic(path: path, "\(line.line)\(line.chipWords) is already used by \(first)"))
                 continue
             }
             seen[key] = line.field
@@ -168,6 +170,9 @@ extension BoardFile {
 }
 
 extension LineSpec {
+    /// ` of chip `gpiochip0``, or nothing for a line looked up by name on every chip.
+    var chipWords: String { chip.map { " of chip \($0)" } ?? "" }
+
     /// A problem with this line, reported where the line is written.
     func diagnostic(path: String, _ message: String) -> FileDiagnostic {
         FileDiagnostic(path: path, line: lineNumber, column: column, field: field, message: message)

@@ -14,6 +14,9 @@ public struct ChipDescription: Equatable, Sendable {
     /// `gpiochip0 (sim-bank0)`.
     public var title: String { "\(info.name) (\(info.label))" }
 
+    /// The selector names this chip, directly or through a symbolic link.
+    func isSelected(by selector: ChipSelector) -> Bool { matches(selector) || matches(selector.canonical) }
+
     func matches(_ selector: ChipSelector) -> Bool {
         switch selector {
         case .path(let path): return info.path == path || "/dev/\(info.name)" == path
@@ -56,14 +59,51 @@ extension BoardFile {
         let unopened =
             unavailable.isEmpty
             ? "" : " (could not open: " + unavailable.map(\.description).joined(separator: "; ") + ")"
-        func find(_ spec: LineSpec) -> ResolvedLine? {
-            guard let chip = chips.first(where: { $0.matches(spec.chip) || $0.matches(spec.chip.canonical) }) else {
-                problems.append(spec.diagnostic(path: path, "no chip \(spec.chip); \(inventory)\(unopened)"))
+        /// Names first: a named line is looked up on every chip, because chip numbers move
+        /// between kernels (the Raspberry Pi 5 header went from gpiochip4 to gpiochip0 in 6.6).
+        /// The chip the file names only chooses between chips that both have the name.
+        func findByName(_ name: String, spec: LineSpec) -> (chip: ChipDescription, offset: Int)? {
+            let holders = chips.compactMap { chip in
+                chip.lines.first { $0.name == name }.map { (chip: chip, offset: $0.offset) }
+            }
+            if holders.count == 1 { return holders[0] }
+            if holders.count > 1 {
+                if let selector = spec.chip, let chosen = holders.first(where: { $0.chip.isSelected(by: selector) }) {
+                    return chosen
+                }
+                let titles = holders.map(\.chip.title).joined(separator: ", ")
+                let given = spec.chip.map { "; chip \($0) is not one of them" } ?? ""
+                problems.append(
+                    spec.diagnostic(
+                        path: path, "a line named `\(name)` is on \(titles)\(given): give `chip` to choose one"))
                 return nil
             }
-            let offset: Int
+            let named = chips.filter { chip in chip.lines.contains { $0.name != nil } }
+            let hint: String
+            if chips.isEmpty {
+                hint = inventory + unopened
+            } else if named.isEmpty {
+                hint =
+                    "no line of " + chips.map(\.title).joined(separator: ", ") + " has a name; use offsets" + unopened
+            } else {
+                hint =
+                    named.map { chip in
+                        "\(chip.title) has " + chip.lines.compactMap(\.name).map { "`\($0)`" }.joined(separator: ", ")
+                    }.joined(separator: "; ") + unopened
+            }
+            problems.append(spec.diagnostic(path: path, "no chip has a line named `\(name)`; \(hint)"))
+            return nil
+        }
+        func find(_ spec: LineSpec) -> ResolvedLine? {
+            let found: (chip: ChipDescription, offset: Int)
             switch spec.line {
             case .offset(let value):
+                // Decoding refuses an offset without a chip.
+                guard let selector = spec.chip, let chip = chips.first(where: { $0.isSelected(by: selector) }) else {
+                    let named = spec.chip.map(String.init(describing:)) ?? "named"
+                    problems.append(spec.diagnostic(path: path, "no chip \(named); \(inventory)\(unopened)"))
+                    return nil
+                }
                 guard value < chip.info.lineCount else {
                     problems.append(
                         spec.diagnostic(
@@ -71,20 +111,12 @@ extension BoardFile {
                     )
                     return nil
                 }
-                offset = value
+                found = (chip, value)
             case .name(let name):
-                guard let line = chip.lines.first(where: { $0.name == name }) else {
-                    let named = chip.lines.compactMap(\.name)
-                    let hint =
-                        named.isEmpty
-                        ? "its lines have no names; use offsets"
-                        : "its lines are " + named.map { "`\($0)`" }.joined(separator: ", ")
-                    problems.append(spec.diagnostic(path: path, "\(chip.title) has no line named `\(name)`; \(hint)"))
-                    return nil
-                }
-                offset = line.offset
+                guard let match = findByName(name, spec: spec) else { return nil }
+                found = match
             }
-            let resolved = ResolvedLine(spec: spec, chip: chip.info, offset: offset)
+            let resolved = ResolvedLine(spec: spec, chip: found.chip.info, offset: found.offset)
             if let owner = owners[resolved.label] {
                 problems.append(spec.diagnostic(path: path, "\(resolved.label) is already used by \(owner)"))
                 return nil

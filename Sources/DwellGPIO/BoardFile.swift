@@ -35,7 +35,9 @@ public enum LineSelector: Hashable, Sendable, CustomStringConvertible {
 
 /// One line of a board file, as written, with where it was written.
 public struct LineSpec: Equatable, Sendable {
-    public var chip: ChipSelector
+    /// The chip the file names for this line (on the line, its bed or the file); nil when none
+    /// is named, which only a line given by name may leave out.
+    public var chip: ChipSelector?
     public var line: LineSelector
     public var activeLow: Bool
     /// Inputs only.

@@ -93,11 +93,14 @@ struct BoardFileTests {
             ])
     }
 
-    @Test func lineWithoutChipIsRefused() {
+    @Test func offsetWithoutChipIsRefusedButANameNeedsNone() {
         let found = problems(
-            "beds:\n  1:\n    outputs: { green: 0, amber: 1, red: 2, buzzer: { chip: gpiochip0, line: 3 } }\n")
-        #expect(found.count == 3)
-        #expect(found.allSatisfy { $0.contains("no chip: give `chip`") })
+            "beds:\n  1:\n    outputs: { green: 0, amber: 1, red: GPIO22, buzzer: { chip: gpiochip0, line: 3 } }\n")
+        #expect(found.count == 2)
+        #expect(
+            found.first
+                == "board.yaml:3:23: error: beds.1.outputs.green: line offset 0 needs a chip: give `chip` on this line, on the bed or at the top of the file (or name the line, e.g. `GPIO17`)"
+        )
     }
 
     @Test func badValuesAreRefused() {
