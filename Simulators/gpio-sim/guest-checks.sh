@@ -27,6 +27,43 @@ edge() {
         }' "$1"
 }
 
+# plan LOG T0 LAMP=VALUE@MS...: the session follows its plan. Each planned change (MS after T0)
+# is matched with the first change of that lamp to that value within WINDOW ms of it. T0 is
+# only where the test saw green light, itself late by a TCG wake-up; Dwell's own start is
+# estimated as the least late of the matched changes (no change can come before its time), and
+# every change must come within LATE ms of that estimate: edges are scheduled at start +
+# offset, so lateness does not add up. Writes the estimate (ms from T0) to /tmp/plan.est.
+plan() {
+    log=$1
+    t0=$2
+    shift 2
+    rm -f /tmp/plan.est
+    awk -v t0="$t0" -v window="$WINDOW" -v late="$LATE" -v spec="$*" '
+        { at[NR] = $1; lamp[NR] = $2; value[NR] = $3 }
+        END {
+            n = split(spec, items, " ")
+            for (i = 1; i <= n; i++) {
+                split(items[i], part, "[=@]"); planned = part[3] + 0; found = 0
+                for (r = 1; r <= NR && !found; r++) {
+                    if (lamp[r] != part[1] || value[r] != part[2]) continue
+                    d = at[r] - t0 - planned
+                    if (d >= -window && d <= window) { found = 1; off[i] = d }
+                }
+                if (!found) { printf "    %s: no such change within %d ms of t0%+d\n", items[i], window, planned; missing = 1; continue }
+                if (least == "" || off[i] < least) least = off[i]
+            }
+            if (missing) exit 1
+            line = "   "
+            for (i = 1; i <= n; i++) {
+                line = line sprintf(" %s+%d", items[i], off[i] - least)
+                if (off[i] - least > late) bad = 1
+            }
+            printf "    Dwell started at t0%+d ms; lateness after it:\n%s\n", least, line
+            print least > "/tmp/plan.est"
+            exit bad
+        }' "$log"
+}
+
 # rises LOG LAMP FROM TO: how many times LAMP went to 1 in [FROM, TO).
 rises() {
     awk -v lamp="$2" -v from="$3" -v to="$4" '$2 == lamp && $3 == 1 && $1 >= from && $1 < to { n++ } END { print n + 0 }' "$1"

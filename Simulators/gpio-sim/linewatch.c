@@ -7,13 +7,18 @@
 //                                   was removed) is logged once as "<ms> <NAME> gone".
 //   linewatch now                   print CLOCK_MONOTONIC in ms (the same clock as "watch")
 //   linewatch until MS              sleep until CLOCK_MONOTONIC reaches MS
+//   linewatch get PORT PATH         GET http://127.0.0.1:PORT/PATH and print the body; exits 1
+//                                   unless the status is 2xx (busybox wget in a static busybox
+//                                   crashes resolving names; this never resolves any)
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define MAX_LINES 16
@@ -84,6 +89,29 @@ static int watch(int count, char **specs) {
     return 0;
 }
 
+static int get(int port, const char *path) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval limit = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&address, sizeof address) != 0) return 1;
+    char request[512];
+    int length = snprintf(request, sizeof request, "GET %s HTTP/1.0\r\nHost: 127.0.0.1:%d\r\n\r\n", path, port);
+    if (write(fd, request, (size_t)length) != length) return 1;
+    static char reply[65536];
+    size_t used = 0;
+    ssize_t count;
+    while (used < sizeof reply - 1 && (count = read(fd, reply + used, sizeof reply - 1 - used)) > 0) used += (size_t)count;
+    close(fd);
+    reply[used] = '\0';
+    char *body = strstr(reply, "\r\n\r\n");
+    if (strncmp(reply, "HTTP/1.", 7) != 0 || reply[9] != '2' || !body) return 1;
+    fputs(body + 4, stdout);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "now") == 0) {
         printf("%lld\n", now_ms());
@@ -99,6 +127,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (argc >= 3 && strcmp(argv[1], "watch") == 0) return watch(argc - 2, argv + 2);
-    fprintf(stderr, "usage: linewatch watch NAME=[!]PATH... | now | until MS\n");
+    if (argc == 4 && strcmp(argv[1], "get") == 0) return get(atoi(argv[2]), argv[3]);
+    fprintf(stderr, "usage: linewatch watch NAME=[!]PATH... | now | until MS | get PORT PATH\n");
     return 2;
 }

@@ -76,12 +76,16 @@ if [ ! -f "$MODULE/gpio-sim.ko" ]; then
 fi
 
 # A debug build: about half the cold build time of -c release (BoringSSL dominates), which
-# keeps the whole test under 5 minutes on a fresh machine; the timing checks' tolerances hold.
-step "dwell, debug, Swift runtime linked statically"
+# keeps the whole test within minutes on a fresh machine; the timing checks' tolerances hold.
+step "dwell and dwelld, debug, Swift runtime linked statically"
 STATIC_SCRATCH=${DWELL_GPIO_STATIC_SCRATCH:-$ROOT/.build-gpio-static}
-swift build -c debug --static-swift-stdlib --product dwell --scratch-path "$STATIC_SCRATCH" 2>&1 | tail -1
-DWELL_BIN=$STATIC_SCRATCH/debug/dwell
+for product in dwell dwelld; do
+    swift build -c debug --static-swift-stdlib --product $product --scratch-path "$STATIC_SCRATCH" 2>&1 | tail -1
+done
+BIN=$STATIC_SCRATCH/debug
 gcc -static -O2 -Wall -o "$WORK/linewatch" "$HERE/linewatch.c"
+# libgpiod 2.x for the second run (no Debian 12 package: built from PyPI's source, cached).
+GPIOD3=$(bash "$HERE/libgpiod2.sh") || { echo "gpio-sim: FAIL no libgpiod 2.x to test with"; echo "gpio-sim: 0 passed, 1 failed"; exit 1; }
 
 step "initramfs"
 INITRD=$WORK/initramfs
@@ -89,46 +93,70 @@ rm -rf "$INITRD" && mkdir -p "$INITRD"/{bin,modules,proc,sys,dev,tmp}
 cp /bin/busybox "$INITRD/bin/busybox"
 ln -s busybox "$INITRD/bin/sh"
 cp "$KERNEL/configfs.ko" "$MODULE/gpio-sim.ko" "$INITRD/modules/"
-strip -o "$INITRD/dwell" "$DWELL_BIN"
+strip -o "$INITRD/dwell" "$BIN/dwell"
+strip -o "$INITRD/dwelld" "$BIN/dwelld"
+# dwelld serves the kiosk page from its resource bundle, found next to the executable.
+cp -r "$BIN/dwell_DwellDaemon.resources" "$INITRD/"
 cp "$WORK/linewatch" "$INITRD/linewatch"
 cp "$(command -v gpioinfo)" "$(command -v gpiodetect)" "$INITRD/bin/"
-# The shared libraries the dynamic parts need (glibc, libstdc++, libgpiod, sqlite, curl...).
-for binary in "$INITRD/dwell" "$INITRD/bin/gpioinfo" "$INITRD/bin/gpiodetect"; do
+# The shared libraries the dynamic parts need (glibc, libstdc++, sqlite, curl...).
+for binary in "$INITRD/dwell" "$INITRD/dwelld" "$INITRD/bin/gpioinfo" "$INITRD/bin/gpiodetect"; do
     ldd "$binary" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
 done | sort -u | while read -r library; do
     mkdir -p "$INITRD$(dirname "$library")"
     cp -L "$library" "$INITRD$library"
 done
-# dwell loads libgpiod at run time, so ldd does not list it: carry libgpiod.so.2 (1.6) where
-# the guest's loader looks (its system search path; there is no ld.so.cache in the guest).
-GPIOD_LIB=$(dirname "$(readlink -f /usr/lib/x86_64-linux-gnu/libgpiod.so.2)")
-mkdir -p "$INITRD/usr/lib/x86_64-linux-gnu"
-cp -a "$GPIOD_LIB"/libgpiod.so.2* "$INITRD/usr/lib/x86_64-linux-gnu/"
+# dwell and dwelld load libgpiod at run time, so ldd does not list it: carry libgpiod.so.2
+# (1.6, Debian's) and libgpiod.so.3 (2.x, built above) where the guest's loader looks (its
+# system search path; there is no ld.so.cache in the guest).
+GPIOD_DIR=$INITRD/usr/lib/x86_64-linux-gnu
+mkdir -p "$GPIOD_DIR"
+cp -a "$(dirname "$(readlink -f /usr/lib/x86_64-linux-gnu/libgpiod.so.2)")"/libgpiod.so.2* "$GPIOD_DIR/"
+cp "$GPIOD3" "$GPIOD_DIR/libgpiod.so.3"
 cp "$HERE/guest-init.sh" "$INITRD/init"
-cp "$HERE/guest-checks.sh" "$INITRD/guest-checks.sh"
-cp "$HERE/test-protocol.yaml" "$INITRD/test-protocol.yaml"
+for file in guest-checks.sh guest-simulate.sh guest-dwelld.sh test-protocol.yaml dwelld-protocol.yaml; do
+    cp "$HERE/$file" "$INITRD/$file"
+done
 cp Simulators/boards/gpio-sim.yaml "$INITRD/board.yaml"
 chmod +x "$INITRD/init"
 (cd "$INITRD" && find . | cpio -o -H newc --quiet > "$WORK/initrd.cpio")
 
-step "boot qemu (TCG) and run the checks in the guest"
-set +e
-timeout 240 qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 -nodefaults -no-user-config \
-    -display none -serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -kernel "$KERNEL/vmlinuz" -initrd "$WORK/initrd.cpio" \
-    -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init" < /dev/null > "$WORK/serial.log" 2>&1
-QEMU=$?
-set -e
-tr -d '\r' < "$WORK/serial.log" | grep -v '^gpio-sim: result ' || true
-RESULT=$(tr -d '\r' < "$WORK/serial.log" | sed -n 's/^gpio-sim: result \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -1)
-PASSED=${RESULT% *}
-FAILED=${RESULT#* }
-[ -n "$RESULT" ] || { PASSED=0; FAILED=0; }
-# isa-debug-exit: qemu exits with (byte << 1) | 1, so 1 is "passed" and 3 "failed"; 0 is a
-# kernel panic (panic=-1 reboots, -no-reboot exits), 124 the timeout.
-if [ "$QEMU" -ne 1 ] || [ -z "$RESULT" ]; then
-    [ "$QEMU" -eq 3 ] && [ -n "$RESULT" ] || { echo "gpio-sim: FAIL the VM ended badly (qemu exit $QEMU)"; FAILED=$((FAILED + 1)); }
-fi
-step "done (qemu exit $QEMU)"
-echo "gpio-sim: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+# boot NAME [KERNEL ARGUMENTS]: one VM run; appends "N passed, N failed (libgpiod V)" to SUMMARY.
+# Arguments such as DWELL_LIBGPIOD=... reach the guest's /init as environment variables.
+SUMMARY=()
+boot() {
+    local name=$1 log=$WORK/serial-$1.log qemu result passed failed version
+    shift
+    step "boot qemu (TCG), run $name: the checks in the guest"
+    set +e
+    timeout 900 qemu-system-x86_64 -accel tcg -cpu max -m 2048 -smp 2 -nodefaults -no-user-config \
+        -display none -serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+        -kernel "$KERNEL/vmlinuz" -initrd "$WORK/initrd.cpio" \
+        -append "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init $*" < /dev/null > "$log" 2>&1
+    qemu=$?
+    set -e
+    tr -d '\r' < "$log" | grep -v '^gpio-sim: result ' | sed "s/^gpio-sim: \(PASS\|FAIL\)/gpio-sim: [$name] \1/" || true
+    result=$(tr -d '\r' < "$log" | sed -n 's/^gpio-sim: result \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' | tail -1)
+    version=$(tr -d '\r' < "$log" | sed -n 's/^gpio-sim: libgpiod \(.*\)$/\1/p' | tail -1)
+    passed=${result% *}
+    failed=${result#* }
+    [ -n "$result" ] || { passed=0; failed=0; }
+    # isa-debug-exit: qemu exits with (byte << 1) | 1, so 1 is "passed" and 3 "failed"; 0 is a
+    # kernel panic (panic=-1 reboots, -no-reboot exits), 124 the timeout.
+    if [ "$qemu" -ne 1 ] || [ -z "$result" ]; then
+        [ "$qemu" -eq 3 ] && [ -n "$result" ] || { echo "gpio-sim: [$name] FAIL the VM ended badly (qemu exit $qemu)"; failed=$((failed + 1)); }
+    fi
+    SUMMARY+=("gpio-sim: $passed passed, $failed failed (libgpiod ${version:-unknown}, run $name)")
+    [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
+
+# Each library in turn: 1.6 named by DWELL_LIBGPIOD, then 2.x found by dwell's own search order
+# (libgpiod.so.3 first). GPIO_SIM_REPEAT=N boots each N times (the flake count under load).
+OK=true
+for round in $(seq 1 "${GPIO_SIM_REPEAT:-1}"); do
+    boot "1.6-$round" DWELL_LIBGPIOD=/usr/lib/x86_64-linux-gnu/libgpiod.so.2 EXPECT_API=v1 || OK=false
+    boot "2.x-$round" EXPECT_API=v2 || OK=false
+done
+step "done"
+printf '%s\n' "${SUMMARY[@]}"
+$OK

@@ -109,7 +109,12 @@ actor BedController {
         let (bed, hub, logger, runner, controller) = (id, hub, logger, active.runner, self)
         consumer = Task {
             let left = await RecordedReports(runner: runner, recorder: recorder).run { outcome in
-                if case .unrecorded(_, let error) = outcome { logger.error("bed \(bed): \(error)") }
+                switch outcome {
+                case .unrecorded(_, let error): logger.error("bed \(bed): \(error)")
+                case .delivered(.fault(let message, _), _):
+                    logger.error("bed \(bed): indicator fault, timing goes on: \(message)")
+                default: break
+                }
                 hub.publish(BedStatus(bed: bed, snapshot: await runner.snapshot(), session: active))
                 await controller.reportHandled(session: active.id)
             }
