@@ -8,14 +8,14 @@
 # the test must pass then too (10 runs of 10 under `stress-ng --cpu 2`, see README.md). So it
 # checks what Dwell claims, not how fast an emulated CPU wakes:
 # - Every change follows the plan (`plan` in guest-checks.sh): Dwell schedules each edge at
-#   session start + offset, so lateness does not add up. Dwell's start is estimated from the
-#   least late change; each change must come within LATE=300 ms after it (seen here: 0-90 ms
-#   with both host cores busy). The session's first green is the test's t0 and is not judged:
-#   under load it came 300 ms after the start the later edges imply (printed as "Dwell
-#   started at t0-N ms"). A planned change is matched with the first change of that
-#   lamp to that value within WINDOW=800 ms of it, counted from the t0 the test saw, which may
-#   itself be late (300 ms seen); a checked change follows any other change of that lamp to
-#   that value by at least 2 s, so no neighbour can stand in for a missing one.
+#   session start + offset, so lateness does not add up. The planned changes are matched in
+#   order; Dwell's start is estimated from the least late one. Their median lateness must be
+#   within LATE=300 ms and each within LATE_MAX=2000 ms (two checked changes of one lamp to
+#   one value are at least 2 s apart). Seen with both host cores busy, over 7 boots: median
+#   7 ms, 90th percentile 47 ms, and apart from one 1.6 s stall (both edges of a chirp
+#   fired together; the next edge was on time) at most 142 ms. A change is looked for no
+#   earlier than WINDOW=800 ms before its time counted from the t0 the test saw, which may
+#   itself be late (400 ms seen). The session's first green is that t0 and is not judged.
 # - The pause shifts what follows by its length as Dwell saw it (between the two debounced
 #   presses), within PRESS_TOL/2 of the length the test pressed. The lamps answer a
 #   press within PRESS_TOL, and the API within PRESS_WAIT=5000 ms (30 ms debounce, the button
@@ -24,6 +24,7 @@
 #   rises in 3 s of the 2 Hz flash (6 planned; the window may cut one at either end).
 export PATH=/bin
 LATE=300
+LATE_MAX=2000
 WINDOW=800
 PRESS_TOL=1000
 PRESS_WAIT=5000

@@ -11,7 +11,7 @@ run_simulate() {
         gpioinfo > /tmp/gpioinfo1.txt 2>&1
         check "the board's 7 lines are requested by consumer dwelld" test "$(grep -c '"dwelld"' /tmp/gpioinfo1.txt)" -eq 7
         /linewatch until $((T0 + 12000)); P1=$(press 4)
-        /linewatch until $((T0 + 15000)); P2=$(press 4)
+        /linewatch until $((T0 + 14000)); P2=$(press 4)
         D=$((P2 - P1))
         /linewatch until $((T0 + 27000 + D))
         kill -TERM $PID
