@@ -32,7 +32,7 @@ extension Bench {
 
         let stream = try BedStream(port: daemon.port)
         var seen: Set<String> = []
-        try stream.next("a running session on each of beds 1–4") { bed in
+        try stream.next("an open session on each of beds 1–4") { bed in
             if bed.state.hasOpenSession { seen.insert(bed.bed) }
             return seen.isSuperset(of: ["1", "2", "3", "4"])
         }
