@@ -12,59 +12,61 @@ extension Bench {
         for _ in 0..<mode.startups {
             let daemon = try DaemonUnderTest(dwelld: dwelld, beds: 1)
             ready.append(daemon.readyMilliseconds)
-            daemon.stop()
+            try daemon.stop()
         }
-        let startup = Sample(ready)
+        let startup = try Sample(ready, of: "start-ups to READY=1")
         table.add(
             "start-up to READY=1 (record open, board ready, API listening)", "\(startup.count)",
             "median \(format(startup.median, digits: 1)) ms, max \(format(startup.largest, digits: 1)) ms")
 
         let daemon = try DaemonUnderTest(dwelld: dwelld, beds: 4)
-        defer { daemon.stop() }
+        defer { try? daemon.stop() }
         let start = try daemon.startBody(protocol: "neck-shoulder-multisite")
-        for bed in 1...4 {
-            let answer = try daemon.http("POST", "/api/v1/beds/\(bed)/session", start)
-            guard answer.hasPrefix("HTTP/1.1 201") else {
-                throw BenchError("bed \(bed) did not start: \(answer.prefix(200))")
-            }
-        }
-        let cpuBefore = daemon.cpuSeconds
+        for bed in 1...4 { try daemon.request("POST", "/api/v1/beds/\(bed)/session", start) }
+        let cpuBefore = try daemon.cpuSeconds()
         try await Task.sleep(for: .seconds(mode.daemonCPUSeconds))
-        let cpu = (daemon.cpuSeconds - cpuBefore) / mode.daemonCPUSeconds
+        let cpu = (try daemon.cpuSeconds() - cpuBefore) / mode.daemonCPUSeconds
         table.add(
             "CPU of dwelld while 4 sessions run", "\(format(mode.daemonCPUSeconds))s",
             format(cpu * 100, digits: 2) + " % of one core")
 
-        let stream = try RawHTTP(port: daemon.port)
-        stream.send("GET", "/api/v1/stream")
-        guard stream.read(until: "\"bed\":\"4\"").contains("\"bed\":\"4\"") else {
-            throw BenchError("the event stream sent no beds within 5 s")
+        let stream = try BedStream(port: daemon.port)
+        var seen: Set<String> = []
+        try stream.next("an open session on each of beds 1–4") { bed in
+            if bed.state.hasOpenSession { seen.insert(bed.bed) }
+            return seen.isSuperset(of: ["1", "2", "3", "4"])
         }
         var responses: [Double] = []
         var pushes: [Double] = []
         for round in 0..<mode.apiRounds {
             let (command, state) = round.isMultiple(of: 2) ? ("pause", "paused") : ("resume", "running")
             let sent = ContinuousClock.now
-            let answer = try daemon.http("POST", "/api/v1/beds/1/\(command)", "")
+            try daemon.request("POST", "/api/v1/beds/1/\(command)")
             responses.append((ContinuousClock.now - sent).milliseconds)
-            guard answer.hasPrefix("HTTP/1.1 200") else {
-                throw BenchError("\(command) was refused: \(answer.prefix(200))")
-            }
-            guard stream.read(until: "\"state\":\"\(state)\"").contains("\"state\":\"\(state)\"") else {
-                throw BenchError("the stream did not show bed 1 \(state) within 5 s (round \(round))")
+            try stream.next("bed 1 \(state) after `\(command)` (round \(round + 1))") {
+                $0.bed == "1" && $0.state.description == state
             }
             pushes.append((ContinuousClock.now - sent).milliseconds)
         }
-        let response = Sample(responses)
-        let push = Sample(pushes)
+        let response = try Sample(responses, of: "API command answers")
+        let push = try Sample(pushes, of: "stream pushes")
         table.add(
-            "API command → response (lamps already driven)", "\(response.count)",
+            "API command → response (after the record commit)", "\(response.count)",
             "p50 \(format(response.median, digits: 2)) ms, p99 \(format(response.percentile(99), digits: 2)) ms")
         table.add(
             "API command → change pushed on /api/v1/stream (after the record commit)", "\(push.count)",
             "p50 \(format(push.median, digits: 2)) ms, p99 \(format(push.percentile(99), digits: 2)) ms")
+        let memory = try daemon.memory()
+        func mib(_ kib: Double) -> String { format(kib / 1_024, digits: 1) + " MiB" }
+        table.add("peak RSS of dwelld, 4 beds running (VmHWM)", "1", mib(memory.peak))
         table.add(
-            "peak RSS of dwelld, 4 beds running (VmHWM)", "1", format(daemon.peakRSSKiB / 1_024, digits: 1) + " MiB")
+            "RSS of dwelld now (VmRSS = RssAnon + RssFile + RssShmem)", "1",
+            "\(mib(memory.resident)) = \(mib(memory.anonymous)) + \(mib(memory.file)) + \(mib(memory.sharedMemory))")
+        table.add("private memory of dwelld: anonymous pages (RssAnon)", "1", mib(memory.anonymous))
+        table.add("private memory of dwelld: pages only it wrote (Private_Dirty)", "1", mib(memory.privateDirty))
+        table.add(
+            "proportional share of dwelld (Pss: shared pages split among their users)", "1", mib(memory.proportional))
+        try daemon.stop()
         return table.markdown
     }
 
@@ -79,10 +81,12 @@ extension Bench {
                 clock: VirtualClock(), output: SimulatedBoard(),
                 script: ScriptedCommand.countOutAndAcknowledge(after: .zero))
             try await runner.start()
-            for await _ in runner.reports {}
+            try await Self.within(.seconds(60), "a session on the virtual clock") {
+                for await _ in runner.reports {}
+            }
             times.append((ContinuousClock.now - start).milliseconds)
         }
-        let virtual = Sample(times)
+        let virtual = try Sample(times, of: "sessions on the virtual clock")
         table.add(
             "a 15-minute session (+5 min observation) on the virtual clock", "\(virtual.count)",
             "median \(format(virtual.median, digits: 1)) ms")
@@ -93,8 +97,10 @@ extension Bench {
             strip.executableURL = URL(fileURLWithPath: "/usr/bin/strip")
             strip.arguments = ["-o", stripped, binary]
             try strip.run()
-            strip.waitUntilExit()
-            let size = (try? FileManager.default.attributesOfItem(atPath: stripped)[.size] as? Int) ?? 0
+            try strip.wait(for: "strip \(binary)", within: .seconds(60))
+            guard strip.terminationStatus == 0,
+                let size = try FileManager.default.attributesOfItem(atPath: stripped)[.size] as? Int, size > 0
+            else { throw BenchError("strip \(binary) failed (status \(strip.terminationStatus))") }
             table.add(
                 "stripped binary `\((binary as NSString).lastPathComponent)`", "1",
                 format(Double(size) / 1_048_576, digits: 1) + " MiB")

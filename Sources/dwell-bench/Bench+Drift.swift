@@ -13,21 +13,28 @@ extension Bench {
             id: "drift", title: "Drift", version: 1, technique: .deep, warnBefore: .seconds(20),
             steps: (0..<sites).map { .site(SiteStep(site: "s\($0)", needles: 1, dwell: length / sites)) })
         let ticks = Int(length.seconds)
-        async let naive = Task.detached { Self.naiveError(count: ticks, interval: .seconds(1)).last ?? .nan }.value
-        async let floor = Task.detached { Self.floorLateness(count: ticks, interval: .seconds(1)).last ?? .nan }.value
+        async let naive = Task.detached { Self.naiveError(count: ticks, interval: .seconds(1)).last }.value
+        async let floor = Task.detached { Self.floorLateness(count: ticks, interval: .seconds(1)).last }.value
         let runner = SessionRunner(
             machine: SessionStateMachine(treatment: treatment, limits: Self.anyLength),
             clock: ContinuousClock(), output: SimulatedBoard())
         try await runner.start()
-        var end = Double.nan
-        for await report in runner.reports {
-            if case .event(let event, let late?) = report, event.kind == .sessionOverrun { end = late.microseconds }
-            if case .event(let event, _) = report, event.kind == .sessionOverrun { await runner.halt() }
+        let end = try await Self.within(length + .seconds(60), "the \(length.notation) drift session") {
+            var end: Double?
+            for await report in runner.reports {
+                if case .event(let event, let late?) = report, event.kind == .sessionOverrun { end = late.microseconds }
+                if case .event(let event, _) = report, event.kind == .sessionOverrun { await runner.halt() }
+            }
+            return end
+        }
+        guard let end else { throw BenchError("the drift session ended without its planned end (no overrun event)") }
+        guard let naive = await naive, let floor = await floor else {
+            throw BenchError("the naive or C floor loop of the drift table measured no tick")
         }
         var table = Table("timer", "session", "error at the planned end")
         table.add("Dwell runner (start + offset)", length.notation, format(end) + " µs")
-        table.add("naive loop, `sleep 1` per tick", length.notation, format(await naive / 1_000, digits: 1) + " ms")
-        table.add("C floor (absolute deadlines)", length.notation, format(await floor) + " µs")
+        table.add("naive loop, `sleep 1` per tick", length.notation, format(naive / 1_000, digits: 1) + " ms")
+        table.add("C floor (absolute deadlines)", length.notation, format(floor) + " µs")
         return table.markdown
     }
 
@@ -52,7 +59,15 @@ extension Bench {
                 wakes += await runner.wakeCount
                 await runner.halt()
             }
-            for drain in drains { await drain.value }
+            for drain in drains {
+                try await Self.within(.seconds(10), "a halted runner's report stream to end") {
+                    await withTaskCancellationHandler {
+                        await drain.value
+                    } onCancel: {
+                        drain.cancel()
+                    }
+                }
+            }
             table.add(
                 "\(beds)", "\(format(mode.footprintSeconds))s", format(cpu / minutes * 1_000, digits: 1) + " ms",
                 format(cpu / mode.footprintSeconds * 100, digits: 3) + " %", format(Double(wakes) / minutes, digits: 1))

@@ -64,14 +64,24 @@ extension Bench {
             let load = loaded ? CPULoad(processes: 2) : nil
             defer { load?.stop() }
             let loadLabel = loaded ? "both cores busy" : "idle"
-            let floor = Sample(Self.floorLateness(count: cues, interval: .milliseconds(2)))
+            let floor = try Sample(
+                Self.floorLateness(count: cues, interval: .milliseconds(2)), of: "C floor wake-ups (\(loadLabel))")
             var rows: [(String, Sample)] = []
             for (beds, interval) in [(1, Duration.milliseconds(2)), (8, .milliseconds(10)), (64, .milliseconds(50))] {
-                let sample = Sample(
-                    try await Self.runnerLateness(beds: beds, cuesPerBed: max(1, cues / beds), interval: interval))
-                rows.append(("Dwell, \(beds) bed\(beds == 1 ? "" : "s")", sample))
+                let name = "Dwell, \(beds) bed\(beds == 1 ? "" : "s")"
+                let cuesPerBed = max(1, cues / beds)
+                let values = try await Self.within(interval * cuesPerBed * 3 + .seconds(30), "\(name) (\(loadLabel))") {
+                    try await Self.runnerLateness(beds: beds, cuesPerBed: cuesPerBed, interval: interval)
+                }
+                rows.append((name, try Sample(values, of: "cue latenesses of \(name) (\(loadLabel))")))
             }
-            rows.append(("naive relative sleep (C)", Sample(Self.naiveError(count: cues, interval: .milliseconds(2)))))
+            rows.append(
+                (
+                    "naive relative sleep (C)",
+                    try Sample(
+                        Self.naiveError(count: cues, interval: .milliseconds(2)),
+                        of: "naive loop ticks (\(loadLabel))")
+                ))
             rows.append(("C floor: clock_nanosleep ABSTIME", floor))
             for (name, sample) in rows {
                 chart.rows.append(

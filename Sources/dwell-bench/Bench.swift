@@ -27,13 +27,20 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "smoke (seconds, for CI: no figures worth keeping), quick (under 5 minutes), long (15-minute drift).")
     var mode: Mode = .quick
 
-    @Option(help: ArgumentHelp("The dwelld binary for the daemon figures (skipped when missing).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "The dwelld binary for the daemon figures (`dwell` is taken beside it); the run stops when either is missing.",
+            valueName: "path"))
     var dwelld = ".build/release/dwelld"
 
     @Option(help: ArgumentHelp("Also write the lateness chart as SVG here.", valueName: "path"))
     var svg: String?
 
     func run() async throws {
+        let folder = (dwelld as NSString).deletingLastPathComponent
+        for binary in [dwelld, folder + "/dwell"] where !FileManager.default.isExecutableFile(atPath: binary) {
+            throw BenchError("no executable at \(binary): build it with `swift build -c release`, or pass --dwelld")
+        }
         let started = ContinuousClock.now
         var report = "## Results (\(mode.rawValue) mode)\n\n"
         func section(_ title: String, _ body: String) {
@@ -47,12 +54,7 @@ struct Bench: AsyncParsableCommand {
         section("Drift: error at the end of a whole session", try await driftTable())
         section("Footprint while sessions run (in-process runners)", try await footprintTable())
         section("Clinic record", try await recordTable())
-        if FileManager.default.isExecutableFile(atPath: dwelld) {
-            section("The daemon", try await daemonTable(dwelld: dwelld))
-        } else {
-            report += "### The daemon\n\n(skipped: no dwelld at \(dwelld); build it with `swift build -c release`)\n\n"
-        }
-        let folder = (dwelld as NSString).deletingLastPathComponent
+        section("The daemon", try await daemonTable(dwelld: dwelld))
         section("Other", try await miscTable(binaries: [dwelld, folder + "/dwell"]))
         print(report, terminator: "")
         FileHandle.standardError.write(

@@ -4,6 +4,16 @@ struct Sample {
 
     init(_ values: [Double]) { sorted = values.sorted() }
 
+    /// A sample that measured something: no values, or one that is not a number, is an error
+    /// naming `what` (a section that silently measured nothing must not print a row).
+    init(_ values: [Double], of what: String) throws {
+        guard !values.isEmpty else { throw BenchError("no \(what) were measured") }
+        guard values.allSatisfy(\.isFinite) else {
+            throw BenchError("some \(what) are not numbers: \(values.prefix(5))")
+        }
+        self.init(values)
+    }
+
     var count: Int { sorted.count }
 
     func percentile(_ p: Double) -> Double {

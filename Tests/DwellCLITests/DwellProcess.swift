@@ -6,6 +6,8 @@ struct DwellProcess {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Killed because it was still running after `killAfter`.
+        var killed = false
     }
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -19,7 +21,9 @@ struct DwellProcess {
         return packageRoot.appendingPathComponent(".build/debug/dwell")
     }()
 
-    static func run(_ arguments: [String], executable: URL = executable) throws -> Result {
+    /// Runs the executable to its end; with `killAfter`, a child still running then is killed
+    /// (SIGKILL) and the result says so.
+    static func run(_ arguments: [String], executable: URL = executable, killAfter: Duration? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -33,13 +37,20 @@ struct DwellProcess {
         process.standardOutput = out
         process.standardError = errorFile
         try process.run()
+        let watchdog = DispatchWorkItem { [pid = process.processIdentifier] in kill(pid, SIGKILL) }
+        if let killAfter {
+            let milliseconds = Int(killAfter.components.seconds) * 1_000
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds), execute: watchdog)
+        }
         let outData = readAll(out.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
+        watchdog.cancel()
         try errorFile.close()
         let errData = FileManager.default.contents(atPath: errorPath) ?? Data()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            stderr: String(decoding: errData, as: UTF8.self),
+            killed: process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
     }
 
     /// Reads until end of file, retrying reads a signal interrupts (Foundation's own readers trap on EINTR).
