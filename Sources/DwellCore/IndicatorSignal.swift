@@ -8,8 +8,11 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
     case warning
     /// A rest between sites.
     case rest
-    /// Timing is held by the therapist.
+    /// Timing is held by the therapist (information: slow amber "breathing", not an alarm).
     case paused
+    /// Paused past the clinic's pause limit with needles in: medium priority like an unanswered
+    /// overrun (the same lamps and buzzer), high priority once escalated.
+    case pauseOverdue(escalated: Bool)
     /// Post-session rest before the patient gets up.
     case observation
     /// The last step has ended and nobody has acknowledged yet (medium priority).
@@ -30,6 +33,7 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
         case .warning: return "warning"
         case .rest: return "rest"
         case .paused: return "paused"
+        case .pauseOverdue(let escalated): return escalated ? "pause-overdue-escalated" : "pause-overdue"
         case .observation: return "observation"
         case .attention: return "attention"
         case .attentionEscalated: return "attention-escalated"

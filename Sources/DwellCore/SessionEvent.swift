@@ -12,6 +12,8 @@ public struct SessionEvent: Equatable, Sendable {
         case stepSkipped = "step.skipped"
         case sessionOverrun = "session.overrun"
         case sessionEscalated = "session.escalated"
+        /// Paused past the clinic's pause limit with needles in: the pause became an alarm.
+        case pauseOverdue = "session.pause-overdue"
         case sessionAcknowledged = "session.acknowledged"
         case observationStarted = "observation.started"
         case observationEnded = "observation.ended"
@@ -41,7 +43,8 @@ public struct SessionEvent: Equatable, Sendable {
                 .sessionStopped, .needlesPlaced, .needlesRemoved, .rapidRemoval, .mismatchClosed, .alarmSilenced,
                 .sessionInterrupted, .interruptionResumed, .interruptionFinished:
                 return true
-            case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .observationStarted,
+            case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .pauseOverdue,
+                .observationStarted,
                 .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
                 return false
             }

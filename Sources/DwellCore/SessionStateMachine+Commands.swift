@@ -312,6 +312,8 @@ extension SessionStateMachine {
         case (.resume, _): return "the session is not paused"
         case (.pause, .paused): return "the session is already paused"
         case (.acknowledge, _): return "there is nothing to acknowledge until the last step has ended"
+        case (.silence, .paused) where pauseAlarm != nil:
+            return "a pause's alarm ends when the session resumes, every needle is counted out, or it is aborted"
         case (.silence, _): return "there is no alarm to silence"
         case (.closeWithMismatch, _): return "the needle counts agree; nothing to close with a reason"
         case (.rapidRemoval, .observation): return "the needles are already out; the patient is resting"

@@ -18,6 +18,9 @@ public struct SessionStateMachine: Sendable {
     /// Needle time added to the steps so far (extensions of a step, or back from the overrun;
     /// not of observation, when the needles are out).
     public internal(set) var extended: Duration = .zero
+    /// A pause that went past the clinic's pause limit with needles in: an alarm since when, and
+    /// whether it has escalated. It ends with the pause, or when every needle is counted out.
+    public internal(set) var pauseAlarm: PauseAlarm?
     var signal: IndicatorSignal = .idle
     /// The step the shown signal belongs to: a new step re-anchors its pattern even when the
     /// signal is the same (two pistoning sites in a row pulse from their own starts).
@@ -36,6 +39,11 @@ public struct SessionStateMachine: Sendable {
         case pending
         case given
         case none
+    }
+
+    public struct PauseAlarm: Equatable, Sendable {
+        public var since: Duration
+        public var escalated: Bool
     }
 
     public struct Silence: Equatable, Sendable {
@@ -99,8 +107,22 @@ public struct SessionStateMachine: Sendable {
             if let warning = warningDeadline(progress) { return warning }
             return progress.end
         case .observation(_, let end): return end
+        case .paused(_, let since): return pauseDeadline(since: since)
         default: return escalationDeadline
         }
+    }
+
+    /// A paused session with needles in: when the pause becomes an alarm, then when it escalates.
+    func pauseDeadline(since: Duration) -> Duration? {
+        guard needles.difference > 0 else { return nil }
+        guard let pauseAlarm else { return since + limits.pauseLimit }
+        return pauseAlarm.escalated ? nil : pauseAlarm.since + limits.escalateAfter
+    }
+
+    /// The pause alarm stands: paused, with needles still in.
+    var pauseAlarmStands: Bool {
+        if case .paused = state { return needles.difference > 0 }
+        return false
     }
 
     /// When an unanswered alarm escalates, if it has not yet.
@@ -180,6 +202,8 @@ public struct SessionStateMachine: Sendable {
         case .observation:
             actions.append(.record(SessionEvent(.observationEnded, at: deadline, stepKind: .observation)))
             close(.completed, at: deadline, into: &actions)
+        case .paused(let progress, _):
+            firePauseAlarm(progress, at: deadline, into: &actions)
         default:
             if escalationDeadline == deadline { escalate(at: deadline, into: &actions) }
         }
@@ -202,6 +226,30 @@ public struct SessionStateMachine: Sendable {
         default:
             break
         }
+    }
+
+    /// Paused too long with needles in: medium priority at the pause limit, high after
+    /// `escalate_after` more, each recorded.
+    private mutating func firePauseAlarm(
+        _ progress: StepProgress, at deadline: Duration, into actions: inout [SessionAction]
+    ) {
+        var overdue = event(.pauseOverdue, at: deadline, step: progress.index)
+        overdue.needles = needles.difference
+        if pauseAlarm == nil {
+            pauseAlarm = PauseAlarm(since: deadline, escalated: false)
+            overdue.note =
+                "paused past the clinic's pause limit of \(limits.pauseLimit.notation) with \(needlesIn) in"
+            actions.append(.record(overdue))
+        } else {
+            pauseAlarm?.escalated = true
+            overdue.kind = .sessionEscalated
+            overdue.note = "paused too long with \(needlesIn) in"
+            actions.append(.record(overdue))
+        }
+    }
+
+    private var needlesIn: String {
+        "\(needles.difference) needle\(needles.difference == 1 ? "" : "s")"
     }
 
     func warningDeadline(_ progress: StepProgress) -> Duration? {
@@ -281,6 +329,7 @@ public struct SessionStateMachine: Sendable {
     /// Appends the signal and wake-up changes the transitions caused; a new signal's pattern
     /// starts at `signalSince`, the time of the transition that caused it.
     mutating func finish(_ actions: inout [SessionAction], signalSince: Duration) {
+        if pauseAlarm != nil, !pauseAlarmStands { pauseAlarm = nil }
         let newSignal = derivedSignal
         if let silence, silence.phase != phase { self.silence = nil }
         if newSignal != signal || currentStepIndex != signalStep {
@@ -304,7 +353,7 @@ public struct SessionStateMachine: Sendable {
             if progress.warning == .given { return .warning }
             let technique = site.technique ?? treatment.technique
             return .running(cadence: technique == .pistoning ? site.cadence : nil)
-        case .paused: return .paused
+        case .paused: return pauseAlarm.map { .pauseOverdue(escalated: $0.escalated) } ?? .paused
         case .overrun(_, let escalated): return escalated ? .attentionEscalated : .attention
         case .observation: return .observation
         case .unaccounted(_, _, let escalated): return .unaccounted(escalated: escalated)

@@ -49,7 +49,8 @@ extension RecordedSession {
         case .alarmSilenced: return .silence
         case .sessionInterrupted: return .interrupt
         case .interruptionFinished: return .finish
-        case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .observationStarted,
+        case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .pauseOverdue,
+            .observationStarted,
             .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
             return nil
         }

@@ -5,7 +5,8 @@ import Testing
 /// Every phase a session can be in, reached the way a runner would reach it, with what each
 /// command should do there.
 enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
-    case prepare, runningSite, rest, paused, overrun, overrunEscalated, observation, unaccounted, interrupted,
+    case prepare, runningSite, rest, paused, pausedTooLong, overrun, overrunEscalated, observation, unaccounted,
+        interrupted,
         completed, aborted
 
     var description: String { rawValue }
@@ -16,7 +17,7 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .prepare: return .prepare
         case .runningSite: return .running
         case .rest: return .rest
-        case .paused: return .paused
+        case .paused, .pausedTooLong: return .paused
         case .overrun, .overrunEscalated: return .overrun
         case .observation: return .observation
         case .unaccounted: return .unaccounted
@@ -32,6 +33,7 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .prepare: return .zero
         case .runningSite, .paused, .interrupted, .aborted: return s(100)
         case .rest: return s(250)
+        case .pausedTooLong: return s(300)
         case .overrun: return s(730)
         case .overrunEscalated: return s(790)
         case .observation, .unaccounted: return s(800)
@@ -51,6 +53,10 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .paused:
             try machine.command(.start, at: .zero)
             try machine.command(.pause, at: time)
+        case .pausedTooLong:
+            try machine.command(.start, at: .zero)
+            try machine.command(.pause, at: s(100))
+            _ = machine.advance(to: time)  // past the pause limit (3m) with 2 needles in
         case .observation:
             try machine.command(.start, at: .zero)
             try machine.countOutAndAcknowledge(at: s(790))
@@ -91,7 +97,7 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
                 "pause": .paused, "extend": .rest, "skip": .running, "abort": .unaccounted,
                 "remove needles": .rest, "rapid removal": .aborted, "interrupt": .interrupted,
             ]
-        case .paused:
+        case .paused, .pausedTooLong:
             return [
                 "resume": .running, "extend": .paused, "skip": .rest, "abort": .unaccounted, "place needles": .paused,
                 "remove needles": .paused, "rapid removal": .aborted, "interrupt": .interrupted,
@@ -137,6 +143,7 @@ struct SessionStateMachineCommandTableTests {
         #expect(try PhaseCase.overrun.machine().state == .overrun(since: s(720), escalated: false))
         #expect(try PhaseCase.overrunEscalated.machine().state == .overrun(since: s(720), escalated: true))
         #expect(try PhaseCase.rest.machine().currentStepIndex == 1)
+        #expect(try PhaseCase.pausedTooLong.machine().currentSignal == .pauseOverdue(escalated: false))
     }
 
     @Test(
@@ -181,6 +188,7 @@ struct SessionStateMachineCommandTableTests {
             (.prepare, .extend(m(1)), "not started"),
             (.runningSite, .resume, "not paused"),
             (.paused, .pause, "already paused"),
+            (.pausedTooLong, .silence, "ends when the session resumes"),
             (.runningSite, .acknowledge, "nothing to acknowledge"),
             (.overrun, .pause, "acknowledge"),
             (.overrunEscalated, .skip, "acknowledge"),

@@ -636,8 +636,11 @@ def t_countdown_ticks():
 def t_pause():
     d = S.d
     click_cmd(d, "1", "pause")
-    wait_for("PAUSED on the card", lambda: text(d, "1", ".state-word") == "PAUSED")
+    wait_for("a pause sign and PAUSED on the card", lambda: text(d, "1", ".state-word") == "\u23f8 PAUSED")
     assert card_attr(d, "1", "data-state") == "paused"
+    # Paused is information, not an alarm: never the overrun's solid or flashing amber card.
+    assert card_attr(d, "1", "data-signal") == "paused"
+    assert animation(d, "1") == "breathe-amber", f"paused card animation: {animation(d, '1')}"
     assert set(buttons(d, "1")) == {"resume", "extend", "needles", "abort", "rapid-removal"}, f"buttons while paused: {buttons(d, '1')}"
     held = text(d, "1", ".countdown")
     time.sleep(2.2)

@@ -50,6 +50,7 @@ function announce(bed, prev) {
   const d = bed.data;
   let text = `Bed ${bed.id}: ${stateWord(d).toLowerCase()}`;
   if (d.signal === "attention-escalated") text += ", alarm: needles may still be in";
+  if (/^pause-overdue/.test(d.signal)) text += ", paused too long with needles in";
   const left = outstanding(d);
   if (d.state === "unaccounted") text += `, needle counts differ (${left >= 0 ? `${left} not counted out` : `${-left} more out than in`})`;
   if (d.state === "interrupted") text += ", dwelld restarted during the session: needles may still be in";
@@ -64,6 +65,9 @@ function announce(bed, prev) {
 
 function stateWord(d) {
   if (d.signal === "warning") return "ENDING SOON";
+  // A pause glyph with the word, so a paused bed never reads as an alarm by colour alone.
+  if (/^pause-overdue/.test(d.signal)) return "\u23F8 PAUSE TOO LONG";
+  if (d.state === "paused") return "\u23F8 PAUSED";
   return STATE_WORDS[d.state] || String(d.state).toUpperCase();
 }
 

@@ -18,7 +18,7 @@ export function describe(bed) {
       break;
     case "running": case "rest": case "paused":
       v.kind = "time";
-      v.note = d.state === "paused" ? "Paused – time is held" : d.state === "rest" ? "Rest left" : "Left in this step";
+      v.note = d.state === "paused" ? pausedNote(d) : d.state === "rest" ? "Rest left" : "Left in this step";
       v.steps = [[stepLabel, d.current], ["Next", d.next]];
       break;
     case "overrun":
@@ -53,6 +53,12 @@ export function describe(bed) {
     else v.count = v.kind === "up" ? countUp(-r) : mmss(r);
   }
   return v;
+}
+
+function pausedNote(d) {
+  // Paused past the clinic's pause limit with needles in: an alarm until resumed or counted out.
+  if (/^pause-overdue/.test(d.signal)) return "PAUSE TOO LONG – needles in: resume or count them out";
+  return "Paused – time is held";
 }
 
 function interruptionLines(i) {
