@@ -60,7 +60,7 @@ extension IndicatorSignal {
             lamps[.amber] = Self.pausedBreath
         case .observation:
             lamps[.green] = Self.slowFlash
-        case .attention, .pauseOverdue(escalated: false):
+        case .attention, .pauseOverdue(escalated: false), .reconcile:
             lamps[.amber] = Self.slowFlash
             lamps[.buzzer] = Self.mediumBursts
         case .attentionEscalated, .pauseOverdue(escalated: true), .unaccounted(escalated: false),

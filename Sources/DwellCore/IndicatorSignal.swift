@@ -21,6 +21,8 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
     case attentionEscalated
     /// Needles counted in and out differ (high priority; escalated when nobody answers).
     case unaccounted(escalated: Bool)
+    /// Needles removed at once: enter how many were recovered (medium priority, a reminder).
+    case reconcile
     /// dwelld restarted during the session: needles may still be in (high priority).
     case interrupted(escalated: Bool)
     /// A therapist silenced an alarm for a while: it still stands, quietly, and looks different.
@@ -40,6 +42,7 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
         case .unaccounted(let escalated): return escalated ? "needles-unaccounted-escalated" : "needles-unaccounted"
         case .interrupted(let escalated): return escalated ? "interrupted-escalated" : "interrupted"
         case .silenced: return "silenced"
+        case .reconcile: return "reconcile"
         }
     }
 

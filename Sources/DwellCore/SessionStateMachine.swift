@@ -66,6 +66,9 @@ public struct SessionStateMachine: Sendable {
         case observation(startedAt: Duration, end: Duration)
         /// The session would close as `then`, but the needle counts differ.
         case unaccounted(since: Duration, then: Closing, escalated: Bool)
+        /// The needles were removed at once (rapid removal): timing has stopped; the session closes
+        /// as `then` once how many were recovered is entered (through `unaccounted` if they differ).
+        case reconcile(since: Duration, then: Closing)
         /// dwelld restarted during `previous`; a therapist resumes (if `resumable`) or finishes.
         indirect case interrupted(since: Duration, escalated: Bool, resumable: Bool, previous: State)
         case completed(at: Duration)
@@ -86,6 +89,7 @@ public struct SessionStateMachine: Sendable {
         case .overrun: return .overrun
         case .observation: return .observation
         case .unaccounted: return .unaccounted
+        case .reconcile: return .reconcile
         case .interrupted: return .interrupted
         case .completed: return .completed
         case .aborted: return .aborted
@@ -110,19 +114,6 @@ public struct SessionStateMachine: Sendable {
         case .paused(_, let since): return pauseDeadline(since: since)
         default: return escalationDeadline
         }
-    }
-
-    /// A paused session with needles in: when the pause becomes an alarm, then when it escalates.
-    func pauseDeadline(since: Duration) -> Duration? {
-        guard needles.difference > 0 else { return nil }
-        guard let pauseAlarm else { return since + limits.pauseLimit }
-        return pauseAlarm.escalated ? nil : pauseAlarm.since + limits.escalateAfter
-    }
-
-    /// The pause alarm stands: paused, with needles still in.
-    var pauseAlarmStands: Bool {
-        if case .paused = state { return needles.difference > 0 }
-        return false
     }
 
     /// When an unanswered alarm escalates, if it has not yet.
@@ -151,7 +142,7 @@ public struct SessionStateMachine: Sendable {
         case .paused(let progress, let since): return progress.end - since
         case .overrun(let since, _): return since - time
         case .observation(_, let end): return end - time
-        case .prepare, .unaccounted, .interrupted, .completed, .aborted: return nil
+        case .prepare, .unaccounted, .reconcile, .interrupted, .completed, .aborted: return nil
         }
     }
 
@@ -226,30 +217,6 @@ public struct SessionStateMachine: Sendable {
         default:
             break
         }
-    }
-
-    /// Paused too long with needles in: medium priority at the pause limit, high after
-    /// `escalate_after` more, each recorded.
-    private mutating func firePauseAlarm(
-        _ progress: StepProgress, at deadline: Duration, into actions: inout [SessionAction]
-    ) {
-        var overdue = event(.pauseOverdue, at: deadline, step: progress.index)
-        overdue.needles = needles.difference
-        if pauseAlarm == nil {
-            pauseAlarm = PauseAlarm(since: deadline, escalated: false)
-            overdue.note =
-                "paused past the clinic's pause limit of \(limits.pauseLimit.notation) with \(needlesIn) in"
-            actions.append(.record(overdue))
-        } else {
-            pauseAlarm?.escalated = true
-            overdue.kind = .sessionEscalated
-            overdue.note = "paused too long with \(needlesIn) in"
-            actions.append(.record(overdue))
-        }
-    }
-
-    private var needlesIn: String {
-        "\(needles.difference) needle\(needles.difference == 1 ? "" : "s")"
     }
 
     func warningDeadline(_ progress: StepProgress) -> Duration? {
@@ -357,6 +324,7 @@ public struct SessionStateMachine: Sendable {
         case .overrun(_, let escalated): return escalated ? .attentionEscalated : .attention
         case .observation: return .observation
         case .unaccounted(_, _, let escalated): return .unaccounted(escalated: escalated)
+        case .reconcile: return .reconcile
         case .interrupted(_, let escalated, _, _): return .interrupted(escalated: escalated)
         }
     }

@@ -43,6 +43,9 @@ extension RecordedSession {
             guard let count = row.needles else { throw lacking("needle count") }
             return .removeNeedles(count: count, step: row.step)
         case .rapidRemoval: return .rapidRemoval
+        case .needlesReconciled:
+            guard let count = row.needles else { throw lacking("needle count") }
+            return .reconcile(recovered: count)
         case .mismatchClosed:
             guard let reason = row.mismatchReason else { throw lacking("reason") }
             return .closeWithMismatch(reason: reason)

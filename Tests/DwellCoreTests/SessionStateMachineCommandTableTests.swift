@@ -6,8 +6,7 @@ import Testing
 /// command should do there.
 enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
     case prepare, runningSite, rest, paused, pausedTooLong, overrun, overrunEscalated, observation, unaccounted,
-        interrupted,
-        completed, aborted
+        reconcile, interrupted, completed, aborted
 
     var description: String { rawValue }
 
@@ -21,6 +20,7 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .overrun, .overrunEscalated: return .overrun
         case .observation: return .observation
         case .unaccounted: return .unaccounted
+        case .reconcile: return .reconcile
         case .interrupted: return .interrupted
         case .completed: return .completed
         case .aborted: return .aborted
@@ -31,7 +31,7 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
     var time: Duration {
         switch self {
         case .prepare: return .zero
-        case .runningSite, .paused, .interrupted, .aborted: return s(100)
+        case .runningSite, .paused, .reconcile, .interrupted, .aborted: return s(100)
         case .rest: return s(250)
         case .pausedTooLong: return s(300)
         case .overrun: return s(730)
@@ -65,6 +65,9 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
             try machine.command(.start, at: .zero)
             try machine.command(.acknowledge, at: s(790))  // 6 needles still counted in
             _ = machine.advance(to: time)
+        case .reconcile:
+            try machine.command(.start, at: .zero)
+            try machine.command(.rapidRemoval, at: time)  // site a's 2 needles removed at once
         case .interrupted:
             try machine.command(.start, at: .zero)
             _ = machine.advance(to: time)
@@ -90,33 +93,35 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .runningSite:
             return [
                 "pause": .paused, "extend": .running, "skip": .rest, "abort": .unaccounted, "place needles": .running,
-                "remove needles": .running, "rapid removal": .aborted, "interrupt": .interrupted,
+                "remove needles": .running, "rapid removal": .reconcile, "interrupt": .interrupted,
             ]
         case .rest:
             return [
                 "pause": .paused, "extend": .rest, "skip": .running, "abort": .unaccounted,
-                "remove needles": .rest, "rapid removal": .aborted, "interrupt": .interrupted,
+                "remove needles": .rest, "rapid removal": .reconcile, "interrupt": .interrupted,
             ]
         case .paused, .pausedTooLong:
             return [
                 "resume": .running, "extend": .paused, "skip": .rest, "abort": .unaccounted, "place needles": .paused,
-                "remove needles": .paused, "rapid removal": .aborted, "interrupt": .interrupted,
+                "remove needles": .paused, "rapid removal": .reconcile, "interrupt": .interrupted,
             ]
         case .overrun, .overrunEscalated:
             return [
                 "extend": .running, "abort": .unaccounted, "acknowledge": .unaccounted, "remove needles": .overrun,
-                "rapid removal": .aborted, "silence": .overrun, "interrupt": .interrupted,
+                "rapid removal": .reconcile, "silence": .overrun, "interrupt": .interrupted,
             ]
         case .observation:
             return ["extend": .observation, "skip": .completed, "abort": .aborted, "interrupt": .interrupted]
         case .unaccounted:
             return [
-                "abort": .unaccounted, "remove needles": .observation, "rapid removal": .aborted,
+                "abort": .unaccounted, "remove needles": .observation,
                 "close with a mismatch": .observation, "silence": .unaccounted, "interrupt": .interrupted,
             ]
+        case .reconcile:
+            return ["reconcile": .aborted, "silence": .reconcile, "interrupt": .interrupted]
         case .interrupted:
             return [
-                "resume": .running, "finish": .unaccounted, "remove needles": .interrupted, "rapid removal": .aborted,
+                "resume": .running, "finish": .unaccounted, "remove needles": .interrupted, "rapid removal": .reconcile,
                 "silence": .interrupted, "interrupt": .interrupted,
             ]
         case .completed, .aborted:
@@ -127,7 +132,8 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
 
 let allCommands: [SessionCommand] = [
     .start, .pause, .resume, .extend(m(1)), .skip, .abort, .acknowledge, .placeNeedles(count: 3, step: nil),
-    .removeNeedles(count: nil, step: nil), .rapidRemoval, .closeWithMismatch(reason: "needle found on the floor"),
+    .removeNeedles(count: nil, step: nil), .rapidRemoval, .reconcile(recovered: 2),
+    .closeWithMismatch(reason: "needle found on the floor"),
     .silence,
     .interrupt, .finish,
 ]
@@ -197,6 +203,11 @@ struct SessionStateMachineCommandTableTests {
             (.observation, .removeNeedles(count: nil, step: nil), "nothing to remove"),
             (.overrun, .placeNeedles(count: 1, step: nil), "name the site step"),
             (.unaccounted, .acknowledge, "needle counts differ"),
+            (.unaccounted, .rapidRemoval, "does not settle the needle counts"),
+            (.unaccounted, .reconcile(recovered: 6), "close with a reason"),
+            (.reconcile, .abort, "enter how many were recovered"),
+            (.reconcile, .removeNeedles(count: nil, step: nil), "enter how many were recovered"),
+            (.runningSite, .reconcile(recovered: 2), "only after a rapid removal"),
             (.unaccounted, .closeWithMismatch(reason: "  "), "3 to 500 characters"),
             (.interrupted, .pause, "resume or finish"),
             (.runningSite, .silence, "no alarm"),
@@ -228,7 +239,8 @@ struct SessionStateMachineCommandTableTests {
         #expect(
             allCommands.map(\.description) == [
                 "start", "pause", "resume", "extend +1m", "skip", "abort", "acknowledge", "place needles (3 in)",
-                "remove needles (every one still in)", "rapid removal", "close with a mismatch", "silence", "interrupt",
+                "remove needles (every one still in)", "rapid removal", "reconcile (2 recovered)",
+                "close with a mismatch", "silence", "interrupt",
                 "finish",
             ])
         let rejection = CommandRejection(command: .skip, phase: .overrun, reason: "because")

@@ -31,7 +31,10 @@ struct RecordedSessionTests {
             case .abortedWithNeedlesIn:
                 return [.at(0, .start), .at(100, .abort), .at(120, .removeNeedles(count: 2, step: 0))]
             case .rapidRemoval:
-                return [.at(0, .start), .at(30, .removeNeedles(count: 1, step: 0)), .at(60, .rapidRemoval)]
+                return [
+                    .at(0, .start), .at(30, .removeNeedles(count: 1, step: 0)), .at(60, .rapidRemoval),
+                    .at(90, .reconcile(recovered: 1)),
+                ]
             case .interruptedResumedAndFinished:
                 return [
                     .at(0, .start), .at(100, .interrupt), .at(400, .resume), .at(500, .interrupt), .at(520, .finish),
@@ -71,6 +74,7 @@ struct RecordedSessionTests {
         let every: [SessionCommand] = [
             .start, .pause, .resume, .extend(.seconds(1)), .skip, .abort, .acknowledge,
             .placeNeedles(count: 1, step: nil), .removeNeedles(count: 1, step: nil), .rapidRemoval,
+            .reconcile(recovered: 1),
             .closeWithMismatch(reason: "why"), .silence, .interrupt, .finish,
         ]
         #expect(given == Set(every.map(\.name)))
@@ -90,7 +94,8 @@ struct RecordedSessionTests {
     }
 
     @Test func theLedgerIsCountedFromTheRows() async throws {
-        // Corrected in at a, one out at a, then rapid removal of the rest: the counts the rows hold.
+        // One out at a, then rapid removal of the rest and the 1 recovered counted after: the counts
+        // the rows hold.
         let (rapid, machine, _) = try await recorded(Scenario.rapidRemoval.commands)
         #expect(rapid.needles.placed == [0: 2] && rapid.needles.removed == [0: 2] && rapid.needles.isBalanced)
         #expect(rapid.needles == machine.needles)

@@ -835,7 +835,8 @@ def t_unaccounted():
     assert big == f"{left} NEEDLE{'' if left == 1 else 'S'} UNACCOUNTED", f"big text {big!r} for {left} outstanding"
     assert text(d, name, ".state-word") == "UNACCOUNTED"
     assert norm(b["current"]) in norm(text(d, name, ".steps")), f"server's text {b['current']!r} not shown"
-    assert buttons(d, name) == ["needles", "close", "silence", "rapid-removal"], f"buttons: {buttons(d, name)}"
+    # Rapid removal is not offered here: it settles no count.
+    assert buttons(d, name) == ["needles", "close", "silence"], f"buttons: {buttons(d, name)}"
     assert animation(d, name) == "flash-red", f"unaccounted does not flash red: {animation(d, name)!r}"
     assert reduced_motion_animation(d, name) == "none", "unaccounted flashes under reduced motion"
     check_layout(d, 800, 480, S.beds)
@@ -897,16 +898,39 @@ def t_rapid_removal():
     ensure_running(name)
     click_cmd(d, name, "rapid-removal")
     q = confirm_text(d, name)
-    assert "needle shock" in q.lower() and "session ends" in q.lower(), q
+    assert "needle shock" in q.lower() and "count them after" in q.lower(), q
     check_layout(d, 800, 480, S.beds)
     click_cmd(d, name, "cancel-rapid-removal")
     time.sleep(0.5)
     assert bed(name)["state"] in ("running", "rest"), "rapid removal without confirmation"
+    left = outstanding(bed(name))
+    assert left > 0, f"bed {name} has no needle counted in to remove"
     click_cmd(d, name, "rapid-removal")
     click_cmd(d, name, "confirm-rapid-removal")
-    wait_for("ABORTED", lambda: text(d, name, ".state-word") == "ABORTED")
+    # Out now, count later: timing stops and the card asks how many were recovered.
+    wait_for("COUNT NEEDLES", lambda: text(d, name, ".state-word") == "COUNT NEEDLES")
     b = bed(name)
-    assert b["state"] == "aborted" and outstanding(b) == 0, f"after rapid removal: {b['state']} {b['needles']}"
+    assert b["state"] == "reconcile" and outstanding(b) == left, f"after rapid removal: {b['state']} {b['needles']}"
+    big = norm(text(d, name, ".countdown"))
+    assert big == f"{left} NEEDLE{'' if left == 1 else 'S'} TO COUNT", f"big text {big!r}"
+    assert buttons(d, name) == ["reconcile", "silence"], f"buttons in reconcile: {buttons(d, name)}"
+    assert animation(d, name) == "flash-amber", f"the reminder does not flash amber: {animation(d, name)!r}"
+    check_layout(d, 800, 480, S.beds)
+    screenshot(d, "kiosk-800x480-reconcile.png")
+    click_cmd(d, name, "reconcile")
+    wait_for("recovered-count dialog", lambda: d.find_element(By.ID, "reconcile-dialog").is_displayed())
+    check_dialog(d, "reconcile-dialog")
+    assert d.find_element(By.ID, "reconcile-count").text == "0", "the count starts from nothing"
+    for _ in range(left + 1):
+        click(d, "#reconcile-plus")
+    click(d, "#reconcile-minus")
+    assert d.find_element(By.ID, "reconcile-count").text == str(left)
+    screenshot(d, "kiosk-800x480-reconcile-dialog.png")
+    click(d, "#reconcile-submit")
+    wait_for("ABORTED", lambda: text(d, name, ".state-word") == "ABORTED")
+    wait_for("dialog closed", lambda: not d.find_element(By.ID, "reconcile-dialog").is_displayed())
+    b = bed(name)
+    assert b["state"] == "aborted" and outstanding(b) == 0, f"after the count: {b['state']} {b['needles']}"
 
 
 def t_abort_confirm():
@@ -991,7 +1015,7 @@ CHECKS = [
     ("acknowledging with needles still in: the unaccounted alarm", t_unaccounted),
     ("silence: SILENCED m:ss, steady", t_silence),
     ("close with a reason from the page leaves unaccounted", t_close_with_reason),
-    ("rapid removal asks to confirm and ends as aborted", t_rapid_removal),
+    ("rapid removal asks to confirm, stops timing, then asks how many were recovered", t_rapid_removal),
     ("abort asks to confirm; with needles in, counted out first", t_abort_confirm),
     ("stream down: polling; server down: banner and stale cards", t_connection_fallback_and_lost),
     ("no JavaScript errors in the page", t_no_script_errors),

@@ -6,6 +6,7 @@ import { dialogsFollow } from "./dialogs.js";
 import { mmss, outstanding, stepLength, wallTime } from "./format.js";
 import { fitCount, fitText, layout, squeeze } from "./layout.js";
 import { describe, liveRemaining, sinceReceipt } from "./phases.js";
+import { reconcileFollows } from "./reconcile.js";
 import { $, beds, beds_el, el, ENDED, setText, STALL_MS, STATE_WORDS } from "./state.js";
 
 export function cardFor(id) {
@@ -44,6 +45,7 @@ export function update(data) {
   }
   render(bed);
   dialogsFollow(bed);
+  reconcileFollows(bed);
 }
 
 function announce(bed, prev) {
@@ -54,6 +56,7 @@ function announce(bed, prev) {
   const left = outstanding(d);
   if (d.state === "unaccounted") text += `, needle counts differ (${left >= 0 ? `${left} not counted out` : `${-left} more out than in`})`;
   if (d.state === "interrupted") text += ", dwelld restarted during the session: needles may still be in";
+  if (d.state === "reconcile") text += ", needles removed at once: enter how many were recovered";
   if (d.signal === "silenced") text += ", alarm silenced";
   if (d.fault && !(prev && prev.fault)) text += ", device fault";
   if (!d.fault && prev && prev.fault) text += ", fault cleared";

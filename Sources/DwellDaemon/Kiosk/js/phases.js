@@ -37,6 +37,14 @@ export function describe(bed) {
       v.steps = [["Now", d.current], ["Then", d.next]];
       v.progress = false;
       break;
+    case "reconcile":
+      // Rapid removal: out now, count later. A reminder until the count is entered.
+      v.kind = "alarm";
+      v.count = `${left} NEEDLE${left === 1 ? "" : "S"}\nTO COUNT`;
+      v.note = "Removed at once – how many were recovered?";
+      v.steps = [["Now", d.current], ["Then", d.next]];
+      v.progress = false;
+      break;
     case "interrupted":
       Object.assign(v, { kind: "alarm", count: "NEEDLES MAY\nSTILL BE IN", note: "INTERRUPTED – dwelld restarted", progress: false });
       v.info = interruptionLines(d.interruption);
