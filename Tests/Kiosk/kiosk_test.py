@@ -10,6 +10,9 @@ It changes beds 1 and 2 (starts, pauses, aborts sessions, counts needles): point
 daemon only. The browser reaches dwelld through link_proxy.py (in this process), which passes
 everything on unchanged until the connection check drops the stream and then the whole link.
 
+DWELL_PAUSE_LIMIT_S=30: the daemon's clinic.pause_limit (its config); the paused-too-long check
+pauses bed 1 that long. Without it that check is skipped.
+
 DWELL_INTERRUPTED_BEDS=2,1: those beds' sessions were interrupted (dwelld killed and restarted
 mid-session). The first check after the API check verifies each card; a resumable session is
 resumed from the page, one that cannot be resumed is counted out and finished from the page.
@@ -37,6 +40,9 @@ BASE = os.environ.get("DWELL_URL", "http://127.0.0.1:18470").rstrip("/")
 ARTIFACTS = os.environ.get("DWELL_ARTIFACTS", "artifacts")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The daemon's clinic.pause_limit in seconds, when the test daemon was given a short one (the
+# paused-too-long check waits for it; skipped without it).
+PAUSE_LIMIT_S = float(os.environ.get("DWELL_PAUSE_LIMIT_S", "0") or 0)
 INTERRUPTED_BEDS = [b.strip() for b in os.environ.get("DWELL_INTERRUPTED_BEDS", "").split(",") if b.strip()]
 ENDED = ("idle", "completed", "aborted")
 
@@ -223,6 +229,14 @@ def buttons(d, name):
 
 def animation(d, name):
     return d.execute_script("return getComputedStyle(arguments[0]).animationName", card(d, name))
+
+
+def pause_sign(d, name):
+    """The two bars drawn before the state word of a paused card."""
+    return d.execute_script("""
+        const s = getComputedStyle(arguments[0].querySelector('.state-word'), '::before');
+        return s.display === 'inline-block' && parseFloat(s.borderLeftWidth) > 0 && parseFloat(s.borderRightWidth) > 0;
+    """, card(d, name))
 
 
 def reduced_motion_animation(d, name):
@@ -636,7 +650,8 @@ def t_countdown_ticks():
 def t_pause():
     d = S.d
     click_cmd(d, "1", "pause")
-    wait_for("a pause sign and PAUSED on the card", lambda: text(d, "1", ".state-word") == "\u23f8 PAUSED")
+    wait_for("PAUSED on the card", lambda: text(d, "1", ".state-word") == "PAUSED")
+    assert pause_sign(d, "1"), "no pause sign before PAUSED"
     assert card_attr(d, "1", "data-state") == "paused"
     # Paused is information, not an alarm: never the overrun's solid or flashing amber card.
     assert card_attr(d, "1", "data-signal") == "paused"
@@ -656,6 +671,27 @@ def t_resume():
     click_cmd(d, "1", "resume")
     wait_for("RUNNING again", lambda: card_attr(d, "1", "data-state") in ("running", "rest"))
     wait_for("countdown moving again", lambda: text(d, "1", ".countdown") != held, timeout=4)
+
+
+def t_pause_too_long():
+    """Paused with needles in past the clinic's pause limit: the overrun's amber alarm, in words
+    (PAUSE TOO LONG) with the pause sign; resuming ends it."""
+    d = S.d
+    assert outstanding(bed("1")) > 0, "bed 1 has needles in"
+    click_cmd(d, "1", "pause")
+    wait_for("PAUSED", lambda: card_attr(d, "1", "data-signal") == "paused")
+    wait_for("PAUSE TOO LONG on the card", lambda: card_attr(d, "1", "data-signal") == "pause-overdue",
+             timeout=PAUSE_LIMIT_S + 20)
+    assert text(d, "1", ".state-word") == "PAUSE TOO LONG", text(d, "1", ".state-word")
+    assert pause_sign(d, "1"), "no pause sign before PAUSE TOO LONG"
+    assert "PAUSE TOO LONG" in text(d, "1", ".count-note"), text(d, "1", ".count-note")
+    assert animation(d, "1") == "flash-amber", f"the pause alarm does not flash amber: {animation(d, '1')!r}"
+    b = bed("1")
+    assert b["state"] == "paused" and b["signal"] == "pause-overdue", f"{b['state']} {b['signal']}"
+    check_layout(d, 800, 480, S.beds)
+    screenshot(d, "kiosk-800x480-pause-too-long.png")
+    click_cmd(d, "1", "resume")
+    wait_for("running again, the alarm over", lambda: card_attr(d, "1", "data-signal") in ("running", "warning", "rest"))
 
 
 def t_extend_asks_for_a_reason_only_past_the_ceiling():
@@ -1005,6 +1041,7 @@ CHECKS = [
     ("countdown ticks and matches the server", t_countdown_ticks),
     ("pause: PAUSED and the countdown holds", t_pause),
     ("resume: running again", t_resume),
+    ("paused past the pause limit with needles in: PAUSE TOO LONG, flashing; resume ends it", t_pause_too_long),
     ("+1 min past the clinic's longest session asks for a reason, then extends", t_extend_asks_for_a_reason_only_past_the_ceiling),
     ("a refused command shows the problem detail on the card", t_api_error_shown),
     ("needle dialog: count in (+/−) and out per site", t_needle_dialog),
@@ -1033,6 +1070,9 @@ def main():
         for name, fn in checks:
             if fn is t_interrupted and not INTERRUPTED_BEDS:
                 print(f"SKIP {name} (needs DWELL_INTERRUPTED_BEDS: sessions interrupted by a restart)")
+                continue
+            if fn is t_pause_too_long and not PAUSE_LIMIT_S:
+                print(f"SKIP {name} (needs DWELL_PAUSE_LIMIT_S: a daemon with a short clinic.pause_limit)")
                 continue
             try:
                 fn()

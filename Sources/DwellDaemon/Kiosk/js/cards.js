@@ -68,9 +68,9 @@ function announce(bed, prev) {
 
 function stateWord(d) {
   if (d.signal === "warning") return "ENDING SOON";
-  // A pause glyph with the word, so a paused bed never reads as an alarm by colour alone.
-  if (/^pause-overdue/.test(d.signal)) return "\u23F8 PAUSE TOO LONG";
-  if (d.state === "paused") return "\u23F8 PAUSED";
+  // The card draws a pause sign before the word (kiosk.css), so a paused bed never reads as an
+  // alarm by colour alone; a glyph character would need a font the kiosk may not have.
+  if (/^pause-overdue/.test(d.signal)) return "PAUSE TOO LONG";
   return STATE_WORDS[d.state] || String(d.state).toUpperCase();
 }
 
