@@ -9,10 +9,14 @@ extension SessionStateMachine {
         return pauseAlarm.escalated ? nil : pauseAlarm.since + limits.escalateAfter
     }
 
-    /// The pause alarm stands: paused, with needles still in.
+    /// The pause alarm stands: paused, with needles still in. An interruption of the pause keeps
+    /// it (the interrupted alarm shows meanwhile), so a resume goes on from it instead of raising
+    /// it, and recording it, again.
     var pauseAlarmStands: Bool {
-        if case .paused = state { return needles.difference > 0 }
-        return false
+        switch state {
+        case .paused, .interrupted(_, _, _, previous: .paused): return needles.difference > 0
+        default: return false
+        }
     }
 
     /// Paused too long with needles in: medium priority at the pause limit, high after

@@ -141,16 +141,27 @@ struct SessionStateMachinePauseLimitTests {
         #expect(machine.advance(to: s(130)).kinds == [.pauseOverdue])
     }
 
-    @Test("an interruption while paused too long comes back as the same alarm on resume (caught up)")
+    @Test("an interruption while paused too long keeps the alarm: a resume goes on from it, not raising it again")
     func interruptedAndResumed() throws {
         var machine = try paused()
         _ = machine.advance(to: s(300))
         _ = try machine.handle(.interrupt, at: s(310))
+        #expect(machine.pauseAlarm == .init(since: s(280), escalated: false))
+        #expect(machine.currentSignal == .interrupted(escalated: false), "the interruption's alarm shows meanwhile")
+        let actions = try machine.handle(.resume, at: s(500))
+        #expect(actions.kinds == [.interruptionResumed, .sessionEscalated], "the escalation that came due, once")
+        #expect(actions.events.map(\.at) == [s(500), s(340)])
+        #expect(machine.currentSignal == .pauseOverdue(escalated: true))
+    }
+
+    @Test("a pause interrupted before its limit raises the alarm on resume, caught up, once")
+    func interruptedBeforeTheLimit() throws {
+        var machine = try paused()
+        _ = try machine.handle(.interrupt, at: s(150))
         #expect(machine.pauseAlarm == nil)
         let actions = try machine.handle(.resume, at: s(500))
         #expect(actions.kinds == [.interruptionResumed, .pauseOverdue, .sessionEscalated])
         #expect(actions.events.map(\.at) == [s(500), s(280), s(340)])
-        #expect(machine.currentSignal == .pauseOverdue(escalated: true))
     }
 
     @Test("a replayed history gives back the pause alarm, escalated, with the same events")

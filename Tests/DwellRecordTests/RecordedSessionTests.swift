@@ -9,7 +9,7 @@ struct RecordedSessionTests {
     /// Sessions that between them give every command a therapist (or the daemon) can.
     enum Scenario: String, CaseIterable, Sendable {
         case pauseExtendSkipAndNeedles, overrunSilencedAndAcknowledged, closedWithAMismatch, abortedWithNeedlesIn,
-            rapidRemoval, interruptedResumedAndFinished
+            rapidRemoval, interruptedResumedAndFinished, pausedTooLongInterruptedAndResumed
 
         var commands: [SessionStateMachine.HistoryEntry] {
             switch self {
@@ -34,6 +34,14 @@ struct RecordedSessionTests {
                 return [
                     .at(0, .start), .at(30, .removeNeedles(count: 1, step: 0)), .at(60, .rapidRemoval),
                     .at(90, .reconcile(recovered: 1)),
+                ]
+            case .pausedTooLongInterruptedAndResumed:
+                // Past the pause limit (3m) with needles in, escalated (one of a's 2 needles
+                // counted out at 390 s), then a restart: the resumed pause keeps its alarm,
+                // recorded once.
+                return [
+                    .at(0, .start), .at(100, .pause), .at(390, .removeNeedles(count: 1, step: 0)), .at(400, .interrupt),
+                    .at(500, .resume),
                 ]
             case .interruptedResumedAndFinished:
                 return [
@@ -67,6 +75,15 @@ struct RecordedSessionTests {
         #expect(replayed.state == machine.state, "\(scenario)")
         #expect(replayed.needles == machine.needles, "\(scenario)")
         #expect(session.events.map(\.kind.rawValue) == session.rows.map(\.type))
+    }
+
+    @Test func aPauseAlarmIsRecordedOnceAcrossARestart() async throws {
+        let (session, _, _) = try await recorded(Scenario.pausedTooLongInterruptedAndResumed.commands)
+        #expect(session.rows.filter { $0.type == "session.pause-overdue" }.count == 1)
+        let escalations = session.rows.filter { $0.type == "session.escalated" }.map { $0.note ?? "" }
+        #expect(escalations == ["paused too long with 2 needles in", "interrupted session"], "each alarm's own, once")
+        let replayed = try session.replay(replayTreatment, limits: .standard)
+        #expect(replayed.currentSignal == .pauseOverdue(escalated: true))
     }
 
     @Test func theScenariosGiveEveryCommand() {
