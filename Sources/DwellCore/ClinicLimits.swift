@@ -9,16 +9,20 @@ public struct ClinicLimits: Equatable, Sendable {
     /// The needle time (the steps plus every extension of them) no session may pass, whatever
     /// the reason. Past `sessionLength`'s upper bound an extension needs a stated reason.
     public var hardLimit: Duration
+    /// How long a session may stay paused with needles in before the pause becomes an alarm
+    /// (medium priority, escalating after `escalateAfter` like an overrun).
+    public var pauseLimit: Duration
 
     public init(
         sessionLength: ClosedRange<Duration> = .seconds(600)...Duration.seconds(900),
         escalateAfter: Duration = .seconds(60), silenceFor: Duration = .seconds(120),
-        hardLimit: Duration = .seconds(1_800)
+        hardLimit: Duration = .seconds(1_800), pauseLimit: Duration = .seconds(180)
     ) {
         self.sessionLength = sessionLength
         self.escalateAfter = escalateAfter
         self.silenceFor = silenceFor
         self.hardLimit = hardLimit
+        self.pauseLimit = pauseLimit
     }
 
     public static let standard = ClinicLimits()

@@ -1,6 +1,7 @@
 /// How each signal is rendered on a bed's green, amber and red lamps and its buzzer.
 /// The conventions follow IEC 60601-1-8 / IEC 60073 practice:
-/// - information is steady light and at most a short pulse;
+/// - information is steady light and at most a short pulse; paused "breathes" slowly (amber 3 s
+///   on, 1 s off: 0.25 Hz, below the medium-priority band, so it never reads as an alarm);
 /// - medium priority flashes at 0.5 Hz (band 0.4–0.8 Hz) with 3-pulse buzzer bursts;
 /// - high priority flashes red at 2 Hz, 50 % duty (band 1.4–2.8 Hz, 20–60 %) with 10-pulse
 ///   bursts (3 + 2, pause, 3 + 2); escalated, amber flashes with it and the bursts come sooner;
@@ -10,6 +11,8 @@ extension IndicatorSignal {
     public static let slowFlash = Pattern.flash(period: .seconds(2), dutyPercent: 50)
     /// High-priority flash: 2 Hz, 50 % duty.
     public static let fastFlash = Pattern.flash(period: .milliseconds(500), dutyPercent: 50)
+    /// Paused: amber 3 s on, 1 s off ("breathing", 0.25 Hz), unlike any alarm's flash.
+    public static let pausedBreath = Pattern.flash(period: .seconds(4), dutyPercent: 75)
     /// A short blip every 2 s: "resting, nothing to do".
     public static let restBlip = Pattern.flash(period: .seconds(2), dutyPercent: 10)
     /// One 200 ms chirp when the signal starts (information).
@@ -54,13 +57,14 @@ extension IndicatorSignal {
         case .rest:
             lamps[.green] = Self.restBlip
         case .paused:
-            lamps[.amber] = .steady
+            lamps[.amber] = Self.pausedBreath
         case .observation:
             lamps[.green] = Self.slowFlash
-        case .attention:
+        case .attention, .pauseOverdue(escalated: false), .reconcile:
             lamps[.amber] = Self.slowFlash
             lamps[.buzzer] = Self.mediumBursts
-        case .attentionEscalated, .unaccounted(escalated: false), .interrupted(escalated: false):
+        case .attentionEscalated, .pauseOverdue(escalated: true), .unaccounted(escalated: false),
+            .interrupted(escalated: false):
             lamps[.red] = Self.fastFlash
             lamps[.buzzer] = Self.highBursts
         case .unaccounted(escalated: true), .interrupted(escalated: true):

@@ -8,8 +8,11 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
     case warning
     /// A rest between sites.
     case rest
-    /// Timing is held by the therapist.
+    /// Timing is held by the therapist (information: slow amber "breathing", not an alarm).
     case paused
+    /// Paused past the clinic's pause limit with needles in: medium priority like an unanswered
+    /// overrun (the same lamps and buzzer), high priority once escalated.
+    case pauseOverdue(escalated: Bool)
     /// Post-session rest before the patient gets up.
     case observation
     /// The last step has ended and nobody has acknowledged yet (medium priority).
@@ -18,6 +21,8 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
     case attentionEscalated
     /// Needles counted in and out differ (high priority; escalated when nobody answers).
     case unaccounted(escalated: Bool)
+    /// Needles removed at once: enter how many were recovered (medium priority, a reminder).
+    case reconcile
     /// dwelld restarted during the session: needles may still be in (high priority).
     case interrupted(escalated: Bool)
     /// A therapist silenced an alarm for a while: it still stands, quietly, and looks different.
@@ -30,12 +35,14 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
         case .warning: return "warning"
         case .rest: return "rest"
         case .paused: return "paused"
+        case .pauseOverdue(let escalated): return escalated ? "pause-overdue-escalated" : "pause-overdue"
         case .observation: return "observation"
         case .attention: return "attention"
         case .attentionEscalated: return "attention-escalated"
         case .unaccounted(let escalated): return escalated ? "needles-unaccounted-escalated" : "needles-unaccounted"
         case .interrupted(let escalated): return escalated ? "interrupted-escalated" : "interrupted"
         case .silenced: return "silenced"
+        case .reconcile: return "reconcile"
         }
     }
 

@@ -57,6 +57,19 @@ public struct NeedleLedger: Equatable, Sendable {
     }
 }
 
+extension NeedleLedger {
+    /// Counts `count` needles out anywhere, however many (the count recovered after a rapid
+    /// removal); past what is still in, the rest is surplus.
+    public mutating func recover(_ count: Int) {
+        var rest = max(count, 0)
+        while rest > 0 {
+            let taking = min(rest, Self.maximumPerSite)
+            _ = try? remove(taking, at: nil)
+            rest -= taking
+        }
+    }
+}
+
 /// A needle count the ledger refuses; nothing changed.
 public enum NeedleCountError: Error, Equatable, Sendable, CustomStringConvertible {
     case outOfRange(Int)

@@ -12,6 +12,8 @@ public struct SessionEvent: Equatable, Sendable {
         case stepSkipped = "step.skipped"
         case sessionOverrun = "session.overrun"
         case sessionEscalated = "session.escalated"
+        /// Paused past the clinic's pause limit with needles in: the pause became an alarm.
+        case pauseOverdue = "session.pause-overdue"
         case sessionAcknowledged = "session.acknowledged"
         case observationStarted = "observation.started"
         case observationEnded = "observation.ended"
@@ -23,8 +25,11 @@ public struct SessionEvent: Equatable, Sendable {
         case needlesRemoved = "needles.removed"
         /// The session would end, but the needles counted out differ from those counted in.
         case needlesUnaccounted = "needles.unaccounted"
-        /// Needle shock or fainting: every needle still in was removed at once, uncounted.
+        /// Needle shock or fainting: the needles still in were removed at once, to be counted after
+        /// (`needles`: how many were counted in then).
         case rapidRemoval = "needles.rapid-removal"
+        /// After a rapid removal: how many needles were recovered (and counted out).
+        case needlesReconciled = "needles.reconciled"
         /// Closed with the counts differing, for a stated reason: a possible adverse event.
         case mismatchClosed = "needles.mismatch-closed"
         case alarmSilenced = "alarm.silenced"
@@ -38,10 +43,12 @@ public struct SessionEvent: Equatable, Sendable {
         public var isCommand: Bool {
             switch self {
             case .sessionStarted, .sessionPaused, .sessionResumed, .stepExtended, .stepSkipped, .sessionAcknowledged,
-                .sessionStopped, .needlesPlaced, .needlesRemoved, .rapidRemoval, .mismatchClosed, .alarmSilenced,
+                .sessionStopped, .needlesPlaced, .needlesRemoved, .rapidRemoval, .needlesReconciled, .mismatchClosed,
+                .alarmSilenced,
                 .sessionInterrupted, .interruptionResumed, .interruptionFinished:
                 return true
-            case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .observationStarted,
+            case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .pauseOverdue,
+                .observationStarted,
                 .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
                 return false
             }
@@ -59,7 +66,8 @@ public struct SessionEvent: Equatable, Sendable {
     /// How much was added, for `step.extended`.
     public var added: Duration?
     /// A needle count: placed at the site (`step.started`, `step.ended`, `needles.placed`),
-    /// removed (`needles.removed`, `needles.rapid-removal`), or placed − removed
+    /// removed (`needles.removed`), still in when removed at once (`needles.rapid-removal`), recovered
+    /// (`needles.reconciled`), or placed − removed
     /// (`needles.unaccounted`, `needles.mismatch-closed`).
     public var needles: Int?
     /// Words for the record: a reason, or what an alarm is about.
@@ -100,8 +108,12 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
     case placeNeedles(count: Int, step: Int?)
     /// Counts needles out at a site, or anywhere (`step` nil); `count` nil: all still in there.
     case removeNeedles(count: Int?, step: Int?)
-    /// Needle shock or fainting: every needle out at once, uncounted; the session ends.
+    /// Needle shock or fainting: every needle out at once, counted later; timing stops and the
+    /// session waits in `reconcile` for how many were recovered.
     case rapidRemoval
+    /// After a rapid removal: how many needles were recovered. A match ends the session; a
+    /// mismatch holds it in "needles unaccounted".
+    case reconcile(recovered: Int)
     /// Ends a "needles unaccounted" alarm with the counts differing, for a stated reason.
     case closeWithMismatch(reason: String)
     /// Silences an alarm's buzzer for ``ClinicLimits/silenceFor``; the lamps show it is silenced.
@@ -113,6 +125,8 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
 
     public static let defaultExtension: Duration = .seconds(60)
     public static let maximumExtension: Duration = .seconds(30 * 60)
+    /// The most needles a `reconcile` may say were recovered.
+    public static let maximumRecovered = 999
 
     public var name: String {
         switch self {
@@ -126,6 +140,7 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
         case .placeNeedles: return "place needles"
         case .removeNeedles: return "remove needles"
         case .rapidRemoval: return "rapid removal"
+        case .reconcile: return "reconcile"
         case .closeWithMismatch: return "close with a mismatch"
         case .silence: return "silence"
         case .interrupt: return "interrupt"
@@ -140,6 +155,7 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
         case .placeNeedles(let count, _): return "place needles (\(count) in)"
         case .removeNeedles(let count?, _): return "remove needles (\(count) out)"
         case .removeNeedles(nil, _): return "remove needles (every one still in)"
+        case .reconcile(let recovered): return "reconcile (\(recovered) recovered)"
         default: return name
         }
     }
@@ -184,6 +200,9 @@ public enum SessionPhase: String, Sendable, CaseIterable {
     case observation
     /// Needles counted in and out differ; the session cannot end (high priority).
     case unaccounted
+    /// Needles removed at once (needle shock, fainting): how many were recovered is still to be
+    /// entered (a medium-priority reminder).
+    case reconcile
     /// dwelld restarted while the session ran: needles may still be in (high priority).
     case interrupted
     case completed

@@ -55,6 +55,12 @@ public struct SessionSnapshot: Equatable, Sendable {
             case .completed: next = "complete"
             case .aborted: next = "end (aborted)"
             }
+        case .reconcile(_, let then):
+            let still = machine.needles.difference
+            current =
+                "\(still) needle\(still == 1 ? "" : "s") removed at once (needle shock or fainting): "
+                + "enter how many were recovered"
+            next = then == .completed ? "complete" : "end (aborted)"
         case .interrupted(_, _, let resumable, _):
             current = "dwelld restarted during this session: needles may still be in"
             next = resumable ? "count the needles, then resume or finish" : "count the needles, then finish"

@@ -78,7 +78,7 @@ extension SessionStateMachine {
             close(Self.finishing(previous), at: time, into: &actions)
 
         case (.interrupt, .step), (.interrupt, .paused), (.interrupt, .overrun), (.interrupt, .observation),
-            (.interrupt, .unaccounted):
+            (.interrupt, .unaccounted), (.interrupt, .reconcile):
             state = .interrupted(since: time, escalated: false, resumable: true, previous: state)
             actions.append(.record(SessionEvent(.sessionInterrupted, at: time)))
 
@@ -87,23 +87,17 @@ extension SessionStateMachine {
             state = .interrupted(since: time, escalated: false, resumable: resumable, previous: previous)
             actions.append(.record(SessionEvent(.sessionInterrupted, at: time)))
 
-        case (.silence, .overrun), (.silence, .unaccounted), (.silence, .interrupted):
+        case (.silence, .overrun), (.silence, .unaccounted), (.silence, .reconcile), (.silence, .interrupted):
             silence = Silence(until: time + limits.silenceFor, phase: phase)
             actions.append(
                 .record(
                     SessionEvent(.alarmSilenced, at: time, note: "buzzer silenced for \(limits.silenceFor.notation)")))
 
-        case (.rapidRemoval, .step), (.rapidRemoval, .paused), (.rapidRemoval, .overrun), (.rapidRemoval, .unaccounted),
-            (.rapidRemoval, .interrupted):
-            let step = currentStepIndex
-            let removed = needles.difference > 0 ? ((try? needles.remove(nil, at: nil)) ?? 0) : 0
-            actions.append(
-                .record(
-                    SessionEvent(
-                        .rapidRemoval, at: time, step: step, needles: removed,
-                        note: "needle shock or fainting: every needle still in removed at once, not counted one by one")
-                ))
-            close(.aborted(step: step), at: time, into: &actions)
+        case (.rapidRemoval, .step), (.rapidRemoval, .paused), (.rapidRemoval, .overrun), (.rapidRemoval, .interrupted):
+            removeAtOnce(at: time, into: &actions)
+
+        case (.reconcile(let recovered), .reconcile(_, let then)):
+            try reconcile(recovered: recovered, then: then, at: time, into: &actions)
 
         case (.closeWithMismatch(let reason), .unaccounted(_, let then, _)):
             let stated = reason.trimmingWhitespace
@@ -152,6 +146,7 @@ extension SessionStateMachine {
     /// How `finish` after an interruption closes: complete when every step had run, else aborted.
     static func finishing(_ previous: State) -> Closing {
         switch previous {
+        case .reconcile(_, let then): return then
         case .overrun, .observation: return .completed
         case .unaccounted(_, .aborted(let step), _): return .aborted(step: step)
         case .unaccounted: return .completed
@@ -160,10 +155,12 @@ extension SessionStateMachine {
         }
     }
 
-    /// Needles can be counted from the start until the session has ended.
+    /// Needles can be counted from the start until the session has ended (not while the count
+    /// after a rapid removal is awaited).
     private var countsNeedles: Bool {
         switch state {
-        case .prepare, .completed, .aborted: return false
+        // After a rapid removal the count is entered as one number (reconcile) first.
+        case .prepare, .reconcile, .completed, .aborted: return false
         default: return true
         }
     }
@@ -242,7 +239,7 @@ extension SessionStateMachine {
             state = .observation(startedAt: startedAt, end: end + amount)
             actions.append(
                 .record(SessionEvent(.stepExtended, at: time, stepKind: .observation, added: amount, reason: stated)))
-        case .prepare, .unaccounted, .interrupted, .completed, .aborted:
+        case .prepare, .unaccounted, .reconcile, .interrupted, .completed, .aborted:
             throw reject(command, because: reason(for: command))
         }
     }
@@ -294,7 +291,7 @@ extension SessionStateMachine {
         return extended
     }
 
-    private func reject(_ command: SessionCommand, because reason: String) -> CommandRejection {
+    func reject(_ command: SessionCommand, because reason: String) -> CommandRejection {
         CommandRejection(command: command, phase: phase, reason: reason)
     }
 
@@ -302,6 +299,15 @@ extension SessionStateMachine {
         switch (command, phase) {
         case (_, .completed), (_, .aborted): return "the session has ended; start a new one"
         case (.start, _): return "the session has already started"
+        case (.reconcile, .unaccounted):
+            return "the count after the rapid removal is in: count the missing needles out, correct the count in, "
+                + "or close with a reason"
+        case (.reconcile, _): return "only after a rapid removal is the number of needles recovered entered"
+        case (_, .reconcile):
+            return "the needles were removed at once: enter how many were recovered (reconcile) first"
+        case (.rapidRemoval, .unaccounted):
+            return "rapid removal does not settle the needle counts: count the missing needles out, correct the "
+                + "count in, or close with a reason"
         case (_, .prepare): return "the session has not started yet"
         case (.resume, .interrupted): return "the session's protocol has changed since it started; finish it instead"
         case (_, .interrupted): return "dwelld restarted during this session: count the needles, then resume or finish"
@@ -312,6 +318,8 @@ extension SessionStateMachine {
         case (.resume, _): return "the session is not paused"
         case (.pause, .paused): return "the session is already paused"
         case (.acknowledge, _): return "there is nothing to acknowledge until the last step has ended"
+        case (.silence, .paused) where pauseAlarm != nil:
+            return "a pause's alarm ends when the session resumes, every needle is counted out, or it is aborted"
         case (.silence, _): return "there is no alarm to silence"
         case (.closeWithMismatch, _): return "the needle counts agree; nothing to close with a reason"
         case (.rapidRemoval, .observation): return "the needles are already out; the patient is resting"

@@ -18,6 +18,9 @@ public struct SessionStateMachine: Sendable {
     /// Needle time added to the steps so far (extensions of a step, or back from the overrun;
     /// not of observation, when the needles are out).
     public internal(set) var extended: Duration = .zero
+    /// A pause that went past the clinic's pause limit with needles in: an alarm since when, and
+    /// whether it has escalated. It ends with the pause, or when every needle is counted out.
+    public internal(set) var pauseAlarm: PauseAlarm?
     var signal: IndicatorSignal = .idle
     /// The step the shown signal belongs to: a new step re-anchors its pattern even when the
     /// signal is the same (two pistoning sites in a row pulse from their own starts).
@@ -36,6 +39,11 @@ public struct SessionStateMachine: Sendable {
         case pending
         case given
         case none
+    }
+
+    public struct PauseAlarm: Equatable, Sendable {
+        public var since: Duration
+        public var escalated: Bool
     }
 
     public struct Silence: Equatable, Sendable {
@@ -58,6 +66,9 @@ public struct SessionStateMachine: Sendable {
         case observation(startedAt: Duration, end: Duration)
         /// The session would close as `then`, but the needle counts differ.
         case unaccounted(since: Duration, then: Closing, escalated: Bool)
+        /// The needles were removed at once (rapid removal): timing has stopped; the session closes
+        /// as `then` once how many were recovered is entered (through `unaccounted` if they differ).
+        case reconcile(since: Duration, then: Closing)
         /// dwelld restarted during `previous`; a therapist resumes (if `resumable`) or finishes.
         indirect case interrupted(since: Duration, escalated: Bool, resumable: Bool, previous: State)
         case completed(at: Duration)
@@ -78,6 +89,7 @@ public struct SessionStateMachine: Sendable {
         case .overrun: return .overrun
         case .observation: return .observation
         case .unaccounted: return .unaccounted
+        case .reconcile: return .reconcile
         case .interrupted: return .interrupted
         case .completed: return .completed
         case .aborted: return .aborted
@@ -99,6 +111,7 @@ public struct SessionStateMachine: Sendable {
             if let warning = warningDeadline(progress) { return warning }
             return progress.end
         case .observation(_, let end): return end
+        case .paused(_, let since): return pauseDeadline(since: since)
         default: return escalationDeadline
         }
     }
@@ -129,7 +142,7 @@ public struct SessionStateMachine: Sendable {
         case .paused(let progress, let since): return progress.end - since
         case .overrun(let since, _): return since - time
         case .observation(_, let end): return end - time
-        case .prepare, .unaccounted, .interrupted, .completed, .aborted: return nil
+        case .prepare, .unaccounted, .reconcile, .interrupted, .completed, .aborted: return nil
         }
     }
 
@@ -180,6 +193,8 @@ public struct SessionStateMachine: Sendable {
         case .observation:
             actions.append(.record(SessionEvent(.observationEnded, at: deadline, stepKind: .observation)))
             close(.completed, at: deadline, into: &actions)
+        case .paused(let progress, _):
+            firePauseAlarm(progress, at: deadline, into: &actions)
         default:
             if escalationDeadline == deadline { escalate(at: deadline, into: &actions) }
         }
@@ -281,6 +296,7 @@ public struct SessionStateMachine: Sendable {
     /// Appends the signal and wake-up changes the transitions caused; a new signal's pattern
     /// starts at `signalSince`, the time of the transition that caused it.
     mutating func finish(_ actions: inout [SessionAction], signalSince: Duration) {
+        if pauseAlarm != nil, !pauseAlarmStands { pauseAlarm = nil }
         let newSignal = derivedSignal
         if let silence, silence.phase != phase { self.silence = nil }
         if newSignal != signal || currentStepIndex != signalStep {
@@ -304,10 +320,11 @@ public struct SessionStateMachine: Sendable {
             if progress.warning == .given { return .warning }
             let technique = site.technique ?? treatment.technique
             return .running(cadence: technique == .pistoning ? site.cadence : nil)
-        case .paused: return .paused
+        case .paused: return pauseAlarm.map { .pauseOverdue(escalated: $0.escalated) } ?? .paused
         case .overrun(_, let escalated): return escalated ? .attentionEscalated : .attention
         case .observation: return .observation
         case .unaccounted(_, _, let escalated): return .unaccounted(escalated: escalated)
+        case .reconcile: return .reconcile
         case .interrupted(_, let escalated, _, _): return .interrupted(escalated: escalated)
         }
     }

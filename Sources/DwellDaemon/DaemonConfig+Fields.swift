@@ -5,7 +5,8 @@ import Yams
 /// The config's list and clinic fields, each checked where it is written.
 extension DaemonConfig {
     static let clinicKeys = [
-        "min_session", "max_session", "hard_limit", "escalate_after", "silence_for", "aftercare", "contraindications",
+        "min_session", "max_session", "hard_limit", "escalate_after", "silence_for", "pause_limit", "aftercare",
+        "contraindications",
     ]
     static let itemKeys = ["code", "label", "severity"]
 
@@ -14,6 +15,7 @@ extension DaemonConfig {
     static let silenceRange = Duration.seconds(10)...Duration.seconds(600)
     static let escalateRange = Duration.seconds(10)...Duration.seconds(600)
     static let sessionRange = Duration.seconds(60)...Duration.seconds(3_600)
+    static let pauseRange = Duration.seconds(30)...Duration.seconds(1_800)
 
     /// Bed names: strings, or whole numbers written plainly (`[1, 2]` becomes `["1", "2"]`).
     /// `true`, `1.5`, `null`, lists and mappings are refused where they stand.
@@ -158,6 +160,9 @@ extension DaemonConfig {
         }
         if let silence = reader.duration("silence_for", within: silenceRange) {
             config.limits.silenceFor = silence.value
+        }
+        if let pause = reader.duration("pause_limit", within: pauseRange) {
+            config.limits.pauseLimit = pause.value
         }
         if let aftercare = reader.string("aftercare") { config.aftercare = aftercare }
         if let items = reader.node("contraindications") {

@@ -43,13 +43,17 @@ extension RecordedSession {
             guard let count = row.needles else { throw lacking("needle count") }
             return .removeNeedles(count: count, step: row.step)
         case .rapidRemoval: return .rapidRemoval
+        case .needlesReconciled:
+            guard let count = row.needles else { throw lacking("needle count") }
+            return .reconcile(recovered: count)
         case .mismatchClosed:
             guard let reason = row.mismatchReason else { throw lacking("reason") }
             return .closeWithMismatch(reason: reason)
         case .alarmSilenced: return .silence
         case .sessionInterrupted: return .interrupt
         case .interruptionFinished: return .finish
-        case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .observationStarted,
+        case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .pauseOverdue,
+            .observationStarted,
             .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
             return nil
         }

@@ -66,7 +66,8 @@ public struct RecordedSession: Sendable {
             case .stepStarted: if let step = row.step, ledger.placed[step] == nil { try? ledger.place(count, at: step) }
             case .needlesPlaced: if let step = row.step { try? ledger.place(count, at: step) }
             case .needlesRemoved: _ = try? ledger.remove(count, at: row.step)
-            case .rapidRemoval: if count > 0 { _ = try? ledger.remove(nil, at: nil) }
+            // A rapid removal counts nothing out; the count recovered after it does.
+            case .needlesReconciled: ledger.recover(count)
             default: break
             }
         }

@@ -14,6 +14,7 @@ public enum CommandName: String, CaseIterable, Codable, Sendable {
     case needlesIn = "needles-in"
     case needlesOut = "needles-out"
     case rapidRemoval = "rapid-removal"
+    case reconcile
     case silence
     case close
     case finish
@@ -31,6 +32,14 @@ public enum CommandName: String, CaseIterable, Codable, Sendable {
         case .silence: return .silence
         case .finish: return .finish
         case .rapidRemoval: return .rapidRemoval
+        case .reconcile:
+            guard let recovered = body.recovered else {
+                throw WireError(
+                    "Recovered count required",
+                    "`recovered`: how many needles were recovered after the rapid removal "
+                        + "(0 to \(SessionCommand.maximumRecovered))")
+            }
+            return .reconcile(recovered: recovered)
         case .extend: return .extend(try body.extensionAmount(), reason: body.reason)
         case .needlesIn:
             guard let count = body.count else {
@@ -58,18 +67,23 @@ public enum CommandName: String, CaseIterable, Codable, Sendable {
 
 /// The body of `POST /api/v1/beds/{bed}/{command}`: every command takes the same object, and
 /// each uses only its own fields (`extend` `by` and, past the clinic's longest session,
-/// `reason`; `needles-in`/`needles-out` `count`, `step`; `close` `reason`).
+/// `reason`; `needles-in`/`needles-out` `count`, `step`; `close` `reason`; `reconcile` `recovered`).
 public struct CommandBody: Codable, Equatable, Sendable {
     public var by: String?
     public var count: Int?
     public var step: Int?
     public var reason: String?
+    /// `reconcile`: how many needles were recovered after a rapid removal.
+    public var recovered: Int?
 
-    public init(by: String? = nil, count: Int? = nil, step: Int? = nil, reason: String? = nil) {
+    public init(
+        by: String? = nil, count: Int? = nil, step: Int? = nil, reason: String? = nil, recovered: Int? = nil
+    ) {
         self.by = by
         self.count = count
         self.step = step
         self.reason = reason
+        self.recovered = recovered
     }
 
     func checkRanges() throws(WireError) {
@@ -78,6 +92,10 @@ public struct CommandBody: Codable, Equatable, Sendable {
         }
         if let step, step < 0 {
             throw WireError("Invalid step", "`step` \(step) must be a step index, 0 or more")
+        }
+        if let recovered, !(0...SessionCommand.maximumRecovered).contains(recovered) {
+            throw WireError(
+                "Invalid recovered count", "`recovered` \(recovered) must be 0 to \(SessionCommand.maximumRecovered)")
         }
         if let reason, !(3...500).contains(reason.count) {
             throw WireError("Invalid reason", "`reason` must be 3 to 500 characters")

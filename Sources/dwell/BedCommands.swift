@@ -182,9 +182,27 @@ struct NeedlesCommand: AsyncParsableCommand {
 struct RapidRemovalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rapid-removal",
-        abstract: "Needle shock or fainting: every needle out at once; the session ends (recorded as such).")
+        abstract: "Needle shock or fainting: every needle out at once, counted after; timing stops (recorded).",
+        discussion: """
+            The bed then waits in RECONCILE (a medium-priority reminder) until `dwell reconcile` \
+            says how many needles were recovered.
+            """)
     @OptionGroup var target: BedCommand
     func run() async throws { try await target.send(.rapidRemoval) }
+}
+
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "After a rapid removal: how many needles were recovered.",
+        discussion: """
+            If it matches the needles counted in, the session ends; if not, the bed shows NEEDLES \
+            UNACCOUNTED until the missing needles are counted out or the session is closed with a \
+            reason (dwell close).
+            """)
+    @OptionGroup var target: BedCommand
+    @Option(help: ArgumentHelp("Needles recovered (0 to 999).", valueName: "count")) var recovered: Int
+    func run() async throws { try await target.send(.reconcile, body: CommandBody(recovered: recovered)) }
 }
 
 struct SilenceCommand: AsyncParsableCommand {

@@ -7,6 +7,9 @@ enum StatusTable {
         var text = ""
         for bed in beds {
             var line = "bed \(bed.bed)  \(bed.state.word.uppercased())"
+            if bed.signal.hasPrefix("pause-overdue") {
+                line += bed.signal.hasSuffix("escalated") ? "  PAUSE TOO LONG (ESCALATED)" : "  PAUSE TOO LONG"
+            }
             if let remaining = bed.remainingMs {
                 line += "  " + Duration.milliseconds(remaining).clockDisplay + (remaining < 0 ? " overrun" : " left")
             }

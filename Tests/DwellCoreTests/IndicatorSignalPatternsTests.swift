@@ -6,7 +6,8 @@ import Testing
 let allSignals: [IndicatorSignal] = [
     .idle, .running(cadence: nil), .running(cadence: Cadence(millihertz: 1_500)), .warning, .rest, .paused,
     .observation, .attention, .attentionEscalated, .unaccounted(escalated: false), .unaccounted(escalated: true),
-    .interrupted(escalated: false), .interrupted(escalated: true), .silenced,
+    .interrupted(escalated: false), .interrupted(escalated: true), .silenced, .pauseOverdue(escalated: false),
+    .pauseOverdue(escalated: true),
 ]
 
 @Suite("Indicator signal patterns")
@@ -138,12 +139,12 @@ struct IndicatorSignalPatternsTests {
         #expect(lamps[.red] == .off)
     }
 
-    @Test("rest blips green briefly, paused is steady amber, observation flashes green slowly")
+    @Test("rest blips green briefly, paused breathes amber slowly, observation flashes green slowly")
     func informationLamps() throws {
         let rest = PatternWalk(try #require(IndicatorSignal.rest.patterns()[.green]), window: .seconds(10))
         #expect(try #require(rest.dutyPercent) < 20)
         #expect(rest.onsets.count >= 2)
-        #expect(IndicatorSignal.paused.patterns()[.amber] == .steady)
+        #expect(IndicatorSignal.paused.patterns()[.amber] == IndicatorSignal.pausedBreath)
         #expect(IndicatorSignal.paused.patterns()[.green] == .off)
         let observation = PatternWalk(
             try #require(IndicatorSignal.observation.patterns()[.green]), window: .seconds(10))
@@ -199,7 +200,7 @@ struct IndicatorSignalPatternsTests {
                 "idle", "running", "running", "warning", "rest", "paused", "observation", "attention",
                 "attention-escalated",
                 "needles-unaccounted", "needles-unaccounted-escalated", "interrupted", "interrupted-escalated",
-                "silenced",
+                "silenced", "pause-overdue", "pause-overdue-escalated",
             ])
         #expect(IndicatorSignal.running(cadence: Cadence(millihertz: 1_500)).description == "running @1.5Hz")
         #expect(IndicatorSignal.running(cadence: nil).description == "running")

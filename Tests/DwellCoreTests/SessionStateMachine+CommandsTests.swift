@@ -19,10 +19,12 @@ struct SessionStateMachineCommandsTests {
         let paused = try machine.command(.pause, at: s(100))
         #expect(paused.events == [SessionEvent(.sessionPaused, at: s(100), step: 0, stepKind: .site, site: "a")])
         #expect(paused.shows.map(\.signal) == [.paused])
-        #expect(paused.wakes == [nil])
-        #expect(machine.nextDeadline == nil)
+        #expect(paused.wakes == [s(280)], "only the pause limit (needles are in)")
+        #expect(machine.nextDeadline == s(280))
         #expect(machine.remaining(at: s(150)) == s(140), "the countdown holds while paused")
-        #expect(machine.advance(to: s(500)).isEmpty, "time alone does nothing while paused")
+        #expect(
+            machine.advance(to: s(500)).kinds == [.pauseOverdue, .sessionEscalated],
+            "time moves no step while paused; with needles in the pause became an alarm")
 
         let resumed = try machine.handle(.resume, at: s(563))  // paused for 463 s
         #expect(resumed.kinds == [.sessionResumed])
@@ -122,7 +124,7 @@ struct SessionStateMachineCommandsTests {
         let extended = try machine.command(.extend(m(1)), at: s(230))
         #expect(extended.kinds == [.stepExtended])
         #expect(machine.phase == .paused)
-        #expect(machine.nextDeadline == nil)
+        #expect(machine.nextDeadline == s(400), "the pause limit, from the pause")
         #expect(machine.remaining(at: s(230)) == s(80))
         #expect(machine.progress?.warning == .pending)
         let resumed = try machine.command(.resume, at: s(240))

@@ -160,18 +160,25 @@ struct SessionStateMachineNeedleTests {
     }
 
     @Test(
-        "rapid removal takes every needle out at once, is recorded as such and ends the session",
+        "rapid removal stops timing at once and waits for the count; the count recovered ends the session",
         arguments: [s(100), s(250), s(730)])
     func rapidRemoval(at time: Duration) throws {
         var machine = try SessionStateMachine.started()
         _ = machine.advance(to: time)
         let inBefore = machine.needles.difference
+        let step = machine.currentStepIndex
         let actions = try machine.command(.rapidRemoval, at: time)
-        #expect(actions.kinds == [.rapidRemoval, .sessionAborted])
+        #expect(actions.kinds == [.rapidRemoval])
         #expect(actions.events.first?.needles == inBefore)
         #expect(actions.events.first?.note?.contains("needle shock or fainting") == true)
+        #expect(actions.events.first?.note?.contains("every needle") == false, "it does not claim they are all out")
+        #expect(machine.state == .reconcile(since: time, then: .aborted(step: step)))
+        #expect(machine.needles.difference == inBefore, "nothing counted out yet")
+        #expect(machine.currentSignal == .reconcile)
+        let counted = try machine.command(.reconcile(recovered: inBefore), at: time + s(60))
+        #expect(counted.kinds == [.needlesReconciled, .sessionAborted])
         #expect(machine.needles.isBalanced)
-        #expect(machine.state == .aborted(at: time))
+        #expect(machine.state == .aborted(at: time + s(60)))
         #expect(machine.currentSignal == .idle)
     }
 

@@ -5,8 +5,8 @@ import Testing
 /// Every phase a session can be in, reached the way a runner would reach it, with what each
 /// command should do there.
 enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
-    case prepare, runningSite, rest, paused, overrun, overrunEscalated, observation, unaccounted, interrupted,
-        completed, aborted
+    case prepare, runningSite, rest, paused, pausedTooLong, overrun, overrunEscalated, observation, unaccounted,
+        reconcile, interrupted, completed, aborted
 
     var description: String { rawValue }
 
@@ -16,10 +16,11 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .prepare: return .prepare
         case .runningSite: return .running
         case .rest: return .rest
-        case .paused: return .paused
+        case .paused, .pausedTooLong: return .paused
         case .overrun, .overrunEscalated: return .overrun
         case .observation: return .observation
         case .unaccounted: return .unaccounted
+        case .reconcile: return .reconcile
         case .interrupted: return .interrupted
         case .completed: return .completed
         case .aborted: return .aborted
@@ -30,8 +31,9 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
     var time: Duration {
         switch self {
         case .prepare: return .zero
-        case .runningSite, .paused, .interrupted, .aborted: return s(100)
+        case .runningSite, .paused, .reconcile, .interrupted, .aborted: return s(100)
         case .rest: return s(250)
+        case .pausedTooLong: return s(300)
         case .overrun: return s(730)
         case .overrunEscalated: return s(790)
         case .observation, .unaccounted: return s(800)
@@ -51,6 +53,10 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .paused:
             try machine.command(.start, at: .zero)
             try machine.command(.pause, at: time)
+        case .pausedTooLong:
+            try machine.command(.start, at: .zero)
+            try machine.command(.pause, at: s(100))
+            _ = machine.advance(to: time)  // past the pause limit (3m) with 2 needles in
         case .observation:
             try machine.command(.start, at: .zero)
             try machine.countOutAndAcknowledge(at: s(790))
@@ -59,6 +65,9 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
             try machine.command(.start, at: .zero)
             try machine.command(.acknowledge, at: s(790))  // 6 needles still counted in
             _ = machine.advance(to: time)
+        case .reconcile:
+            try machine.command(.start, at: .zero)
+            try machine.command(.rapidRemoval, at: time)  // site a's 2 needles removed at once
         case .interrupted:
             try machine.command(.start, at: .zero)
             _ = machine.advance(to: time)
@@ -84,33 +93,35 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .runningSite:
             return [
                 "pause": .paused, "extend": .running, "skip": .rest, "abort": .unaccounted, "place needles": .running,
-                "remove needles": .running, "rapid removal": .aborted, "interrupt": .interrupted,
+                "remove needles": .running, "rapid removal": .reconcile, "interrupt": .interrupted,
             ]
         case .rest:
             return [
                 "pause": .paused, "extend": .rest, "skip": .running, "abort": .unaccounted,
-                "remove needles": .rest, "rapid removal": .aborted, "interrupt": .interrupted,
+                "remove needles": .rest, "rapid removal": .reconcile, "interrupt": .interrupted,
             ]
-        case .paused:
+        case .paused, .pausedTooLong:
             return [
                 "resume": .running, "extend": .paused, "skip": .rest, "abort": .unaccounted, "place needles": .paused,
-                "remove needles": .paused, "rapid removal": .aborted, "interrupt": .interrupted,
+                "remove needles": .paused, "rapid removal": .reconcile, "interrupt": .interrupted,
             ]
         case .overrun, .overrunEscalated:
             return [
                 "extend": .running, "abort": .unaccounted, "acknowledge": .unaccounted, "remove needles": .overrun,
-                "rapid removal": .aborted, "silence": .overrun, "interrupt": .interrupted,
+                "rapid removal": .reconcile, "silence": .overrun, "interrupt": .interrupted,
             ]
         case .observation:
             return ["extend": .observation, "skip": .completed, "abort": .aborted, "interrupt": .interrupted]
         case .unaccounted:
             return [
-                "abort": .unaccounted, "remove needles": .observation, "rapid removal": .aborted,
+                "abort": .unaccounted, "remove needles": .observation,
                 "close with a mismatch": .observation, "silence": .unaccounted, "interrupt": .interrupted,
             ]
+        case .reconcile:
+            return ["reconcile": .aborted, "silence": .reconcile, "interrupt": .interrupted]
         case .interrupted:
             return [
-                "resume": .running, "finish": .unaccounted, "remove needles": .interrupted, "rapid removal": .aborted,
+                "resume": .running, "finish": .unaccounted, "remove needles": .interrupted, "rapid removal": .reconcile,
                 "silence": .interrupted, "interrupt": .interrupted,
             ]
         case .completed, .aborted:
@@ -121,7 +132,8 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
 
 let allCommands: [SessionCommand] = [
     .start, .pause, .resume, .extend(m(1)), .skip, .abort, .acknowledge, .placeNeedles(count: 3, step: nil),
-    .removeNeedles(count: nil, step: nil), .rapidRemoval, .closeWithMismatch(reason: "needle found on the floor"),
+    .removeNeedles(count: nil, step: nil), .rapidRemoval, .reconcile(recovered: 2),
+    .closeWithMismatch(reason: "needle found on the floor"),
     .silence,
     .interrupt, .finish,
 ]
@@ -137,6 +149,7 @@ struct SessionStateMachineCommandTableTests {
         #expect(try PhaseCase.overrun.machine().state == .overrun(since: s(720), escalated: false))
         #expect(try PhaseCase.overrunEscalated.machine().state == .overrun(since: s(720), escalated: true))
         #expect(try PhaseCase.rest.machine().currentStepIndex == 1)
+        #expect(try PhaseCase.pausedTooLong.machine().currentSignal == .pauseOverdue(escalated: false))
     }
 
     @Test(
@@ -181,6 +194,7 @@ struct SessionStateMachineCommandTableTests {
             (.prepare, .extend(m(1)), "not started"),
             (.runningSite, .resume, "not paused"),
             (.paused, .pause, "already paused"),
+            (.pausedTooLong, .silence, "ends when the session resumes"),
             (.runningSite, .acknowledge, "nothing to acknowledge"),
             (.overrun, .pause, "acknowledge"),
             (.overrunEscalated, .skip, "acknowledge"),
@@ -189,6 +203,11 @@ struct SessionStateMachineCommandTableTests {
             (.observation, .removeNeedles(count: nil, step: nil), "nothing to remove"),
             (.overrun, .placeNeedles(count: 1, step: nil), "name the site step"),
             (.unaccounted, .acknowledge, "needle counts differ"),
+            (.unaccounted, .rapidRemoval, "does not settle the needle counts"),
+            (.unaccounted, .reconcile(recovered: 6), "close with a reason"),
+            (.reconcile, .abort, "enter how many were recovered"),
+            (.reconcile, .removeNeedles(count: nil, step: nil), "enter how many were recovered"),
+            (.runningSite, .reconcile(recovered: 2), "only after a rapid removal"),
             (.unaccounted, .closeWithMismatch(reason: "  "), "3 to 500 characters"),
             (.interrupted, .pause, "resume or finish"),
             (.runningSite, .silence, "no alarm"),
@@ -220,7 +239,8 @@ struct SessionStateMachineCommandTableTests {
         #expect(
             allCommands.map(\.description) == [
                 "start", "pause", "resume", "extend +1m", "skip", "abort", "acknowledge", "place needles (3 in)",
-                "remove needles (every one still in)", "rapid removal", "close with a mismatch", "silence", "interrupt",
+                "remove needles (every one still in)", "rapid removal", "reconcile (2 recovered)",
+                "close with a mismatch", "silence", "interrupt",
                 "finish",
             ])
         let rejection = CommandRejection(command: .skip, phase: .overrun, reason: "because")

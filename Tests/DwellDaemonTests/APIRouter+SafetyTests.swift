@@ -160,20 +160,6 @@ struct APIRouterSafetyTests {
         #expect(rows.contains { $0.type == "alarm.silenced" })
     }
 
-    @Test func rapidRemovalEndsTheSessionAndIsRecordedAsSuch() async throws {
-        let beds = try makeBeds()
-        try await app(beds).test(.router) { client in
-            _ = try await post(client, "session", startBody)
-            let (status, bed) = try await post(client, "rapid-removal")
-            #expect(status == 200 && bed["state"] as? String == "aborted")
-            #expect((bed["needles"] as? [String: Any])?["outstanding"] as? Int == 0)
-        }
-        let rows = try await records(beds)
-        let rapid = try #require(rows.first { $0.type == "needles.rapid-removal" })
-        #expect(rapid.needles == 2 && rapid.note?.contains("needle shock or fainting") == true)
-        #expect(rows.last?.type == "session.aborted")
-    }
-
     @Test func abortWithNeedlesInLeavesThemUnaccounted() async throws {
         try await app(try makeBeds()).test(.router) { client in
             _ = try await post(client, "session", startBody)

@@ -28,6 +28,8 @@ struct DaemonConfigStrictTests {
         ("silence_for: 5s", "dwell.yaml:2:16: error: clinic.silence_for: 5s is outside the allowed 10s to 10m"),
         ("escalate_after: 0s", "dwell.yaml:2:19: error: clinic.escalate_after: 0s is outside the allowed 10s to 10m"),
         ("escalate_after: 24h", "dwell.yaml:2:19: error: clinic.escalate_after: 24h is outside the allowed 10s to 10m"),
+        ("pause_limit: 10s", "dwell.yaml:2:16: error: clinic.pause_limit: 10s is outside the allowed 30s to 30m"),
+        ("pause_limit: 1h", "dwell.yaml:2:16: error: clinic.pause_limit: 1h is outside the allowed 30s to 30m"),
         ("min_session: 0s", "dwell.yaml:2:16: error: clinic.min_session: 0s is outside the allowed 1m to 1h"),
         ("max_session: 2h", "dwell.yaml:2:16: error: clinic.max_session: 2h is outside the allowed 1m to 1h"),
     ])
@@ -42,6 +44,9 @@ struct DaemonConfigStrictTests {
         #expect(limits.silenceFor == .seconds(600) && limits.escalateAfter == .seconds(10))
         #expect(limits.sessionLength == .seconds(60)...Duration.seconds(3_600))
         #expect(limits.hardLimit == .seconds(3_600))
+        #expect(try config("clinic:\n  pause_limit: 30s\n").limits.pauseLimit == .seconds(30))
+        #expect(try config("clinic:\n  pause_limit: 30m\n").limits.pauseLimit == .seconds(1_800))
+        #expect(try config("clinic:\n  min_session: 10m\n").limits.pauseLimit == .seconds(180), "3m by default")
     }
 
     @Test func theHardLimitMayNotBeShorterThanTheLongestSession() throws {

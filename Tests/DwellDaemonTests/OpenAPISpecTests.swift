@@ -56,7 +56,7 @@ struct OpenAPISpecTests {
             for word in Set(specCommands).union(Self.wireCommands).sorted() {
                 try await client.execute(
                     uri: "/api/v1/beds/1/\(word)", method: .post, headers: [.contentType: "application/json"],
-                    body: body(#"{"count":1,"reason":"drift guard"}"#)
+                    body: body(#"{"count":1,"reason":"drift guard","recovered":1}"#)
                 ) { response in
                     let problem = try object(response)
                     #expect(
@@ -162,7 +162,7 @@ struct OpenAPISpecTests {
         let start = StartRequest(
             protocol: "p", therapist: "t-1", patient: "p-1", consent: true, screening: ["x": false], acknowledged: [])
         #expect(try Self.keys(start) == requestFields("/api/v1/beds/{bed}/session"), "the start request")
-        let command = CommandBody(by: "1m", count: 1, step: 0, reason: "why")
+        let command = CommandBody(by: "1m", count: 1, step: 0, reason: "why", recovered: 1)
         #expect(try Self.keys(command) == requestFields("/api/v1/beds/{bed}/{command}"), "the command body")
     }
 

@@ -9,7 +9,7 @@ struct RecordedSessionTests {
     /// Sessions that between them give every command a therapist (or the daemon) can.
     enum Scenario: String, CaseIterable, Sendable {
         case pauseExtendSkipAndNeedles, overrunSilencedAndAcknowledged, closedWithAMismatch, abortedWithNeedlesIn,
-            rapidRemoval, interruptedResumedAndFinished
+            rapidRemoval, interruptedResumedAndFinished, pausedTooLongInterruptedAndResumed
 
         var commands: [SessionStateMachine.HistoryEntry] {
             switch self {
@@ -31,7 +31,18 @@ struct RecordedSessionTests {
             case .abortedWithNeedlesIn:
                 return [.at(0, .start), .at(100, .abort), .at(120, .removeNeedles(count: 2, step: 0))]
             case .rapidRemoval:
-                return [.at(0, .start), .at(30, .removeNeedles(count: 1, step: 0)), .at(60, .rapidRemoval)]
+                return [
+                    .at(0, .start), .at(30, .removeNeedles(count: 1, step: 0)), .at(60, .rapidRemoval),
+                    .at(90, .reconcile(recovered: 1)),
+                ]
+            case .pausedTooLongInterruptedAndResumed:
+                // Past the pause limit (3m) with needles in, escalated (one of a's 2 needles
+                // counted out at 390 s), then a restart: the resumed pause keeps its alarm,
+                // recorded once.
+                return [
+                    .at(0, .start), .at(100, .pause), .at(390, .removeNeedles(count: 1, step: 0)), .at(400, .interrupt),
+                    .at(500, .resume),
+                ]
             case .interruptedResumedAndFinished:
                 return [
                     .at(0, .start), .at(100, .interrupt), .at(400, .resume), .at(500, .interrupt), .at(520, .finish),
@@ -66,11 +77,21 @@ struct RecordedSessionTests {
         #expect(session.events.map(\.kind.rawValue) == session.rows.map(\.type))
     }
 
+    @Test func aPauseAlarmIsRecordedOnceAcrossARestart() async throws {
+        let (session, _, _) = try await recorded(Scenario.pausedTooLongInterruptedAndResumed.commands)
+        #expect(session.rows.filter { $0.type == "session.pause-overdue" }.count == 1)
+        let escalations = session.rows.filter { $0.type == "session.escalated" }.map { $0.note ?? "" }
+        #expect(escalations == ["paused too long with 2 needles in", "interrupted session"], "each alarm's own, once")
+        let replayed = try session.replay(replayTreatment, limits: .standard)
+        #expect(replayed.currentSignal == .pauseOverdue(escalated: true))
+    }
+
     @Test func theScenariosGiveEveryCommand() {
         let given = Set(Scenario.allCases.flatMap(\.commands).map(\.command.name))
         let every: [SessionCommand] = [
             .start, .pause, .resume, .extend(.seconds(1)), .skip, .abort, .acknowledge,
             .placeNeedles(count: 1, step: nil), .removeNeedles(count: 1, step: nil), .rapidRemoval,
+            .reconcile(recovered: 1),
             .closeWithMismatch(reason: "why"), .silence, .interrupt, .finish,
         ]
         #expect(given == Set(every.map(\.name)))
@@ -90,7 +111,8 @@ struct RecordedSessionTests {
     }
 
     @Test func theLedgerIsCountedFromTheRows() async throws {
-        // Corrected in at a, one out at a, then rapid removal of the rest: the counts the rows hold.
+        // One out at a, then rapid removal of the rest and the 1 recovered counted after: the counts
+        // the rows hold.
         let (rapid, machine, _) = try await recorded(Scenario.rapidRemoval.commands)
         #expect(rapid.needles.placed == [0: 2] && rapid.needles.removed == [0: 2] && rapid.needles.isBalanced)
         #expect(rapid.needles == machine.needles)

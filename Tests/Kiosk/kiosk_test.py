@@ -10,6 +10,9 @@ It changes beds 1 and 2 (starts, pauses, aborts sessions, counts needles): point
 daemon only. The browser reaches dwelld through link_proxy.py (in this process), which passes
 everything on unchanged until the connection check drops the stream and then the whole link.
 
+DWELL_PAUSE_LIMIT_S=30: the daemon's clinic.pause_limit (its config); the paused-too-long check
+pauses bed 1 that long. Without it that check is skipped.
+
 DWELL_INTERRUPTED_BEDS=2,1: those beds' sessions were interrupted (dwelld killed and restarted
 mid-session). The first check after the API check verifies each card; a resumable session is
 resumed from the page, one that cannot be resumed is counted out and finished from the page.
@@ -37,6 +40,9 @@ BASE = os.environ.get("DWELL_URL", "http://127.0.0.1:18470").rstrip("/")
 ARTIFACTS = os.environ.get("DWELL_ARTIFACTS", "artifacts")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The daemon's clinic.pause_limit in seconds, when the test daemon was given a short one (the
+# paused-too-long check waits for it; skipped without it).
+PAUSE_LIMIT_S = float(os.environ.get("DWELL_PAUSE_LIMIT_S", "0") or 0)
 INTERRUPTED_BEDS = [b.strip() for b in os.environ.get("DWELL_INTERRUPTED_BEDS", "").split(",") if b.strip()]
 ENDED = ("idle", "completed", "aborted")
 
@@ -223,6 +229,14 @@ def buttons(d, name):
 
 def animation(d, name):
     return d.execute_script("return getComputedStyle(arguments[0]).animationName", card(d, name))
+
+
+def pause_sign(d, name):
+    """The two bars drawn before the state word of a paused card."""
+    return d.execute_script("""
+        const s = getComputedStyle(arguments[0].querySelector('.state-word'), '::before');
+        return s.display === 'inline-block' && parseFloat(s.borderLeftWidth) > 0 && parseFloat(s.borderRightWidth) > 0;
+    """, card(d, name))
 
 
 def reduced_motion_animation(d, name):
@@ -637,7 +651,11 @@ def t_pause():
     d = S.d
     click_cmd(d, "1", "pause")
     wait_for("PAUSED on the card", lambda: text(d, "1", ".state-word") == "PAUSED")
+    assert pause_sign(d, "1"), "no pause sign before PAUSED"
     assert card_attr(d, "1", "data-state") == "paused"
+    # Paused is information, not an alarm: never the overrun's solid or flashing amber card.
+    assert card_attr(d, "1", "data-signal") == "paused"
+    assert animation(d, "1") == "breathe-amber", f"paused card animation: {animation(d, '1')}"
     assert set(buttons(d, "1")) == {"resume", "extend", "needles", "abort", "rapid-removal"}, f"buttons while paused: {buttons(d, '1')}"
     held = text(d, "1", ".countdown")
     time.sleep(2.2)
@@ -653,6 +671,27 @@ def t_resume():
     click_cmd(d, "1", "resume")
     wait_for("RUNNING again", lambda: card_attr(d, "1", "data-state") in ("running", "rest"))
     wait_for("countdown moving again", lambda: text(d, "1", ".countdown") != held, timeout=4)
+
+
+def t_pause_too_long():
+    """Paused with needles in past the clinic's pause limit: the overrun's amber alarm, in words
+    (PAUSE TOO LONG) with the pause sign; resuming ends it."""
+    d = S.d
+    assert outstanding(bed("1")) > 0, "bed 1 has needles in"
+    click_cmd(d, "1", "pause")
+    wait_for("PAUSED", lambda: card_attr(d, "1", "data-signal") == "paused")
+    wait_for("PAUSE TOO LONG on the card", lambda: card_attr(d, "1", "data-signal") == "pause-overdue",
+             timeout=PAUSE_LIMIT_S + 20)
+    assert text(d, "1", ".state-word") == "PAUSE TOO LONG", text(d, "1", ".state-word")
+    assert pause_sign(d, "1"), "no pause sign before PAUSE TOO LONG"
+    assert "PAUSE TOO LONG" in text(d, "1", ".count-note"), text(d, "1", ".count-note")
+    assert animation(d, "1") == "flash-amber", f"the pause alarm does not flash amber: {animation(d, '1')!r}"
+    b = bed("1")
+    assert b["state"] == "paused" and b["signal"] == "pause-overdue", f"{b['state']} {b['signal']}"
+    check_layout(d, 800, 480, S.beds)
+    screenshot(d, "kiosk-800x480-pause-too-long.png")
+    click_cmd(d, "1", "resume")
+    wait_for("running again, the alarm over", lambda: card_attr(d, "1", "data-signal") in ("running", "warning", "rest"))
 
 
 def t_extend_asks_for_a_reason_only_past_the_ceiling():
@@ -832,7 +871,8 @@ def t_unaccounted():
     assert big == f"{left} NEEDLE{'' if left == 1 else 'S'} UNACCOUNTED", f"big text {big!r} for {left} outstanding"
     assert text(d, name, ".state-word") == "UNACCOUNTED"
     assert norm(b["current"]) in norm(text(d, name, ".steps")), f"server's text {b['current']!r} not shown"
-    assert buttons(d, name) == ["needles", "close", "silence", "rapid-removal"], f"buttons: {buttons(d, name)}"
+    # Rapid removal is not offered here: it settles no count.
+    assert buttons(d, name) == ["needles", "close", "silence"], f"buttons: {buttons(d, name)}"
     assert animation(d, name) == "flash-red", f"unaccounted does not flash red: {animation(d, name)!r}"
     assert reduced_motion_animation(d, name) == "none", "unaccounted flashes under reduced motion"
     check_layout(d, 800, 480, S.beds)
@@ -894,16 +934,39 @@ def t_rapid_removal():
     ensure_running(name)
     click_cmd(d, name, "rapid-removal")
     q = confirm_text(d, name)
-    assert "needle shock" in q.lower() and "session ends" in q.lower(), q
+    assert "needle shock" in q.lower() and "count them after" in q.lower(), q
     check_layout(d, 800, 480, S.beds)
     click_cmd(d, name, "cancel-rapid-removal")
     time.sleep(0.5)
     assert bed(name)["state"] in ("running", "rest"), "rapid removal without confirmation"
+    left = outstanding(bed(name))
+    assert left > 0, f"bed {name} has no needle counted in to remove"
     click_cmd(d, name, "rapid-removal")
     click_cmd(d, name, "confirm-rapid-removal")
-    wait_for("ABORTED", lambda: text(d, name, ".state-word") == "ABORTED")
+    # Out now, count later: timing stops and the card asks how many were recovered.
+    wait_for("COUNT NEEDLES", lambda: text(d, name, ".state-word") == "COUNT NEEDLES")
     b = bed(name)
-    assert b["state"] == "aborted" and outstanding(b) == 0, f"after rapid removal: {b['state']} {b['needles']}"
+    assert b["state"] == "reconcile" and outstanding(b) == left, f"after rapid removal: {b['state']} {b['needles']}"
+    big = norm(text(d, name, ".countdown"))
+    assert big == f"{left} NEEDLE{'' if left == 1 else 'S'} TO COUNT", f"big text {big!r}"
+    assert buttons(d, name) == ["reconcile", "silence"], f"buttons in reconcile: {buttons(d, name)}"
+    assert animation(d, name) == "flash-amber", f"the reminder does not flash amber: {animation(d, name)!r}"
+    check_layout(d, 800, 480, S.beds)
+    screenshot(d, "kiosk-800x480-reconcile.png")
+    click_cmd(d, name, "reconcile")
+    wait_for("recovered-count dialog", lambda: d.find_element(By.ID, "reconcile-dialog").is_displayed())
+    check_dialog(d, "reconcile-dialog")
+    assert d.find_element(By.ID, "reconcile-count").text == "0", "the count starts from nothing"
+    for _ in range(left + 1):
+        click(d, "#reconcile-plus")
+    click(d, "#reconcile-minus")
+    assert d.find_element(By.ID, "reconcile-count").text == str(left)
+    screenshot(d, "kiosk-800x480-reconcile-dialog.png")
+    click(d, "#reconcile-submit")
+    wait_for("ABORTED", lambda: text(d, name, ".state-word") == "ABORTED")
+    wait_for("dialog closed", lambda: not d.find_element(By.ID, "reconcile-dialog").is_displayed())
+    b = bed(name)
+    assert b["state"] == "aborted" and outstanding(b) == 0, f"after the count: {b['state']} {b['needles']}"
 
 
 def t_abort_confirm():
@@ -978,6 +1041,7 @@ CHECKS = [
     ("countdown ticks and matches the server", t_countdown_ticks),
     ("pause: PAUSED and the countdown holds", t_pause),
     ("resume: running again", t_resume),
+    ("paused past the pause limit with needles in: PAUSE TOO LONG, flashing; resume ends it", t_pause_too_long),
     ("+1 min past the clinic's longest session asks for a reason, then extends", t_extend_asks_for_a_reason_only_past_the_ceiling),
     ("a refused command shows the problem detail on the card", t_api_error_shown),
     ("needle dialog: count in (+/−) and out per site", t_needle_dialog),
@@ -988,7 +1052,7 @@ CHECKS = [
     ("acknowledging with needles still in: the unaccounted alarm", t_unaccounted),
     ("silence: SILENCED m:ss, steady", t_silence),
     ("close with a reason from the page leaves unaccounted", t_close_with_reason),
-    ("rapid removal asks to confirm and ends as aborted", t_rapid_removal),
+    ("rapid removal asks to confirm, stops timing, then asks how many were recovered", t_rapid_removal),
     ("abort asks to confirm; with needles in, counted out first", t_abort_confirm),
     ("stream down: polling; server down: banner and stale cards", t_connection_fallback_and_lost),
     ("no JavaScript errors in the page", t_no_script_errors),
@@ -1006,6 +1070,9 @@ def main():
         for name, fn in checks:
             if fn is t_interrupted and not INTERRUPTED_BEDS:
                 print(f"SKIP {name} (needs DWELL_INTERRUPTED_BEDS: sessions interrupted by a restart)")
+                continue
+            if fn is t_pause_too_long and not PAUSE_LIMIT_S:
+                print(f"SKIP {name} (needs DWELL_PAUSE_LIMIT_S: a daemon with a short clinic.pause_limit)")
                 continue
             try:
                 fn()

@@ -5,6 +5,7 @@ import { isStale } from "./connection.js";
 import { openClose, openExtendReason, openNeedles } from "./dialogs.js";
 import { outstanding, plural } from "./format.js";
 import { squeeze } from "./layout.js";
+import { openReconcile } from "./reconcile.js";
 import { openStart } from "./start.js";
 import { $, CONFIRM_MS, CONFIRMS, el, ERROR_SHOW_MS } from "./state.js";
 
@@ -28,8 +29,11 @@ function actionsFor(d) {
     case "observation":
       return [[["skip", "End observation", ""], ["extend", "+1\u00a0min", ""]]];
     case "unaccounted":
+      // Rapid removal settles nothing here: count the needles, or close with a reason.
       return [[["needles", "Count needles", "primary"], ["close", "Close with reason…", ""]],
-              [SILENCE, RAPID]];
+              [SILENCE]];
+    case "reconcile":
+      return [[["reconcile", "How many recovered?", "primary"]], [SILENCE]];
     case "interrupted": {
       const resumable = !d.interruption || d.interruption.resumable !== false;
       const first = [["needles", "Count needles", "primary"]];
@@ -43,7 +47,7 @@ function actionsFor(d) {
 }
 
 function confirmQuestion(bed) {
-  if (bed.confirm === "rapid-removal") return "Needle shock / fainting: all needles out now? The session ends.";
+  if (bed.confirm === "rapid-removal") return "Needle shock / fainting: all needles out now? Timing stops; count them after.";
   const left = outstanding(bed.data);
   return `Abort the session on bed ${bed.id}?` + (left > 0 ? ` ${plural(left, "needle")} still counted in.` : "");
 }
@@ -94,6 +98,7 @@ function onAction(bed, cmd) {
     case "start": return openStart(bed.id);
     case "needles": return openNeedles(bed.id);
     case "close": return openClose(bed.id);
+    case "reconcile": return openReconcile(bed.id);
     case "abort": case "rapid-removal": return askConfirm(bed, cmd);
     case "extend": return extend(bed);
     case "ack":

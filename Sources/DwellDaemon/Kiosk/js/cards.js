@@ -6,6 +6,7 @@ import { dialogsFollow } from "./dialogs.js";
 import { mmss, outstanding, stepLength, wallTime } from "./format.js";
 import { fitCount, fitText, layout, squeeze } from "./layout.js";
 import { describe, liveRemaining, sinceReceipt } from "./phases.js";
+import { reconcileFollows } from "./reconcile.js";
 import { $, beds, beds_el, el, ENDED, setText, STALL_MS, STATE_WORDS } from "./state.js";
 
 export function cardFor(id) {
@@ -44,15 +45,18 @@ export function update(data) {
   }
   render(bed);
   dialogsFollow(bed);
+  reconcileFollows(bed);
 }
 
 function announce(bed, prev) {
   const d = bed.data;
   let text = `Bed ${bed.id}: ${stateWord(d).toLowerCase()}`;
   if (d.signal === "attention-escalated") text += ", alarm: needles may still be in";
+  if (/^pause-overdue/.test(d.signal)) text += ", paused too long with needles in";
   const left = outstanding(d);
   if (d.state === "unaccounted") text += `, needle counts differ (${left >= 0 ? `${left} not counted out` : `${-left} more out than in`})`;
   if (d.state === "interrupted") text += ", dwelld restarted during the session: needles may still be in";
+  if (d.state === "reconcile") text += ", needles removed at once: enter how many were recovered";
   if (d.signal === "silenced") text += ", alarm silenced";
   if (d.fault && !(prev && prev.fault)) text += ", device fault";
   if (!d.fault && prev && prev.fault) text += ", fault cleared";
@@ -64,6 +68,9 @@ function announce(bed, prev) {
 
 function stateWord(d) {
   if (d.signal === "warning") return "ENDING SOON";
+  // The card draws a pause sign before the word (kiosk.css), so a paused bed never reads as an
+  // alarm by colour alone; a glyph character would need a font the kiosk may not have.
+  if (/^pause-overdue/.test(d.signal)) return "PAUSE TOO LONG";
   return STATE_WORDS[d.state] || String(d.state).toUpperCase();
 }
 

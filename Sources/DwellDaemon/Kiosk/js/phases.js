@@ -18,7 +18,7 @@ export function describe(bed) {
       break;
     case "running": case "rest": case "paused":
       v.kind = "time";
-      v.note = d.state === "paused" ? "Paused – time is held" : d.state === "rest" ? "Rest left" : "Left in this step";
+      v.note = d.state === "paused" ? pausedNote(d) : d.state === "rest" ? "Rest left" : "Left in this step";
       v.steps = [[stepLabel, d.current], ["Next", d.next]];
       break;
     case "overrun":
@@ -34,6 +34,14 @@ export function describe(bed) {
       v.count = !d.needles ? "NEEDLES\nUNACCOUNTED"
         : left >= 0 ? `${left} NEEDLE${left === 1 ? "" : "S"}\nUNACCOUNTED` : `${-left} MORE OUT\nTHAN IN`;
       v.note = left >= 0 ? "Count them out – or close with a reason" : "Correct the count in – or close with a reason";
+      v.steps = [["Now", d.current], ["Then", d.next]];
+      v.progress = false;
+      break;
+    case "reconcile":
+      // Rapid removal: out now, count later. A reminder until the count is entered.
+      v.kind = "alarm";
+      v.count = `${left} NEEDLE${left === 1 ? "" : "S"}\nTO COUNT`;
+      v.note = "Removed at once – how many were recovered?";
       v.steps = [["Now", d.current], ["Then", d.next]];
       v.progress = false;
       break;
@@ -53,6 +61,12 @@ export function describe(bed) {
     else v.count = v.kind === "up" ? countUp(-r) : mmss(r);
   }
   return v;
+}
+
+function pausedNote(d) {
+  // Paused past the clinic's pause limit with needles in: an alarm until resumed or counted out.
+  if (/^pause-overdue/.test(d.signal)) return "PAUSE TOO LONG – needles in: resume or count them out";
+  return "Paused – time is held";
 }
 
 function interruptionLines(i) {

@@ -16,7 +16,7 @@ export const ENDED = new Set(["idle", "completed", "aborted"]);
 export const COUNTING = new Set(["running", "rest", "paused", "overrun", "unaccounted", "interrupted"]);
 export const STATE_WORDS = {
   idle: "IDLE", running: "RUNNING", rest: "REST", paused: "PAUSED", overrun: "OVERRUN",
-  observation: "OBSERVATION", unaccounted: "UNACCOUNTED", interrupted: "INTERRUPTED",
+  observation: "OBSERVATION", unaccounted: "UNACCOUNTED", reconcile: "COUNT NEEDLES", interrupted: "INTERRUPTED",
   completed: "COMPLETED", aborted: "ABORTED",
 };
 export const CONFIRMS = {

@@ -1,0 +1,193 @@
+import Testing
+
+@testable import DwellCore
+
+/// Rapid removal (needle shock, fainting) means "out now, count later": timing stops at once, the
+/// bed waits in `reconcile` (a medium-priority reminder) for how many needles were recovered; a
+/// match ends the session, a mismatch goes through "needles unaccounted" (count, or close with a
+/// reason). The default protocol's site `a` has 2 needles and runs 0–240 s.
+@Suite("Session state machine: reconcile after rapid removal")
+struct SessionStateMachineReconcileTests {
+    /// Site `a` (2 needles) and `b` (3 needles corrected in) have needles in: 5 still in at 500 s.
+    func removedAtOnce() throws -> SessionStateMachine {
+        var machine = try SessionStateMachine.started()
+        try machine.command(.placeNeedles(count: 3, step: 2), at: s(400))
+        try machine.command(.rapidRemoval, at: s(500))
+        return machine
+    }
+
+    @Test("rapid removal stops timing at once, records how many were in, and waits for the count")
+    func rapidRemovalWaitsForTheCount() throws {
+        var machine = try SessionStateMachine.started()
+        try machine.command(.placeNeedles(count: 3, step: 2), at: s(400))
+        let actions = try machine.command(.rapidRemoval, at: s(500))
+        #expect(
+            actions.events == [
+                SessionEvent(
+                    .rapidRemoval, at: s(500), step: 2, needles: 5,
+                    note: "needle shock or fainting: the 5 needles still counted in were removed at once, to be counted"
+                )
+            ])
+        #expect(machine.state == .reconcile(since: s(500), then: .aborted(step: 2)))
+        #expect(machine.phase == .reconcile)
+        #expect(machine.needles.difference == 5, "nothing is counted out until the therapist counts")
+        #expect(actions.shows.map(\.signal) == [.reconcile])
+        #expect(actions.shows.map(\.since) == [s(500)])
+        #expect(actions.wakes == [nil], "no step runs on: timing has stopped")
+        #expect(machine.advance(to: s(5_000)).isEmpty, "the reminder stands, nothing comes due")
+        #expect(machine.remaining(at: s(600)) == nil && machine.currentStepIndex == nil)
+    }
+
+    @Test("the reminder is medium priority: amber 0.5 Hz and 3-pulse bursts, like an unanswered overrun")
+    func reminderSignal() {
+        #expect(IndicatorSignal.reconcile.patterns() == IndicatorSignal.attention.patterns())
+        #expect(IndicatorSignal.reconcile.patterns()[.amber] == IndicatorSignal.slowFlash)
+        #expect(IndicatorSignal.reconcile.patterns()[.buzzer] == IndicatorSignal.mediumBursts)
+        #expect(IndicatorSignal.reconcile.name == "reconcile")
+    }
+
+    @Test("every needle recovered: the counts agree and the session ends as rapid removal ends it")
+    func match() throws {
+        var machine = try removedAtOnce()
+        let actions = try machine.command(.reconcile(recovered: 5), at: s(620))
+        #expect(
+            actions.events == [
+                SessionEvent(
+                    .needlesReconciled, at: s(620), needles: 5,
+                    note: "5 of the 5 needles removed at once recovered and counted out"),
+                SessionEvent(.sessionAborted, at: s(620), step: 2),
+            ])
+        #expect(machine.state == .aborted(at: s(620)))
+        #expect(machine.needles.isBalanced)
+        #expect(actions.shows.map(\.signal) == [.idle])
+    }
+
+    @Test("fewer recovered: needles unaccounted (high priority) until counted or closed with a reason")
+    func mismatchThenClose() throws {
+        var machine = try removedAtOnce()
+        let actions = try machine.command(.reconcile(recovered: 4), at: s(620))
+        #expect(actions.kinds == [.needlesReconciled, .needlesUnaccounted])
+        #expect(
+            actions.events.first?.note
+                == "4 of the 5 needles removed at once recovered and counted out: 1 not found")
+        #expect(machine.state == .unaccounted(since: s(620), then: .aborted(step: 2), escalated: false))
+        #expect(actions.shows.map(\.signal) == [.unaccounted(escalated: false)])
+        #expect(throws: CommandRejection.self, "rapid removal does not clear the mismatch") {
+            try machine.handle(.rapidRemoval, at: s(630))
+        }
+        let closed = try machine.command(
+            .closeWithMismatch(reason: "one needle not found on couch or floor"), at: s(640))
+        #expect(closed.kinds == [.mismatchClosed, .sessionAborted])
+        #expect(machine.state == .aborted(at: s(640)))
+    }
+
+    @Test("fewer recovered, then the missing needle found and counted out: the session ends")
+    func mismatchThenCounted() throws {
+        var machine = try removedAtOnce()
+        try machine.command(.reconcile(recovered: 3), at: s(620))
+        let found = try machine.command(.removeNeedles(count: 2, step: nil), at: s(650))  // before it escalates
+        #expect(found.kinds == [.needlesRemoved, .sessionAborted])
+        #expect(machine.state == .aborted(at: s(650)))
+    }
+
+    @Test("more recovered than were in: unaccounted, more out than in")
+    func moreThanIn() throws {
+        var machine = try removedAtOnce()
+        let actions = try machine.command(.reconcile(recovered: 6), at: s(620))
+        #expect(actions.kinds == [.needlesReconciled, .needlesUnaccounted])
+        #expect(machine.needles.difference == -1)
+        #expect(actions.events.first?.note?.hasSuffix("1 more than were counted in") == true)
+    }
+
+    @Test("rapid removal with no needle counted in records it and ends the session at once")
+    func nothingIn() throws {
+        var machine = try SessionStateMachine.started()
+        try machine.command(.removeNeedles(count: nil, step: nil), at: s(100))
+        let actions = try machine.command(.rapidRemoval, at: s(120))
+        #expect(actions.kinds == [.rapidRemoval, .sessionAborted])
+        #expect(actions.events.first?.needles == 0)
+        #expect(machine.state == .aborted(at: s(120)))
+    }
+
+    @Test(
+        "in reconcile only the count, silence and an interruption are taken; each refusal says why",
+        arguments: [
+            (SessionCommand.rapidRemoval, "enter how many"),
+            (.abort, "enter how many"),
+            (.acknowledge, "enter how many"),
+            (.removeNeedles(count: 1, step: nil), "enter how many"),
+            (.placeNeedles(count: 1, step: 0), "enter how many"),
+            (.extend(m(1)), "enter how many"),
+            (.closeWithMismatch(reason: "not needed here"), "enter how many"),
+            (.reconcile(recovered: -1), "0 to 999"),
+            (.reconcile(recovered: 1_000), "0 to 999"),
+        ])
+    func refusals(command: SessionCommand, phrase: String) throws {
+        var machine = try removedAtOnce()
+        let before = machine
+        #expect {
+            try machine.handle(command, at: s(600))
+        } throws: { error in
+            (error as? CommandRejection)?.reason.contains(phrase) == true
+        }
+        #expect(machine.state == before.state && machine.needles == before.needles)
+    }
+
+    @Test("reconcile is refused outside reconcile, with a reason")
+    func reconcileElsewhere() throws {
+        var machine = try SessionStateMachine.started()
+        #expect {
+            try machine.handle(.reconcile(recovered: 2), at: s(10))
+        } throws: { error in
+            (error as? CommandRejection)?.reason.contains("only after a rapid removal") == true
+        }
+    }
+
+    @Test("silence quiets the reminder for a while; it comes back")
+    func silence() throws {
+        var machine = try removedAtOnce()
+        let quiet = try machine.command(.silence, at: s(600))
+        #expect(quiet.shows.map(\.signal) == [.silenced])
+        let back = machine.advance(to: s(720))
+        #expect(back.shows.map(\.signal) == [.reconcile])
+    }
+
+    @Test("a restart mid-reconcile comes back interrupted; resume returns to the count, finish to the mismatch")
+    func interruption() throws {
+        var machine = try removedAtOnce()
+        _ = try machine.handle(.interrupt, at: s(700))
+        var resumed = machine
+        _ = try resumed.handle(.resume, at: s(800))
+        #expect(resumed.state == .reconcile(since: s(500), then: .aborted(step: 2)))
+        #expect(resumed.currentSignal == .reconcile)
+        var finished = machine
+        let actions = try finished.handle(.finish, at: s(800))
+        #expect(actions.kinds == [.interruptionFinished, .needlesUnaccounted])
+        #expect(finished.state == .unaccounted(since: s(800), then: .aborted(step: 2), escalated: false))
+    }
+
+    @Test("a replayed history gives back reconcile, and a replayed count gives back its outcome")
+    func replay() throws {
+        let history: [SessionStateMachine.HistoryEntry] = [
+            .init(at: .zero, command: .start), .init(at: s(400), command: .placeNeedles(count: 3, step: 2)),
+            .init(at: s(500), command: .rapidRemoval),
+        ]
+        var original = try removedAtOnce()
+        let recorded: [(kind: SessionEvent.Kind, step: Int?)] = [
+            (.sessionStarted, nil), (.stepStarted, 0), (.stepWarning, 0), (.stepEnded, 0), (.stepStarted, 1),
+            (.stepEnded, 1), (.stepStarted, 2), (.needlesPlaced, 2), (.rapidRemoval, 2),
+        ]
+        var replayed = try SessionStateMachine.replaying(
+            makeProtocol(), limits: .standard, history: history, until: s(900), recorded: recorded)
+        #expect(replayed.state == original.state && replayed.needles == original.needles)
+        #expect(replayed.adopt().shows.map(\.signal) == [.reconcile])
+
+        let counted = try SessionStateMachine.replaying(
+            makeProtocol(), limits: .standard,
+            history: history + [.init(at: s(600), command: .reconcile(recovered: 4))],
+            until: s(620), recorded: recorded + [(.needlesReconciled, nil), (.needlesUnaccounted, nil)])
+        _ = try original.command(.reconcile(recovered: 4), at: s(600))
+        _ = original.advance(to: s(620))
+        #expect(counted.state == original.state && counted.needles.difference == 1)
+    }
+}
