@@ -75,6 +75,23 @@ rises() {
     awk -v lamp="$2" -v from="$3" -v to="$4" '$2 == lamp && $3 == 1 && $1 >= from && $1 < to { n++ } END { print n + 0 }' "$1"
 }
 
+# pulses LOG LAMP FROM TO MIN MAX PERIOD: LAMP rose MIN to MAX times in [FROM, TO), fewer only
+# by what stalls of the guest may have hidden, and at least once. linewatch logs "<ms> stall
+# <gap>" when its 2 ms polls were more than 50 ms apart: the whole guest stood still (TCG on a
+# busy host). Dwell fires the edges that came due in a stall at once, so a pulse inside one
+# cannot be seen; each stall of 100 ms or more (the shortest pulse) may hide gap / PERIOD + 1.
+pulses() {
+    awk -v lamp="$2" -v from="$3" -v to="$4" -v least="$5" -v most="$6" -v period="$7" '
+        $2 == lamp && $3 == 1 && $1 >= from && $1 < to { n++ }
+        $2 == "stall" && $3 >= 100 && $1 > from && $1 - $3 < to { hidden += int($3 / period) + 1; seen = seen " " $3 }
+        END {
+            if (hidden) { printf "    the guest stalled in the window (ms:%s)\n", seen; least -= hidden }
+            if (least < 1) least = 1
+            printf "    %d rises, %d to %d accepted\n", n, least, most
+            exit !(n >= least && n <= most)
+        }' "$1"
+}
+
 # between MIN MAX VALUE: MIN <= VALUE <= MAX.
 between() {
     if [ "$3" -ge "$1" ] && [ "$3" -le "$2" ]; then echo "    $3 in [$1, $2]"; return 0; fi

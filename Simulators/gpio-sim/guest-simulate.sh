@@ -34,8 +34,8 @@ run_simulate() {
         check "the pause moved what follows by its length: $D ms pressed, $((D + EB - EA)) ms as Dwell saw it" \
             between $((D - PRESS_TOL / 2)) $((D + PRESS_TOL / 2)) $((D + EB - EA))
         O=$((T0 + D + EB))
-        check "overrun: 3 buzzer pulses" between 3 3 $(rises $L buzzer $((O + 19900)) $((O + 21000)))
-        check "escalation: red flashes at 2 Hz (5-7 rises in 3 s)" between 5 7 $(rises $L red $((O + 23900)) $((O + 26900)))
+        check "overrun: 3 buzzer pulses" pulses $L buzzer $((O + 19900)) $((O + 21000)) 3 3 300
+        check "escalation: red flashes at 2 Hz (5-7 rises in 3 s)" pulses $L red $((O + 23900)) $((O + 26900)) 5 7 500
         check "SIGTERM: dwell exits with 143 and says the outputs are safe" sh -c "echo '    exit status $RC'; test '$RC' = 143 && grep -q 'SIGTERM: outputs safe, lines released' /tmp/dwell1.err"
         check "after SIGTERM every output is at its safe value (green, amber, buzzer 0; active-low red 1)" \
             test "$(value $S0/sim_gpio0/value)$(value $S0/sim_gpio1/value)$(value $S0/sim_gpio2/value)$(value $S1/sim_gpio0/value)" = 0010

@@ -4,7 +4,9 @@
 //                                   changes (and once at start); NAME=!PATH inverts (active-low
 //                                   lines are logged as their logical level). Polls every 2 ms
 //                                   until SIGTERM. A file that cannot be read any more (the chip
-//                                   was removed) is logged once as "<ms> <NAME> gone".
+//                                   was removed) is logged once as "<ms> <NAME> gone". When
+//                                   two polls are more than 50 ms apart the guest was stalled
+//                                   (TCG on a busy host): "<ms> stall <gap-ms>" at its end.
 //   linewatch now                   print CLOCK_MONOTONIC in ms (the same clock as "watch")
 //   linewatch until MS              sleep until CLOCK_MONOTONIC reaches MS
 //   linewatch get PORT PATH         GET http://127.0.0.1:PORT/PATH and print the body; exits 1
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #define MAX_LINES 16
+#define STALL_MS 50
 
 static volatile sig_atomic_t stop;
 
@@ -69,6 +72,7 @@ static int watch(int count, char **specs) {
     signal(SIGINT, on_signal);
     setvbuf(stdout, NULL, _IOLBF, 0);
     struct timespec period = {0, 2000000};
+    long long previous = now_ms();
     while (!stop) {
         for (int index = 0; index < count; index++) {
             if (last[index] == -1) continue;
@@ -85,6 +89,9 @@ static int watch(int count, char **specs) {
             }
         }
         nanosleep(&period, NULL);
+        long long now = now_ms();
+        if (now - previous > STALL_MS) printf("%lld stall %lld\n", now, now - previous);
+        previous = now;
     }
     return 0;
 }
