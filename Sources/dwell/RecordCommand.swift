@@ -168,8 +168,10 @@ struct RecordCommand: ParsableCommand {
                 print(try RecordExport.jsonLines(try store.entries(since: since, session: session)), terminator: "")
             case .fhir:
                 let sessions = try store.sessions(since: since, session: session)
+                let events = try store.entries(since: since, session: session)
                 print(
-                    try RecordExport.fhirBundle(sessions, generatedAt: RecordTime.string(from: Date())), terminator: "")
+                    try RecordExport.fhirBundle(sessions, events: events, generatedAt: RecordTime.string(from: Date())),
+                    terminator: "")
             }
         }
     }

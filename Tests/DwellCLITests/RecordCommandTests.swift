@@ -279,13 +279,18 @@ struct RecordCommandTests {
                     ($0["code"] as? [String: String])?["text"] == "Upper trapezius, superficial dry needling"
                 })
             #expect(((first["subject"] as? [String: Any])?["identifier"] as? [String: String])?["value"] == "p-77")
-            try validateWithFHIRClient(result.stdout)
+            #expect(
+                try #require(bundle["entry"] as? [[String: Any]]).allSatisfy {
+                    ($0["resource"] as? [String: Any])?["resourceType"] as? String == "Procedure"
+                }, "no safety event, no AuditEvent")
+            #expect(procedures.allSatisfy { $0["complication"] == nil }, "no rapid removal, no complication")
+            try Self.validateWithFHIRClient(result.stdout)
         }
     }
 
     /// Checks the bundle against the FHIR R4 models of the `fhirclient` Python package (strict
     /// parsing: unknown elements, wrong types and missing required elements are errors).
-    private func validateWithFHIRClient(_ json: String) throws {
+    static func validateWithFHIRClient(_ json: String) throws {
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         probe.arguments = ["python3", "-c", "import fhirclient.models.bundle"]

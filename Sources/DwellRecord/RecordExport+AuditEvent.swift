@@ -1,0 +1,136 @@
+/// FHIR R4 `AuditEvent`s: one per patient-safety row of the record (a refused start, an extension
+/// with a stated reason, a mismatch closed with a reason, a rapid removal, a pause past its
+/// limit). `type` is Dwell's patient-safety code; `subtype` is the row's own event type, in the
+/// code system of the record's `type` column (``RecordExport/eventTypeSystem``).
+extension RecordExport {
+    struct AuditEvent: Encodable {
+        var resourceType = "AuditEvent"
+        var id: String
+        var type: Coding
+        var subtype: [Coding]
+        var action: String
+        var recorded: String
+        var outcome: String
+        var outcomeDesc: String?
+        var agent: [Agent]
+        var source: Source
+        var entity: [Entity]
+    }
+
+    struct Coding: Encodable {
+        var system: String
+        var code: String
+        var display: String?
+    }
+
+    struct Agent: Encodable {
+        var type: CodeableConcept
+        var who: Reference
+        var requestor: Bool
+    }
+
+    struct Source: Encodable {
+        var site: String
+        var observer: Reference
+    }
+
+    struct Entity: Encodable {
+        var what: Reference?
+        var type: Coding
+        var name: String?
+        var description: String?
+        var detail: [Detail]?
+    }
+
+    struct Detail: Encodable {
+        var type: String
+        var valueString: String
+    }
+
+    /// The code system of Dwell's record event types (the `type` column: `needles.rapid-removal`…).
+    public static let eventTypeSystem = "urn:dwell:event-type"
+    /// The code system of `AuditEvent.type`; its one code is ``safetyEventCode``.
+    public static let auditTypeSystem = "urn:dwell:audit-event-type"
+    public static let safetyEventCode = "patient-safety"
+    /// The URI naming Dwell's beds (a bed's id, as the board file names it).
+    public static let bedSystem = "urn:dwell:bed"
+
+    /// What each safety row is called in an `AuditEvent.subtype`.
+    static let safetyDisplays: [String: String] = [
+        RecordStore.refusedStartType: "Start refused by the pre-start checklist",
+        "step.extended": "Extension with a stated reason (past the clinic's longest session)",
+        "needles.mismatch-closed": "Needle mismatch closed with a stated reason (possible adverse event)",
+        "needles.rapid-removal": "Rapid removal of every needle (needle shock or fainting)",
+        "session.pause-overdue": "Paused past the clinic's pause limit with needles in",
+    ]
+
+    /// Whether a row is a patient-safety event the FHIR export gives an `AuditEvent`: an extension
+    /// only when it carries a stated reason.
+    public static func isSafetyEvent(_ entry: RecordEntry) -> Bool {
+        guard safetyDisplays[entry.type] != nil else { return false }
+        return entry.type != "step.extended" || entry.reason != nil
+    }
+
+    /// The `AuditEvent` of a safety row; `procedure`: the `fullUrl` of its session's Procedure in
+    /// the same bundle, when there is one.
+    static func auditEvent(_ entry: RecordEntry, procedure: String?) -> AuditEvent {
+        let refused = entry.type == RecordStore.refusedStartType
+        let reason: String? =
+            switch entry.type {
+            case RecordStore.refusedStartType: entry.note
+            case "needles.mismatch-closed": entry.mismatchReason
+            default: entry.reason
+            }
+        // A timed alarm is the device's doing; every other safety event is a therapist's command.
+        let byTherapist = entry.type != "session.pause-overdue"
+        let bed = entry.bed == RecordStore.allBeds ? "every bed" : "bed \(entry.bed)"
+        var agents = [
+            Agent(
+                type: CodeableConcept(text: "device"), who: Reference(display: "Dwell, \(bed)"),
+                requestor: !byTherapist || entry.therapist == nil)
+        ]
+        if let therapist = entry.therapist {
+            agents.insert(
+                Agent(
+                    type: CodeableConcept(text: "therapist"), who: Reference(identifier: Identifier(value: therapist)),
+                    requestor: byTherapist), at: 0)
+        }
+        let protocolAsked = refused && entry.protocolID != RecordStore.recordContext.protocolID
+        let entity = Entity(
+            what: procedure.map { Reference(reference: $0) },
+            type: Coding(
+                system: "http://terminology.hl7.org/CodeSystem/audit-entity-type", code: "2",
+                display: "System Object"),
+            name: protocolAsked ? "\(entry.protocolTitle) (\(entry.protocolID) v\(entry.protocolVersion))" : nil,
+            description: entry.note == reason ? nil : entry.note,
+            detail: reason.map { [Detail(type: "reason", valueString: $0)] })
+        return AuditEvent(
+            id: auditID(entry),
+            type: Coding(system: auditTypeSystem, code: safetyEventCode, display: "Patient safety event"),
+            subtype: [Coding(system: eventTypeSystem, code: entry.type, display: safetyDisplays[entry.type])],
+            action: entry.type == "step.extended" || entry.type == "needles.mismatch-closed" ? "U" : "E",
+            recorded: entry.wallTime,
+            outcome: refused ? "4" : "0",
+            outcomeDesc: refused ? entry.note : nil,
+            agent: agents,
+            source: Source(
+                site: bed,
+                observer: Reference(
+                    identifier: entry.bed == RecordStore.allBeds
+                        ? nil : Identifier(system: bedSystem, value: entry.bed),
+                    display: "Dwell, \(bed)")),
+            entity: [entity])
+    }
+
+    /// A UUID made from the row's hash: the same row always exports with the same id.
+    static func auditID(_ entry: RecordEntry) -> String {
+        let hex = Array(entry.hash.lowercased().filter(\.isHexDigit).prefix(32))
+        guard hex.count == 32 else { return "dwell-event-\(entry.seq)" }
+        var text = ""
+        for (index, character) in hex.enumerated() {
+            if [8, 12, 16, 20].contains(index) { text += "-" }
+            text.append(character)
+        }
+        return text
+    }
+}
