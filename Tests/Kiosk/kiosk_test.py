@@ -604,6 +604,21 @@ def t_checklist_relative_needs_ack():
     wait_for("bed 1 free on the page", lambda: card_attr(d, "1", "data-state") in ENDED)
 
 
+def therapist_shown(d, name):
+    """The therapist's code on the card as [text, font px, cut off], or None while it is not shown."""
+    return d.execute_script("""
+        const t = arguments[0].querySelector('.therapist');
+        if (!t || t.offsetParent === null || t.getBoundingClientRect().width === 0) return null;
+        return [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize), t.scrollWidth > t.clientWidth + 1];
+    """, card(d, name))
+
+
+def check_therapist(d, name, code):
+    shown_ = wait_for(f"therapist's code on bed {name}'s card", lambda: therapist_shown(d, name))
+    assert shown_[0] == code, f"bed {name}: therapist shown as {shown_[0]!r}, expected {code!r}"
+    assert shown_[1] >= 13 and not shown_[2], f"bed {name}: therapist's code {shown_[1]}px, cut off: {shown_[2]}"
+
+
 def t_start_session():
     d = S.d
     fill_start_form(d, "1", consent=True)
@@ -618,6 +633,7 @@ def t_start_session():
     assert b["therapist"] == "t-17" and b["patient"] == "p-0042", f"therapist/patient not sent: {b}"
     assert set(buttons(d, "1")) == {"pause", "extend", "skip", "needles", "abort", "rapid-removal"}, f"buttons while running: {buttons(d, '1')}"
     assert S.protocol["title"] in text(d, "1", ".protocol"), "protocol title not shown"
+    check_therapist(d, "1", "t-17")
 
 
 def needles_on_card(d, name):
@@ -805,6 +821,11 @@ def t_layout_1920():
         open_page(big)
         time.sleep(1.2)
         check_layout(big, 1920, 1080, S.beds)
+        statuses = [bed(n) for n in S.beds]
+        with_therapist = [(b["bed"], b["therapist"]) for b in statuses if b["state"] != "idle" and b.get("therapist")]
+        assert with_therapist, "no bed in a session with a therapist at 1920x1080"
+        for name, code in with_therapist:
+            check_therapist(big, name, code)
         screenshot(big, "kiosk-1920x1080.png")
     finally:
         big.quit()

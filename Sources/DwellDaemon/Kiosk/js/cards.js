@@ -85,6 +85,12 @@ export function render(bed) {
   setText($(".state-word", node), stateWord(d));
   setText($(".protocol", node), d.protocol ? d.protocol.title : "");
   $(".protocol", node).title = d.protocol ? `${d.protocol.title} (v${d.protocol.version})` : "";
+  // The therapist's code (e.g. t-01) of the bed's session, small beside the bed's name.
+  const therapist = d.state !== "idle" && d.therapist ? String(d.therapist) : "";
+  const who = $(".therapist", node);
+  who.hidden = !therapist;
+  setText(who, therapist);
+  who.title = therapist ? `Therapist ${therapist}` : "";
 
   const v = describe(bed);
   renderCount(bed, v);
