@@ -57,7 +57,7 @@ extension RecordExport {
 
     /// What each safety row is called in an `AuditEvent.subtype`.
     static let safetyDisplays: [String: String] = [
-        RecordStore.refusedStartType: "Start refused by the pre-start checklist",
+        RecordStore.refusedStartType: "Start refused (consent or pre-start checklist)",
         "step.extended": "Extension with a stated reason (past the clinic's longest session)",
         "needles.mismatch-closed": "Needle mismatch closed with a stated reason (possible adverse event)",
         "needles.rapid-removal": "Rapid removal of every needle (needle shock or fainting)",
