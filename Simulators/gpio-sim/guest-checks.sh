@@ -103,7 +103,8 @@ between() {
 # amber, red, buzzer), each lit EACH ms (the buzzer EACH/2) within TOL.
 lamp_test() {
     awk -v each="$2" -v tol="$3" '
-        NR <= 4 { next }                     # the initial levels
+        $2 == "stall" { next }               # linewatch noting a stall of the guest
+        ++line <= 4 { next }                 # the initial levels
         n < 8 {
             seq = seq " " $2 "=" $3
             if ($3 == 1) { on[$2] = $1 } else if ($2 in on) {
