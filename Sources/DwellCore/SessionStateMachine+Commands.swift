@@ -93,8 +93,17 @@ extension SessionStateMachine {
                 .record(
                     SessionEvent(.alarmSilenced, at: time, note: "buzzer silenced for \(limits.silenceFor.notation)")))
 
-        case (.rapidRemoval, .step), (.rapidRemoval, .paused), (.rapidRemoval, .overrun), (.rapidRemoval, .interrupted):
+        case (.rapidRemoval, .step), (.rapidRemoval, .paused), (.rapidRemoval, .overrun),
+            (.rapidRemoval, .interrupted(_, _, _, .step)), (.rapidRemoval, .interrupted(_, _, _, .paused)),
+            (.rapidRemoval, .interrupted(_, _, _, .overrun)):
             removeAtOnce(at: time, into: &actions)
+
+        case (.rapidRemoval, .interrupted(_, _, _, let previous)):
+            // Interrupted while the needles were already out or being counted: refused as it is
+            // in that phase (rapid removal settles nothing there).
+            var underlying = self
+            underlying.state = previous
+            throw reject(command, because: underlying.reason(for: command))
 
         case (.reconcile(let recovered), .reconcile(_, let then)):
             try reconcile(recovered: recovered, then: then, at: time, into: &actions)

@@ -166,6 +166,45 @@ struct SessionStateMachineReconcileTests {
         #expect(finished.state == .unaccounted(since: s(800), then: .aborted(step: 2), escalated: false))
     }
 
+    @Test("interrupted mid-step, rapid removal is taken: the needles still in come out at once")
+    func rapidRemovalInterruptedStep() throws {
+        var machine = try SessionStateMachine.started()
+        _ = try machine.handle(.interrupt, at: s(100))
+        let actions = try machine.handle(.rapidRemoval, at: s(150))
+        #expect(actions.kinds == [.rapidRemoval])
+        #expect(machine.phase == .reconcile)
+    }
+
+    @Test(
+        "interrupted with the needles already out or being counted, rapid removal is refused as it is there",
+        arguments: ["reconcile", "unaccounted", "observation"])
+    func rapidRemovalInterruptedRefused(previous: String) throws {
+        var machine: SessionStateMachine
+        let phrase: String
+        switch previous {
+        case "reconcile":
+            machine = try removedAtOnce()
+            phrase = "enter how many"
+        case "unaccounted":
+            machine = try removedAtOnce()
+            try machine.command(.reconcile(recovered: 4), at: s(600))
+            phrase = "does not settle the needle counts"
+        default:
+            machine = try SessionStateMachine.started(makeProtocol(observation: m(5)))
+            try machine.countOutAndAcknowledge(at: s(730))
+            #expect(machine.phase == .observation)
+            phrase = "already out"
+        }
+        _ = try machine.handle(.interrupt, at: s(800))
+        let before = machine
+        #expect {
+            try machine.handle(.rapidRemoval, at: s(810))
+        } throws: { error in
+            (error as? CommandRejection)?.reason.contains(phrase) == true
+        }
+        #expect(machine.state == before.state && machine.needles == before.needles)
+    }
+
     @Test("a replayed history gives back reconcile, and a replayed count gives back its outcome")
     func replay() throws {
         let history: [SessionStateMachine.HistoryEntry] = [
