@@ -326,6 +326,9 @@ extension SessionStateMachine {
         case (.finish, _): return "only an interrupted session is finished this way; use abort"
         case (.resume, _): return "the session is not paused"
         case (.pause, .paused): return "the session is already paused"
+        case (.acknowledge, .paused) where pauseAlarm != nil:
+            return "the pause has gone on too long with needles in: its alarm ends when the session resumes, "
+                + "is aborted, or every needle is counted out"
         case (.acknowledge, _): return "there is nothing to acknowledge until the last step has ended"
         case (.silence, .paused) where pauseAlarm != nil:
             return "a pause's alarm ends when the session resumes, every needle is counted out, or it is aborted"

@@ -133,6 +133,22 @@ struct SessionStateMachinePauseLimitTests {
         #expect(machine.currentSignal == .pauseOverdue(escalated: false))
     }
 
+    @Test("acknowledge during the pause alarm is refused with what ends it, not as if nothing were due")
+    func acknowledgeNamesWhatEndsIt() throws {
+        var machine = try paused()
+        _ = machine.advance(to: s(300))
+        let before = machine
+        #expect {
+            try machine.handle(.acknowledge, at: s(300))
+        } throws: { error in
+            guard let reason = (error as? CommandRejection)?.reason else { return false }
+            return reason.contains("pause has gone on too long") && reason.contains("resumes")
+                && reason.contains("aborted") && reason.contains("every needle is counted out")
+                && !reason.contains("until the last step has ended")
+        }
+        #expect(machine.state == before.state && machine.currentSignal == .pauseOverdue(escalated: false))
+    }
+
     @Test("the clinic's pause limit applies")
     func clinicPauseLimit() throws {
         var machine = try SessionStateMachine.started(limits: ClinicLimits(pauseLimit: s(30)))
