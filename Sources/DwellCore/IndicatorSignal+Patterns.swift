@@ -64,7 +64,7 @@ extension IndicatorSignal {
             lamps[.amber] = Self.slowFlash
             lamps[.buzzer] = Self.mediumBursts
         case .attentionEscalated, .pauseOverdue(escalated: true), .unaccounted(escalated: false),
-            .interrupted(escalated: false):
+            .interrupted(escalated: false), .reconcileEscalated:
             lamps[.red] = Self.fastFlash
             lamps[.buzzer] = Self.highBursts
         case .unaccounted(escalated: true), .interrupted(escalated: true):

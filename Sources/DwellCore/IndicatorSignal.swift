@@ -23,6 +23,8 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
     case unaccounted(escalated: Bool)
     /// Needles removed at once: enter how many were recovered (medium priority, a reminder).
     case reconcile
+    /// The count after a rapid removal still not entered after `escalate_after` (high priority).
+    case reconcileEscalated
     /// dwelld restarted during the session: needles may still be in (high priority).
     case interrupted(escalated: Bool)
     /// A therapist silenced an alarm for a while: it still stands, quietly, and looks different.
@@ -43,6 +45,7 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
         case .interrupted(let escalated): return escalated ? "interrupted-escalated" : "interrupted"
         case .silenced: return "silenced"
         case .reconcile: return "reconcile"
+        case .reconcileEscalated: return "reconcile-escalated"
         }
     }
 

@@ -55,7 +55,7 @@ public struct SessionSnapshot: Equatable, Sendable {
             case .completed: next = "complete"
             case .aborted: next = "end (aborted)"
             }
-        case .reconcile(_, let then):
+        case .reconcile(_, let then, _):
             let still = machine.needles.difference
             current =
                 "\(still) needle\(still == 1 ? "" : "s") removed at once (needle shock or fainting): "

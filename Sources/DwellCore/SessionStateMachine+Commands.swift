@@ -105,7 +105,7 @@ extension SessionStateMachine {
             underlying.state = previous
             throw reject(command, because: underlying.reason(for: command))
 
-        case (.reconcile(let recovered), .reconcile(_, let then)):
+        case (.reconcile(let recovered), .reconcile(_, let then, _)):
             try reconcile(recovered: recovered, then: then, at: time, into: &actions)
 
         case (.closeWithMismatch(let reason), .unaccounted(_, let then, _)):
@@ -155,7 +155,7 @@ extension SessionStateMachine {
     /// How `finish` after an interruption closes: complete when every step had run, else aborted.
     static func finishing(_ previous: State) -> Closing {
         switch previous {
-        case .reconcile(_, let then): return then
+        case .reconcile(_, let then, _): return then
         case .overrun, .observation: return .completed
         case .unaccounted(_, .aborted(let step), _): return .aborted(step: step)
         case .unaccounted: return .completed

@@ -68,7 +68,8 @@ public struct SessionStateMachine: Sendable {
         case unaccounted(since: Duration, then: Closing, escalated: Bool)
         /// The needles were removed at once (rapid removal): timing has stopped; the session closes
         /// as `then` once how many were recovered is entered (through `unaccounted` if they differ).
-        case reconcile(since: Duration, then: Closing)
+        /// Unanswered for `escalate_after`, the reminder escalates to high priority.
+        case reconcile(since: Duration, then: Closing, escalated: Bool = false)
         /// dwelld restarted during `previous`; a therapist resumes (if `resumable`) or finishes.
         indirect case interrupted(since: Duration, escalated: Bool, resumable: Bool, previous: State)
         case completed(at: Duration)
@@ -120,7 +121,7 @@ public struct SessionStateMachine: Sendable {
     var escalationDeadline: Duration? {
         switch state {
         case .overrun(let since, escalated: false), .unaccounted(let since, _, escalated: false),
-            .interrupted(let since, escalated: false, _, _):
+            .reconcile(let since, _, escalated: false), .interrupted(let since, escalated: false, _, _):
             return since + limits.escalateAfter
         default: return nil
         }
@@ -211,6 +212,13 @@ public struct SessionStateMachine: Sendable {
                 .record(
                     SessionEvent(.sessionEscalated, at: time, needles: needles.difference, note: "needles unaccounted"))
             )
+        case .reconcile(let since, let then, _):
+            state = .reconcile(since: since, then: then, escalated: true)
+            actions.append(
+                .record(
+                    SessionEvent(
+                        .sessionEscalated, at: time, needles: needles.difference,
+                        note: "needles removed at once not yet counted")))
         case .interrupted(let since, _, let resumable, let previous):
             state = .interrupted(since: since, escalated: true, resumable: resumable, previous: previous)
             actions.append(.record(SessionEvent(.sessionEscalated, at: time, note: "interrupted session")))
@@ -324,7 +332,7 @@ public struct SessionStateMachine: Sendable {
         case .overrun(_, let escalated): return escalated ? .attentionEscalated : .attention
         case .observation: return .observation
         case .unaccounted(_, _, let escalated): return .unaccounted(escalated: escalated)
-        case .reconcile: return .reconcile
+        case .reconcile(_, _, let escalated): return escalated ? .reconcileEscalated : .reconcile
         case .interrupted(_, let escalated, _, _): return .interrupted(escalated: escalated)
         }
     }

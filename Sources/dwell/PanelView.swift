@@ -52,7 +52,9 @@ public struct PanelView: Sendable {
         switch snapshot.signal {
         case .running, .rest, .observation: return "1;32"
         case .warning, .paused, .attention, .pauseOverdue(escalated: false), .reconcile: return "1;33"
-        case .attentionEscalated, .pauseOverdue(escalated: true), .unaccounted, .interrupted, .silenced: return "1;31"
+        case .attentionEscalated, .pauseOverdue(escalated: true), .unaccounted, .interrupted, .silenced,
+            .reconcileEscalated:
+            return "1;31"
         case .idle: return "2"
         }
     }

@@ -175,10 +175,11 @@ struct SessionStateMachineNeedleTests {
         #expect(machine.state == .reconcile(since: time, then: .aborted(step: step)))
         #expect(machine.needles.difference == inBefore, "nothing counted out yet")
         #expect(machine.currentSignal == .reconcile)
-        let counted = try machine.command(.reconcile(recovered: inBefore), at: time + s(60))
+        // Counted before the reminder escalates.
+        let counted = try machine.command(.reconcile(recovered: inBefore), at: time + s(30))
         #expect(counted.kinds == [.needlesReconciled, .sessionAborted])
         #expect(machine.needles.isBalanced)
-        #expect(machine.state == .aborted(at: time + s(60)))
+        #expect(machine.state == .aborted(at: time + s(30)))
         #expect(machine.currentSignal == .idle)
     }
 

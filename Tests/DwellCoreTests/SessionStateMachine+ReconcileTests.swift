@@ -3,9 +3,10 @@ import Testing
 @testable import DwellCore
 
 /// Rapid removal (needle shock, fainting) means "out now, count later": timing stops at once, the
-/// bed waits in `reconcile` (a medium-priority reminder) for how many needles were recovered; a
-/// match ends the session, a mismatch goes through "needles unaccounted" (count, or close with a
-/// reason). The default protocol's site `a` has 2 needles and runs 0–240 s.
+/// bed waits in `reconcile` (a medium-priority reminder, high priority after `escalate_after`:
+/// 60 s, so at 560 s here) for how many needles were recovered; a match ends the session, a
+/// mismatch goes through "needles unaccounted" (count, or close with a reason). The default
+/// protocol's site `a` has 2 needles and runs 0–240 s.
 @Suite("Session state machine: reconcile after rapid removal")
 struct SessionStateMachineReconcileTests {
     /// Site `a` (2 needles) and `b` (3 needles corrected in) have needles in: 5 still in at 500 s.
@@ -33,9 +34,29 @@ struct SessionStateMachineReconcileTests {
         #expect(machine.needles.difference == 5, "nothing is counted out until the therapist counts")
         #expect(actions.shows.map(\.signal) == [.reconcile])
         #expect(actions.shows.map(\.since) == [s(500)])
-        #expect(actions.wakes == [nil], "no step runs on: timing has stopped")
-        #expect(machine.advance(to: s(5_000)).isEmpty, "the reminder stands, nothing comes due")
+        #expect(actions.wakes == [s(560)], "no step runs on: only the reminder's escalation is due")
         #expect(machine.remaining(at: s(600)) == nil && machine.currentStepIndex == nil)
+    }
+
+    @Test("unanswered for escalate_after, the reminder escalates to high priority, recorded, once")
+    func escalation() throws {
+        var machine = try removedAtOnce()
+        #expect(machine.advance(to: s(559)).isEmpty)
+        let escalated = machine.advance(to: s(600))
+        #expect(
+            escalated.events == [
+                SessionEvent(
+                    .sessionEscalated, at: s(560), needles: 5, note: "needles removed at once not yet counted")
+            ])
+        #expect(escalated.shows.map(\.signal) == [.reconcileEscalated])
+        #expect(escalated.shows.map(\.since) == [s(560)])
+        #expect(escalated.wakes == [nil])
+        #expect(machine.state == .reconcile(since: s(500), then: .aborted(step: 2), escalated: true))
+        #expect(machine.advance(to: s(5_000)).isEmpty, "it escalates once")
+        #expect(IndicatorSignal.reconcileEscalated.patterns() == IndicatorSignal.attentionEscalated.patterns())
+        #expect(IndicatorSignal.reconcileEscalated.name == "reconcile-escalated")
+        let counted = try machine.command(.reconcile(recovered: 5), at: s(5_010))
+        #expect(counted.kinds == [.needlesReconciled, .sessionAborted])
     }
 
     @Test("the reminder is medium priority: amber 0.5 Hz and 3-pulse bursts, like an unanswered overrun")
@@ -49,15 +70,15 @@ struct SessionStateMachineReconcileTests {
     @Test("every needle recovered: the counts agree and the session ends as rapid removal ends it")
     func match() throws {
         var machine = try removedAtOnce()
-        let actions = try machine.command(.reconcile(recovered: 5), at: s(620))
+        let actions = try machine.command(.reconcile(recovered: 5), at: s(540))
         #expect(
             actions.events == [
                 SessionEvent(
-                    .needlesReconciled, at: s(620), needles: 5,
+                    .needlesReconciled, at: s(540), needles: 5,
                     note: "5 of the 5 needles removed at once recovered and counted out"),
-                SessionEvent(.sessionAborted, at: s(620), step: 2),
+                SessionEvent(.sessionAborted, at: s(540), step: 2),
             ])
-        #expect(machine.state == .aborted(at: s(620)))
+        #expect(machine.state == .aborted(at: s(540)))
         #expect(machine.needles.isBalanced)
         #expect(actions.shows.map(\.signal) == [.idle])
     }
@@ -65,35 +86,35 @@ struct SessionStateMachineReconcileTests {
     @Test("fewer recovered: needles unaccounted (high priority) until counted or closed with a reason")
     func mismatchThenClose() throws {
         var machine = try removedAtOnce()
-        let actions = try machine.command(.reconcile(recovered: 4), at: s(620))
+        let actions = try machine.command(.reconcile(recovered: 4), at: s(540))
         #expect(actions.kinds == [.needlesReconciled, .needlesUnaccounted])
         #expect(
             actions.events.first?.note
                 == "4 of the 5 needles removed at once recovered and counted out: 1 not found")
-        #expect(machine.state == .unaccounted(since: s(620), then: .aborted(step: 2), escalated: false))
+        #expect(machine.state == .unaccounted(since: s(540), then: .aborted(step: 2), escalated: false))
         #expect(actions.shows.map(\.signal) == [.unaccounted(escalated: false)])
         #expect(throws: CommandRejection.self, "rapid removal does not clear the mismatch") {
-            try machine.handle(.rapidRemoval, at: s(630))
+            try machine.handle(.rapidRemoval, at: s(545))
         }
         let closed = try machine.command(
-            .closeWithMismatch(reason: "one needle not found on couch or floor"), at: s(640))
+            .closeWithMismatch(reason: "one needle not found on couch or floor"), at: s(550))
         #expect(closed.kinds == [.mismatchClosed, .sessionAborted])
-        #expect(machine.state == .aborted(at: s(640)))
+        #expect(machine.state == .aborted(at: s(550)))
     }
 
     @Test("fewer recovered, then the missing needle found and counted out: the session ends")
     func mismatchThenCounted() throws {
         var machine = try removedAtOnce()
-        try machine.command(.reconcile(recovered: 3), at: s(620))
-        let found = try machine.command(.removeNeedles(count: 2, step: nil), at: s(650))  // before it escalates
+        try machine.command(.reconcile(recovered: 3), at: s(540))
+        let found = try machine.command(.removeNeedles(count: 2, step: nil), at: s(555))  // before it escalates
         #expect(found.kinds == [.needlesRemoved, .sessionAborted])
-        #expect(machine.state == .aborted(at: s(650)))
+        #expect(machine.state == .aborted(at: s(555)))
     }
 
     @Test("more recovered than were in: unaccounted, more out than in")
     func moreThanIn() throws {
         var machine = try removedAtOnce()
-        let actions = try machine.command(.reconcile(recovered: 6), at: s(620))
+        let actions = try machine.command(.reconcile(recovered: 6), at: s(540))
         #expect(actions.kinds == [.needlesReconciled, .needlesUnaccounted])
         #expect(machine.needles.difference == -1)
         #expect(actions.events.first?.note?.hasSuffix("1 more than were counted in") == true)
@@ -146,10 +167,11 @@ struct SessionStateMachineReconcileTests {
     @Test("silence quiets the reminder for a while; it comes back")
     func silence() throws {
         var machine = try removedAtOnce()
-        let quiet = try machine.command(.silence, at: s(600))
+        let quiet = try machine.command(.silence, at: s(520))
         #expect(quiet.shows.map(\.signal) == [.silenced])
-        let back = machine.advance(to: s(720))
-        #expect(back.shows.map(\.signal) == [.reconcile])
+        let back = machine.advance(to: s(640))
+        #expect(back.kinds == [.sessionEscalated], "the escalation that came due meanwhile happens as it lapses")
+        #expect(back.shows.map(\.signal) == [.reconcileEscalated])
     }
 
     @Test("a restart mid-reconcile comes back interrupted; resume returns to the count, finish to the mismatch")
@@ -158,8 +180,8 @@ struct SessionStateMachineReconcileTests {
         _ = try machine.handle(.interrupt, at: s(700))
         var resumed = machine
         _ = try resumed.handle(.resume, at: s(800))
-        #expect(resumed.state == .reconcile(since: s(500), then: .aborted(step: 2)))
-        #expect(resumed.currentSignal == .reconcile)
+        #expect(resumed.state == .reconcile(since: s(500), then: .aborted(step: 2), escalated: true), "caught up")
+        #expect(resumed.currentSignal == .reconcileEscalated)
         var finished = machine
         let actions = try finished.handle(.finish, at: s(800))
         #expect(actions.kinds == [.interruptionFinished, .needlesUnaccounted])
@@ -218,13 +240,17 @@ struct SessionStateMachineReconcileTests {
         ]
         var replayed = try SessionStateMachine.replaying(
             makeProtocol(), limits: .standard, history: history, until: s(900), recorded: recorded)
-        #expect(replayed.state == original.state && replayed.needles == original.needles)
-        #expect(replayed.adopt().shows.map(\.signal) == [.reconcile])
+        var later = original
+        _ = later.advance(to: s(900))
+        #expect(replayed.state == later.state && replayed.needles == later.needles)
+        #expect(replayed.state == .reconcile(since: s(500), then: .aborted(step: 2), escalated: true))
+        #expect(replayed.adopt().shows.map(\.signal) == [.reconcileEscalated])
 
         let counted = try SessionStateMachine.replaying(
             makeProtocol(), limits: .standard,
             history: history + [.init(at: s(600), command: .reconcile(recovered: 4))],
-            until: s(620), recorded: recorded + [(.needlesReconciled, nil), (.needlesUnaccounted, nil)])
+            until: s(620),
+            recorded: recorded + [(.sessionEscalated, nil), (.needlesReconciled, nil), (.needlesUnaccounted, nil)])
         _ = try original.command(.reconcile(recovered: 4), at: s(600))
         _ = original.advance(to: s(620))
         #expect(counted.state == original.state && counted.needles.difference == 1)
