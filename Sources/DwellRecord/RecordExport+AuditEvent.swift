@@ -60,7 +60,7 @@ extension RecordExport {
         RecordStore.refusedStartType: "Start refused (consent or pre-start checklist)",
         "step.extended": "Extension with a stated reason (past the clinic's longest session)",
         "needles.mismatch-closed": "Needle mismatch closed with a stated reason (possible adverse event)",
-        "needles.rapid-removal": "Rapid removal of every needle (needle shock or fainting)",
+        "needles.rapid-removal": "Needles removed at once, counted afterwards (needle shock or fainting)",
         "session.pause-overdue": "Paused past the clinic's pause limit with needles in",
     ]
 
