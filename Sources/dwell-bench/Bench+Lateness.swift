@@ -15,8 +15,11 @@ extension Bench {
 
     static let anyLength = ClinicLimits(sessionLength: .zero...Duration.seconds(86_400))
 
-    /// Runs `beds` sessions at once and returns the lateness of every step boundary, in µs.
-    static func runnerLateness(beds: Int, cuesPerBed: Int, interval: Duration) async throws -> [Double] {
+    /// Runs `beds` sessions at once and returns the lateness of every step boundary, in µs, per
+    /// bed (named as the board names it, `1`…).
+    static func runnerLateness(
+        beds: Int, cuesPerBed: Int, interval: Duration
+    ) async throws -> [(bed: String, lateness: [Double])] {
         let treatment = cueTrain(steps: cuesPerBed, interval: interval)
         var runners: [SessionRunner<ContinuousClock>] = []
         for bed in 0..<beds {
@@ -26,8 +29,8 @@ extension Bench {
                     clock: ContinuousClock(), output: SimulatedBoard(bed: "\(bed + 1)"),
                     script: ScriptedCommand.countOutAndAcknowledge(after: .zero)))
         }
-        return try await withThrowingTaskGroup(of: [Double].self) { group in
-            for runner in runners {
+        return try await withThrowingTaskGroup(of: (bed: String, lateness: [Double]).self) { group in
+            for (index, runner) in runners.enumerated() {
                 group.addTask {
                     var lateness: [Double] = []
                     try await runner.start()
@@ -36,11 +39,28 @@ extension Bench {
                             lateness.append(late.microseconds)
                         }
                     }
-                    return lateness
+                    return (bed: "\(index + 1)", lateness: lateness)
                 }
             }
-            return try await group.reduce(into: []) { $0 += $1 }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted { Int($0.bed) ?? 0 < Int($1.bed) ?? 0 }
         }
+    }
+
+    /// Every cue of every bed, or an error naming the bed, the mode and the load: a partial
+    /// sample (a bed whose session stopped early) would make the lateness look better than it is.
+    static func everyCue(
+        _ perBed: [(bed: String, lateness: [Double])], beds: Int, cuesPerBed: Int, mode: String, load: String
+    ) throws -> [Double] {
+        let run = "\(beds) bed\(beds == 1 ? "" : "s"), \(mode) mode, \(load)"
+        guard perBed.count == beds else {
+            throw BenchError("cue lateness (\(run)): \(perBed.count) of \(beds) beds reported")
+        }
+        for (bed, lateness) in perBed where lateness.count != cuesPerBed {
+            throw BenchError(
+                "cue lateness (\(run)): bed \(bed) measured \(lateness.count) of its \(cuesPerBed) cues "
+                    + "(expected \(beds * cuesPerBed) in all)")
+        }
+        return perBed.flatMap(\.lateness)
     }
 
     static func floorLateness(count: Int, interval: Duration) -> [Double] {
@@ -70,9 +90,11 @@ extension Bench {
             for (beds, interval) in [(1, Duration.milliseconds(2)), (8, .milliseconds(10)), (64, .milliseconds(50))] {
                 let name = "Dwell, \(beds) bed\(beds == 1 ? "" : "s")"
                 let cuesPerBed = max(1, cues / beds)
-                let values = try await Self.within(interval * cuesPerBed * 3 + .seconds(30), "\(name) (\(loadLabel))") {
+                let perBed = try await Self.within(interval * cuesPerBed * 3 + .seconds(30), "\(name) (\(loadLabel))") {
                     try await Self.runnerLateness(beds: beds, cuesPerBed: cuesPerBed, interval: interval)
                 }
+                let values = try Self.everyCue(
+                    perBed, beds: beds, cuesPerBed: cuesPerBed, mode: mode.rawValue, load: loadLabel)
                 rows.append((name, try Sample(values, of: "cue latenesses of \(name) (\(loadLabel))")))
             }
             rows.append(
