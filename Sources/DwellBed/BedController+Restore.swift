@@ -45,10 +45,11 @@ extension BedController {
                         "protocol \(context.protocolID) v\(context.protocolVersion) is no longer loaded as it was when the session started"
                 )
             }
-            machine = try session.replay(loaded.treatment, limits: limits)
+            machine = try session.replay(loaded.treatment, limits: session.limits(current: limits))
         } catch {
             reason = "cannot resume: \(error.description); finish the session and start a new one"
-            machine = Self.unresumable(session, at: offset, protocols: protocols, limits: limits)
+            machine = Self.unresumable(
+                session, at: offset, protocols: protocols, limits: session.limits(current: limits))
         }
         let interruption = Interruption(
             startedAt: started.wallTime, lastEventAt: session.last.wallTime, detectedAt: RecordTime.string(from: now),
@@ -87,7 +88,7 @@ extension BedController {
             startedAt: started.wallTime, lastEventAt: session.last.wallTime, detectedAt: detected,
             sinceStartMs: offset.wholeMilliseconds, uncertain: uncertain, resumable: false, reason: reason)
         await adoptInterrupted(
-            Self.unresumable(session, at: offset, protocols: protocols, limits: limits),
+            Self.unresumable(session, at: offset, protocols: protocols, limits: session.limits(current: limits)),
             context: session.context, interruption: interruption, at: offset, aftercare: aftercare)
     }
 
@@ -127,6 +128,8 @@ extension BedController {
         _ machine: SessionStateMachine, context: SessionContext, interruption: Interruption, at offset: Duration,
         aftercare: String
     ) async {
+        var interruption = interruption
+        interruption.previousState = (machine.interruptedDuring ?? machine.phase).rawValue
         let runner = SessionRunner(machine: machine, clock: ContinuousClock(), output: output)
         launch(
             ActiveSession(

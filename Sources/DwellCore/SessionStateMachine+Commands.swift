@@ -20,7 +20,7 @@ extension SessionStateMachine {
     ) throws(CommandRejection) {
         switch (command, state) {
         case (.start, .prepare):
-            actions.append(.record(SessionEvent(.sessionStarted, at: time)))
+            actions.append(.record(SessionEvent(.sessionStarted, at: time, note: limits.recordNote)))
             begin(step: 0, at: time, into: &actions)
 
         case (.pause, .step(let progress)):
@@ -294,7 +294,7 @@ extension SessionStateMachine {
         extended.reason = reason
         if past, let reason {
             extended.note =
-                "extended by \(amount.notation) past the clinic's longest session of "
+                "extended by \(amount.notation)\(SessionEvent.pastLongestSession)"
                 + "\(limits.sessionLength.upperBound.notation): \(reason)"
         }
         return extended
@@ -346,6 +346,10 @@ extension SessionStateMachine {
 extension SessionEvent {
     /// How a `needles.mismatch-closed` note begins, before the therapist's reason.
     public static let adverseEventPrefix = "possible adverse event: "
+    /// What a `step.extended` note says, before the limit, when the extension went past the
+    /// clinic's longest session (and so needed its reason): a safety event, unlike a reason given
+    /// unasked within the limit.
+    public static let pastLongestSession = " past the clinic's longest session of "
 }
 
 extension String {

@@ -2,10 +2,11 @@
 /// overrun's medium-priority signal, and escalates to high after `escalate_after`. Resuming,
 /// aborting or counting every needle out ends it (the alarm lapses when it no longer stands).
 extension SessionStateMachine {
-    /// A paused session with needles in: when the pause becomes an alarm, then when it escalates.
+    /// A paused session with needles in: when the pause becomes an alarm (the limit counts from the
+    /// pause, or from when needles went back in during it), then when it escalates.
     func pauseDeadline(since: Duration) -> Duration? {
         guard needles.difference > 0 else { return nil }
-        guard let pauseAlarm else { return since + limits.pauseLimit }
+        guard let pauseAlarm else { return max(since, needlesInSince ?? since) + limits.pauseLimit }
         return pauseAlarm.escalated ? nil : pauseAlarm.since + limits.escalateAfter
     }
 
@@ -36,6 +37,16 @@ extension SessionStateMachine {
             overdue.kind = .sessionEscalated
             overdue.note = "paused too long with \(needlesIn) in"
             actions.append(.record(overdue))
+        }
+    }
+
+    /// Keeps ``needlesInSince``: set when the counts go from agreeing to needles in, cleared when
+    /// none are in.
+    mutating func noteNeedles(at time: Duration) {
+        if needles.difference <= 0 {
+            needlesInSince = nil
+        } else if needlesInSince == nil {
+            needlesInSince = time
         }
     }
 

@@ -21,6 +21,10 @@ public struct SessionStateMachine: Sendable {
     /// A pause that went past the clinic's pause limit with needles in: an alarm since when, and
     /// whether it has escalated. It ends with the pause, or when every needle is counted out.
     public internal(set) var pauseAlarm: PauseAlarm?
+    /// Since when needles have been in without a break (the counts last went from agreeing to
+    /// needles in): a pause's limit counts from the later of this and the pause, so needles counted
+    /// back in during a pause give the full limit again, never a backdated alarm.
+    public internal(set) var needlesInSince: Duration?
     var signal: IndicatorSignal = .idle
     /// The step the shown signal belongs to: a new step re-anchors its pattern even when the
     /// signal is the same (two pistoning sites in a row pulse from their own starts).
@@ -80,28 +84,6 @@ public struct SessionStateMachine: Sendable {
         self.treatment = treatment
         self.limits = limits
         self.state = .prepare
-    }
-
-    public var phase: SessionPhase {
-        switch state {
-        case .prepare: return .prepare
-        case .step(let progress): return treatment.steps[progress.index].kind == .rest ? .rest : .running
-        case .paused: return .paused
-        case .overrun: return .overrun
-        case .observation: return .observation
-        case .unaccounted: return .unaccounted
-        case .reconcile: return .reconcile
-        case .interrupted: return .interrupted
-        case .completed: return .completed
-        case .aborted: return .aborted
-        }
-    }
-
-    public var isFinished: Bool {
-        switch state {
-        case .completed, .aborted: return true
-        default: return false
-        }
     }
 
     /// The next offset at which time alone changes the session, if any.
@@ -164,6 +146,7 @@ public struct SessionStateMachine: Sendable {
         var anchor = now
         while let deadline = nextDeadline, deadline <= now {
             fire(deadline, into: &actions)
+            noteNeedles(at: deadline)
             anchor = deadline
         }
         finish(&actions, signalSince: anchor)
@@ -304,6 +287,7 @@ public struct SessionStateMachine: Sendable {
     /// Appends the signal and wake-up changes the transitions caused; a new signal's pattern
     /// starts at `signalSince`, the time of the transition that caused it.
     mutating func finish(_ actions: inout [SessionAction], signalSince: Duration) {
+        noteNeedles(at: signalSince)
         if pauseAlarm != nil, !pauseAlarmStands { pauseAlarm = nil }
         let newSignal = derivedSignal
         if let silence, silence.phase != phase { self.silence = nil }

@@ -1,5 +1,8 @@
+import DwellCore
+import Foundation
+
 /// FHIR R4 `AuditEvent`s: one per patient-safety row of the record (a refused start, an extension
-/// with a stated reason, a mismatch closed with a reason, a rapid removal, a pause past its
+/// past the clinic's longest session, a mismatch closed with a reason, a rapid removal, a pause past its
 /// limit). `type` is Dwell's patient-safety code; `subtype` is the row's own event type, in the
 /// code system of the record's `type` column (``RecordExport/eventTypeSystem``).
 extension RecordExport {
@@ -58,17 +61,29 @@ extension RecordExport {
     /// What each safety row is called in an `AuditEvent.subtype`.
     static let safetyDisplays: [String: String] = [
         RecordStore.refusedStartType: "Start refused (consent or pre-start checklist)",
-        "step.extended": "Extension with a stated reason (past the clinic's longest session)",
+        "step.extended": "Extension past the clinic's longest session, with its stated reason",
         "needles.mismatch-closed": "Needle mismatch closed with a stated reason (possible adverse event)",
         "needles.rapid-removal": "Needles removed at once, counted afterwards (needle shock or fainting)",
         "session.pause-overdue": "Paused past the clinic's pause limit with needles in",
     ]
 
     /// Whether a row is a patient-safety event the FHIR export gives an `AuditEvent`: an extension
-    /// only when it carries a stated reason.
+    /// only when it went past the clinic's longest session (a reason given unasked within the
+    /// limit is not one).
     public static func isSafetyEvent(_ entry: RecordEntry) -> Bool {
         guard safetyDisplays[entry.type] != nil else { return false }
-        return entry.type != "step.extended" || entry.reason != nil
+        guard entry.type == "step.extended" else { return true }
+        return entry.reason != nil && entry.note?.contains(SessionEvent.pastLongestSession) == true
+    }
+
+    /// The row's note without the stated reason, which the `AuditEvent` carries once, as its
+    /// `reason` detail (`possible adverse event: lost on the floor` → `possible adverse event`).
+    static func description(of entry: RecordEntry, reason: String?) -> String? {
+        guard let note = entry.note else { return nil }
+        guard let reason, !reason.isEmpty, note.hasSuffix(reason) else { return note }
+        let rest = note.dropLast(reason.count).trimmingCharacters(in: .whitespaces)
+        let described = rest.hasSuffix(":") ? String(rest.dropLast()) : rest
+        return described.isEmpty ? nil : described
     }
 
     /// The `AuditEvent` of a safety row; `procedure`: the `fullUrl` of its session's Procedure in
@@ -102,7 +117,7 @@ extension RecordExport {
                 system: "http://terminology.hl7.org/CodeSystem/audit-entity-type", code: "2",
                 display: "System Object"),
             name: protocolAsked ? "\(entry.protocolTitle) (\(entry.protocolID) v\(entry.protocolVersion))" : nil,
-            description: entry.note == reason ? nil : entry.note,
+            description: description(of: entry, reason: reason),
             detail: reason.map { [Detail(type: "reason", valueString: $0)] })
         return AuditEvent(
             id: auditID(entry),

@@ -32,6 +32,13 @@ public struct RecordedSession: Sendable {
         lastOffset = .microseconds(rows.map(\.monotonicUs).max() ?? 0)
     }
 
+    /// The clinic's limits the session started with (its `session.started` note), any limit the
+    /// note does not name taken from `current`; `current` itself for rows from before limits were
+    /// recorded. A restart replays and goes on with these.
+    public func limits(current: ClinicLimits) -> ClinicLimits {
+        ClinicLimits(recordNote: started?.note, fallback: current) ?? current
+    }
+
     /// Only the pre-start checklist is recorded: the session was never started.
     public var isChecklistOnly: Bool { rows.allSatisfy { $0.type == SessionRecorder.checklistType } }
 

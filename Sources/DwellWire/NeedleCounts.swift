@@ -45,6 +45,10 @@ public struct Interruption: Codable, Equatable, Sendable {
     /// Whether the session can be resumed; if not, `reason` says why.
     public var resumable: Bool
     public var reason: String?
+    /// The state word the session was in when dwelld stopped (`running`, `rest`, `paused`,
+    /// `overrun`, …): what the needles were doing then (a rapid removal is offered only when they
+    /// were in: running, rest, paused or overrun).
+    public var previousState: String?
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case startedAt = "started_at"
@@ -52,12 +56,14 @@ public struct Interruption: Codable, Equatable, Sendable {
         case detectedAt = "detected_at"
         case sinceStartMs = "since_start_ms"
         case uncertain, resumable, reason
+        case previousState = "previous_state"
     }
 
     public init(
         startedAt: String, lastEventAt: String, detectedAt: String, sinceStartMs: Int64, uncertain: Bool,
-        resumable: Bool, reason: String?
+        resumable: Bool, reason: String?, previousState: String? = nil
     ) {
+        self.previousState = previousState
         self.startedAt = startedAt
         self.lastEventAt = lastEventAt
         self.detectedAt = detectedAt

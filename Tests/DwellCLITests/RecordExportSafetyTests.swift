@@ -27,6 +27,8 @@ struct RecordExportSafetyTests {
         let rows: [(String, Int64, String?, Int64?, String?, Int?)] = [
             ("session.started", 0, nil, nil, nil, nil),
             ("step.extended", 60, "extended by 1m", 60_000, nil, nil),
+            // A reason given unasked, within the clinic's longest session: not a safety event.
+            ("step.extended", 90, "extended by 1m", 60_000, "patient asked for more", nil),
             (
                 "step.extended", 120, "extended by 2m past the clinic's longest session of 15m: slow to relax", 120_000,
                 "slow to relax", nil
@@ -112,13 +114,21 @@ struct RecordExportSafetyTests {
                 #expect(reason == "Contraindicated: local-infection")
                 #expect(audit["outcomeDesc"] as? String == "Contraindicated: local-infection")
                 #expect(entity["name"] as? String == "Knee, non-trigger-point (knee-non-trigger-point v1)")
-            case "step.extended": #expect(reason == "slow to relax" && entity["description"] as? String == row.note)
-            case "needles.mismatch-closed": #expect(reason == "one lost on the floor")
+            case "step.extended":
+                #expect(reason == "slow to relax")
+                #expect(entity["description"] as? String == "extended by 2m past the clinic's longest session of 15m")
+            case "needles.mismatch-closed":
+                #expect(reason == "one lost on the floor")
+                #expect(entity["description"] as? String == "possible adverse event")
             default: #expect(reason == nil && entity["description"] as? String == row.note)
             }
         }
         let auditText = String(decoding: try JSONSerialization.data(withJSONObject: audits), as: UTF8.self)
         #expect(!auditText.contains("p-5"), "a safety event names no patient")
+        for reason in ["slow to relax", "one lost on the floor"] {
+            #expect(auditText.components(separatedBy: reason).count == 2, "`\(reason)` exported once")
+        }
+        #expect(!auditText.contains("patient asked for more"), "a reason given unasked within the limit")
         try RecordCommandTests.validateWithFHIRClient(result.stdout)
 
         // One session's export: its Procedure and its AuditEvents, not the record-level refusal.

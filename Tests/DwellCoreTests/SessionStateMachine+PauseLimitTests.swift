@@ -101,6 +101,23 @@ struct SessionStateMachinePauseLimitTests {
         #expect(machine.pauseAlarm == .init(since: s(280), escalated: false))
     }
 
+    @Test("needles counted back in during a pause that had alarmed get the full limit again, not a backdated alarm")
+    func countedBackInRestartsTheLimit() throws {
+        var machine = try paused()
+        _ = machine.advance(to: s(300))
+        try machine.command(.removeNeedles(count: nil, step: nil), at: s(300))
+        #expect(machine.pauseAlarm == nil && machine.needlesInSince == nil)
+        let back = try machine.handle(.placeNeedles(count: 3, step: 0), at: s(500))
+        #expect(back.kinds == [.needlesPlaced], "no alarm raised at once")
+        #expect(back.shows.isEmpty, "still the quiet paused signal")
+        #expect(back.wakes == [s(680)], "the limit counts from the needles going back in")
+        #expect(machine.advance(to: s(679)).isEmpty)
+        let due = machine.advance(to: s(680))
+        #expect(due.kinds == [.pauseOverdue])
+        #expect(due.events.map(\.at) == [s(680)])
+        #expect(due.wakes == [s(740)], "escalation escalate_after later, not at once")
+    }
+
     @Test("abort ends the pause alarm: the needles still in hold the session in needles unaccounted")
     func abortEndsIt() throws {
         var machine = try paused()

@@ -24,7 +24,7 @@ struct SessionStateMachineTests {
         let actions = try machine.handle(.start, at: s(5))
         #expect(
             actions == [
-                .record(SessionEvent(.sessionStarted, at: s(5))),
+                .record(SessionEvent(.sessionStarted, at: s(5), note: ClinicLimits.standard.recordNote)),
                 .record(SessionEvent(.stepStarted, at: s(5), step: 0, stepKind: .site, site: "a", needles: 2)),
                 .show(.running(cadence: nil), since: s(5)),
                 .wake(at: s(215)),
@@ -39,7 +39,7 @@ struct SessionStateMachineTests {
         let treatment = makeProtocol(observation: m(5))
         var machine = try SessionStateMachine.started(treatment)
         var events: [SessionEvent] = [
-            SessionEvent(.sessionStarted, at: .zero),
+            SessionEvent(.sessionStarted, at: .zero, note: ClinicLimits.standard.recordNote),
             SessionEvent(.stepStarted, at: .zero, step: 0, stepKind: .site, site: "a", needles: 2),
         ]
         var shows: [(signal: IndicatorSignal, since: Duration)] = [(.running(cadence: nil), .zero)]
@@ -58,7 +58,9 @@ struct SessionStateMachineTests {
 
         // Expected events derived from the protocol's cumulative offsets…
         let offsets = cumulativeOffsets(treatment)
-        var expected: [SessionEvent] = [SessionEvent(.sessionStarted, at: .zero)]
+        var expected: [SessionEvent] = [
+            SessionEvent(.sessionStarted, at: .zero, note: ClinicLimits.standard.recordNote)
+        ]
         for (index, step) in treatment.steps.enumerated() {
             let kind = step.kind
             let id = step.site?.site

@@ -191,6 +191,7 @@ struct APIRouterSafetyTests {
                 #expect((bed["needles"] as? [String: Any])?["placed"] as? Int == 4, "counts rebuilt from the record")
                 let interruption = try #require(bed["interruption"] as? [String: Any])
                 #expect(interruption["resumable"] as? Bool == true)
+                #expect(interruption["previous_state"] as? String == "running", "what the needles were doing")
                 #expect(interruption["uncertain"] is Bool && interruption["started_at"] is String)
             }
             let (_, resumed) = try await post(client, "resume")
@@ -199,6 +200,36 @@ struct APIRouterSafetyTests {
         }
         let types = try await records(second).map(\.type)
         #expect(types.suffix(2) == ["session.interrupted", "interruption.resumed"])
+    }
+
+    @Test func aRestartReplaysTheSessionWithTheLimitsItStartedWithNotTodays() async throws {
+        let protocols = try protocolsCopy()
+        // Started while the clinic allowed 30m sessions: 10m more on the 15m protocol needs no reason.
+        let roomy = ClinicLimits(sessionLength: .seconds(600)...Duration.seconds(1_800), hardLimit: .seconds(3_600))
+        let first = try makeBeds(protocols: protocols, limits: roomy)
+        try await app(first).test(.router) { client in
+            _ = try await post(client, "session", startBody)
+            let (status, _) = try await post(client, "extend", #"{"by":"10m"}"#)
+            #expect(status == 200)
+        }
+        await first.shutdown()
+        let started = try #require(try await records(first).first { $0.type == "session.started" })
+        #expect(started.note == roomy.recordNote)
+        // The config went back to 15m before the restart: replayed with today's limits, the
+        // extension would be refused and the session could only be finished.
+        let second = try makeBeds(protocols: protocols, record: first.settings.record)
+        try await second.restoreInterrupted()
+        try await app(second).test(.router) { client in
+            try await client.execute(uri: "/api/v1/beds/1", method: .get) { response in
+                let interruption = try #require(try object(response)["interruption"] as? [String: Any])
+                #expect(interruption["resumable"] as? Bool == true, "\(interruption["reason"] ?? "")")
+            }
+            let (_, resumed) = try await post(client, "resume")
+            #expect(resumed["state"] as? String == "running")
+            #expect((resumed["remaining_ms"] as? Int ?? 0) > 600_000, "the first site's 10m extension kept")
+            let (status, _) = try await post(client, "extend", #"{"by":"5m"}"#)
+            #expect(status == 200, "the session goes on under the limits it started with")
+        }
     }
 
     @Test func aSessionWhoseProtocolChangedCanOnlyBeFinished() async throws {

@@ -124,7 +124,7 @@ struct OpenAPISpecTests {
         let interruption = Interruption(
             startedAt: "2026-01-01T08:00:00Z", lastEventAt: "2026-01-01T08:05:00Z",
             detectedAt: "2026-01-01T08:06:00Z", sinceStartMs: 360_000, uncertain: false,
-            resumable: false, reason: "the protocol changed")
+            resumable: false, reason: "the protocol changed", previousState: "paused")
         let sent = try Self.keys(interruption)
         let (specified, needed) = try Self.fields(try Self.node(bedSchema, "properties", "interruption"))
         #expect(sent == specified, "`interruption`: sent \(sent.sorted()), spec \(specified.sorted())")
@@ -150,6 +150,11 @@ struct OpenAPISpecTests {
         #expect(lamps == Set(Lamp.allCases.map(\.rawValue)), "every lamp: spec \(lamps.sorted())")
         let reference = try Self.fields(try Self.node(bedSchema, "properties", "protocol")).properties
         #expect(try Self.keys(BedStatus.ProtocolRef(id: "p", title: "t", version: 1)) == reference)
+        let interruption = try Self.node(bedSchema, "properties", "interruption", "oneOf")
+        let object = try #require((interruption as? [Any])?.last)
+        #expect(try Self.fields(object).properties == Set(Interruption.CodingKeys.allCases.map(\.rawValue)))
+        let before = try #require(try Self.node(object, "properties", "previous_state", "enum") as? [String])
+        #expect(Set(before) == Set(SessionPhase.allCases.map(\.rawValue)), "every session state word: spec \(before)")
     }
 
     @Test func theRequestBodiesAreTheWireTypes() throws {

@@ -41,8 +41,12 @@ func protocolsCopy() throws -> String {
 }
 
 /// Beds 1 and 2 on simulated boards, with a fresh record (or `record`) and the shipped protocols.
-func makeBeds(protocols: String? = nil, record: String? = nil, hub: StateHub = StateHub()) throws -> Beds {
+func makeBeds(
+    protocols: String? = nil, record: String? = nil, hub: StateHub = StateHub(),
+    limits: ClinicLimits = DaemonConfig.simulatorDefaults.limits
+) throws -> Beds {
     var config = DaemonConfig.simulatorDefaults
+    config.limits = limits
     config.protocols = try protocols ?? protocolsCopy()
     config.record = try record ?? temporaryFolder() + "/record.sqlite"
     let outputs = Dictionary(
