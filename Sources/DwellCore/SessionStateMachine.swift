@@ -21,6 +21,11 @@ public struct SessionStateMachine: Sendable {
     /// A pause that went past the clinic's pause limit with needles in: an alarm since when, and
     /// whether it has escalated. It ends with the pause, or when every needle is counted out.
     public internal(set) var pauseAlarm: PauseAlarm?
+    /// When a therapist last touched the bed (any command but `interrupt`): the check-in timer
+    /// (``ClinicLimits/checkEvery``) runs from here.
+    public internal(set) var lastTouch: Duration = .zero
+    /// The check-in came due and nobody has touched the bed since.
+    public internal(set) var checkOverdue = false
     var signal: IndicatorSignal = .idle
     /// The step the shown signal belongs to: a new step re-anchors its pattern even when the
     /// signal is the same (two pistoning sites in a row pulse from their own starts).
@@ -72,6 +77,9 @@ public struct SessionStateMachine: Sendable {
         case reconcile(since: Duration, then: Closing, escalated: Bool = false)
         /// dwelld restarted during `previous`; a therapist resumes (if `resumable`) or finishes.
         indirect case interrupted(since: Duration, escalated: Bool, resumable: Bool, previous: State)
+        /// Every needle is out (`clinic.sweep`): the session closes as `then` (completed or
+        /// aborted) once the couch and floor are checked for stray needles (`swept`).
+        case sweep(since: Duration, then: Closing)
         case completed(at: Duration)
         case aborted(at: Duration)
     }
@@ -92,6 +100,7 @@ public struct SessionStateMachine: Sendable {
         case .unaccounted: return .unaccounted
         case .reconcile: return .reconcile
         case .interrupted: return .interrupted
+        case .sweep: return .sweep
         case .completed: return .completed
         case .aborted: return .aborted
         }
@@ -106,6 +115,12 @@ public struct SessionStateMachine: Sendable {
 
     /// The next offset at which time alone changes the session, if any.
     public var nextDeadline: Duration? {
+        guard let checkIn = checkInDeadline else { return sessionDeadline }
+        return min(checkIn, sessionDeadline ?? checkIn)
+    }
+
+    /// The next offset at which time alone changes the session's phase or alarm.
+    private var sessionDeadline: Duration? {
         if let silence = activeSilence { return silence.until }
         switch state {
         case .step(let progress):
@@ -143,7 +158,7 @@ public struct SessionStateMachine: Sendable {
         case .paused(let progress, let since): return progress.end - since
         case .overrun(let since, _): return since - time
         case .observation(_, let end): return end - time
-        case .prepare, .unaccounted, .reconcile, .interrupted, .completed, .aborted: return nil
+        case .prepare, .unaccounted, .reconcile, .interrupted, .sweep, .completed, .aborted: return nil
         }
     }
 
@@ -180,6 +195,10 @@ public struct SessionStateMachine: Sendable {
             // The silence lapses; an alarm that came due meanwhile escalates now.
             silence = nil
             if let escalation = escalationDeadline, escalation <= deadline { escalate(at: deadline, into: &actions) }
+            return
+        }
+        if checkInDeadline == deadline {
+            fireCheckIn(at: deadline, into: &actions)
             return
         }
         switch state {
@@ -273,7 +292,24 @@ public struct SessionStateMachine: Sendable {
         case .observation:
             state = .observation(startedAt: time, end: time + treatment.observation)
             actions.append(.record(SessionEvent(.observationStarted, at: time, stepKind: .observation)))
-        case .completed:
+        case .completed, .aborted:
+            if sweeps {
+                state = .sweep(since: time, then: closing)
+                actions.append(
+                    .record(
+                        SessionEvent(
+                            .sweepStarted, at: time, needles: needles.totalPlaced,
+                            note: "check the couch and floor for stray needles")))
+            } else {
+                end(closing, at: time, into: &actions)
+            }
+        }
+    }
+
+    /// The session's last row: completed or aborted.
+    mutating func end(_ closing: Closing, at time: Duration, into actions: inout [SessionAction]) {
+        switch closing {
+        case .observation, .completed:
             state = .completed(at: time)
             actions.append(.record(SessionEvent(.sessionCompleted, at: time)))
         case .aborted(let step):
@@ -320,6 +356,11 @@ public struct SessionStateMachine: Sendable {
     }
 
     private var derivedSignal: IndicatorSignal {
+        let signal = sessionSignal
+        return checkOverdue && checksIn && signal.priority < .low ? .checkDue : signal
+    }
+
+    private var sessionSignal: IndicatorSignal {
         if activeSilence != nil { return .silenced }
         switch state {
         case .prepare, .completed, .aborted: return .idle
@@ -334,6 +375,7 @@ public struct SessionStateMachine: Sendable {
         case .unaccounted(_, _, let escalated): return .unaccounted(escalated: escalated)
         case .reconcile(_, _, let escalated): return escalated ? .reconcileEscalated : .reconcile
         case .interrupted(_, let escalated, _, _): return .interrupted(escalated: escalated)
+        case .sweep: return .sweep
         }
     }
 }
