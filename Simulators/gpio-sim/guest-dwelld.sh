@@ -66,7 +66,7 @@ run_dwelld() {
     check "dwelld: the API answers, bed 1 idle, no fault" sh -c ". /guest-dwelld.sh; wait_bed state idle 1000 && wait_bed fault false 1000"
     check "dwelld: lamp test on the chip at start-up, each lamp 300 ms then the buzzer 150 ms" lamp_test $L 300 $LATE
     gpioinfo > /tmp/gpioinfo3.txt 2>&1
-    check "dwelld: the board's 7 lines are requested by consumer dwelld" test "$(grep -c '"dwelld"' /tmp/gpioinfo3.txt)" -eq 7
+    check "dwelld: the board's 8 lines are requested by consumer dwelld" test "$(grep -c '"dwelld"' /tmp/gpioinfo3.txt)" -eq 8
     check "dwelld: dwell start (the API) is accepted" /dwell start --bed 1 --protocol dwelld-test --therapist t-01 --consent --screened
     if T0=$(wait_change $L green 1 2 30000); then
         /linewatch until $((T0 + 11000))
@@ -86,6 +86,13 @@ run_dwelld() {
             sh -c ". /guest-dwelld.sh; . /guest-checks.sh; wait_bed state overrun 5000 && test \"\$(value $S0/sim_gpio0/value)\" = 0"
         press 5 > /dev/null
         check "dwelld: the acknowledge button ends the overrun" wait_bed state 'observation|completed|unaccounted' $PRESS_WAIT
+        C1=$(press 7)
+        /linewatch until $((C1 + 2500))
+        check "dwelld: the call button calls (API: call set, signal calling; red flashes at 2 Hz)" \
+            sh -c ". /guest-dwelld.sh; . /guest-checks.sh; wait_bed signal calling $PRESS_WAIT && test \"\$(bed call)\" != null && test \$(rises $L red $C1 \$((C1 + 2500))) -ge 2"
+        /dwell ack --bed 1 > /dev/null
+        check "dwelld: dwell ack answers the call (API: call null, the session's signal again)" \
+            sh -c ". /guest-dwelld.sh; wait_bed call null 5000 && wait_bed signal 'observation|idle|needles-unaccounted' 1000"
     else
         fail "run 3: the session did not start (no green within 30 s)"
     fi
@@ -99,6 +106,9 @@ run_dwelld() {
         test "$(value $S0/sim_gpio0/value)$(value $S0/sim_gpio1/value)$(value $S0/sim_gpio2/value)$(value $S1/sim_gpio0/value)" = 0010
     gpioinfo > /tmp/gpioinfo3b.txt 2>&1
     check "dwelld: after SIGTERM no line is held by dwelld" sh -c "! grep -q '\"dwelld\"' /tmp/gpioinfo3b.txt"
+    /dwell record export --format jsonl --record /tmp/dwelld.sqlite > /tmp/record3.jsonl 2>&1
+    check "dwelld: the clinic record has the call and its answer with the response time" \
+        sh -c "grep -q '\"record.patient-call\"' /tmp/record3.jsonl && grep '\"record.call-answered\"' /tmp/record3.jsonl | grep -q '\"amount_ms\":[0-9]'"
     echo "-- dwelld stderr of run 3:"; sed 's/^/   /' /tmp/dwelld3.err
 }
 

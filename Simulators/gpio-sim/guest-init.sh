@@ -62,7 +62,7 @@ C=/sys/kernel/config/gpio-sim/dwell
 mkdir $C $C/bank0 $C/bank1
 echo 8 > $C/bank0/num_lines
 echo sim-bank0 > $C/bank0/label
-for entry in 0:led-green 1:led-amber 2:led-red 4:btn-start 5:btn-ack 6:btn-extend; do
+for entry in 0:led-green 1:led-amber 2:led-red 4:btn-start 5:btn-ack 6:btn-extend 7:btn-call; do
     mkdir $C/bank0/line${entry%%:*}
     echo "${entry#*:}" > $C/bank0/line${entry%%:*}/name
 done

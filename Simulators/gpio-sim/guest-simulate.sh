@@ -9,7 +9,7 @@ run_simulate() {
     PID=$!
     if T0=$(wait_change /tmp/lines1.log green 1 2 60000); then
         gpioinfo > /tmp/gpioinfo1.txt 2>&1
-        check "the board's 7 lines are requested by consumer dwelld" test "$(grep -c '"dwelld"' /tmp/gpioinfo1.txt)" -eq 7
+        check "the board's 8 lines are requested by consumer dwelld" test "$(grep -c '"dwelld"' /tmp/gpioinfo1.txt)" -eq 8
         /linewatch until $((T0 + 12000)); P1=$(press 4)
         /linewatch until $((T0 + 14000)); P2=$(press 4)
         D=$((P2 - P1))

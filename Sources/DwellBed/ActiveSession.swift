@@ -28,6 +28,6 @@ extension BedStatus {
             therapist: session.therapist, patient: session.patient,
             needles: NeedleCounts(snapshot.needles, treatment: session.treatment),
             silencedMs: snapshot.silencedFor?.wholeMilliseconds, aftercare: session.aftercare,
-            interruption: session.interruption)
+            interruption: session.interruption, checkInMs: snapshot.checkIn?.wholeMilliseconds)
     }
 }

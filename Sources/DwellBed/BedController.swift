@@ -18,7 +18,19 @@ actor BedController {
     let hub: StateHub
     let limits: ClinicLimits
     let logger: Logger
-    private var session: ActiveSession?
+    private(set) var session: ActiveSession?
+    /// What every row of the current session shares (for rows the bed writes itself: a call).
+    private(set) var sessionContext: SessionContext?
+    /// The patient call, on the bed's own timeline (offsets from `origin`).
+    var call = PatientCall()
+    /// When the standing call was made (UTC), for the status.
+    var callWallTime: Date?
+    /// The session runner showing the standing call, when it came during a session; nil when
+    /// the idle indicator shows it.
+    var callShownBy: SessionRunner<ContinuousClock>?
+    /// The bed's lamps while it has no session in progress (a patient call).
+    let idle: IdleIndicator<ContinuousClock>
+    let origin = ContinuousClock.now
     private var consumer: Task<Void, Never>?
     /// A start is between its checks and its launch: the bed is taken.
     private var starting = false
@@ -46,14 +58,15 @@ actor BedController {
         self.hub = hub
         self.limits = limits
         self.logger = logger
+        idle = IdleIndicator(clock: ContinuousClock(), output: output)
     }
 
     /// The bed as it stands once every event the session has reported so far is in the record:
     /// nothing is shown that the record does not hold.
     func status() async -> BedStatus {
-        guard let session else { return .idle(id) }
+        guard let session else { return await withBedState(.idle(id)) }
         await settle(session)
-        return BedStatus(bed: id, snapshot: await session.runner.snapshot(), session: session)
+        return await withBedState(BedStatus(bed: id, snapshot: await session.runner.snapshot(), session: session))
     }
 
     /// The bed's phase now, without waiting for the record (for the board's buttons).
@@ -75,6 +88,9 @@ actor BedController {
         defer { starting = false }
         if let session, !(await session.runner.isFinished) {
             throw .busy("bed \(id) has a session in progress (\(session.treatment.title)); abort or finish it first")
+        }
+        if call.isCalling {
+            throw .busy("the patient on bed \(id) is calling: answer the call at the bed (ack) first")
         }
         let runner = SessionRunner(
             machine: SessionStateMachine(treatment: loaded.treatment, limits: limits),
@@ -104,6 +120,7 @@ actor BedController {
     /// state after each of them.
     func launch(_ active: ActiveSession, recorder: SessionRecorder) {
         session = active
+        sessionContext = recorder.context
         handled[active.id] = 0
         // Not `self`: a closure capturing the actor's own `self` would run on the actor.
         let (bed, hub, logger, runner, controller) = (id, hub, logger, active.runner, self)
@@ -115,7 +132,9 @@ actor BedController {
                     logger.error("bed \(bed): indicator fault, timing goes on: \(message)")
                 default: break
                 }
-                hub.publish(BedStatus(bed: bed, snapshot: await runner.snapshot(), session: active))
+                hub.publish(
+                    await controller.withBedState(
+                        BedStatus(bed: bed, snapshot: await runner.snapshot(), session: active)))
                 await controller.reportHandled(session: active.id)
             }
             await controller.reportsEnded(session: active.id)
@@ -173,6 +192,8 @@ actor BedController {
 
     /// Applies a therapist command; an illegal one is refused and changes nothing.
     func command(_ command: SessionCommand) async throws(BedError) -> BedStatus {
+        // A therapist at the bed answers the patient's call first (see ``answerCall()``).
+        if command == .acknowledge, call.isCalling { return await answerCall() }
         guard let session else { throw .noSession(id) }
         do throws(CommandRejection) {
             try await session.runner.send(command)

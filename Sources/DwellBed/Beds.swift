@@ -186,6 +186,12 @@ public final class Beds: Sendable {
         try await (try controller(bed)).command(command)
     }
 
+    /// The patient on `bed` calls (a device, through the API; the board's `call` button does the
+    /// same): in any phase, with or without a session. Recorded; a call already standing is kept.
+    public func call(bed: String, from source: PatientCall.Source = .api) async throws(BedError) -> BedStatus {
+        await (try controller(bed)).patientCall(from: source)
+    }
+
     /// The bed as it stands, once the record holds everything its session reported.
     public func status(bed: String) async throws(BedError) -> BedStatus {
         await (try controller(bed)).status()

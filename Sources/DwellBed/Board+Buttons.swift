@@ -6,10 +6,10 @@ import Logging
 
 /// Where a board's button presses go: the daemon's beds, or the one runner of `dwell simulate`.
 public protocol ButtonTarget: Sendable {
-    /// The bed's phase now; nil for a bed the target does not have.
-    func phase(bed: String) async -> BedPhase?
-    /// Applies a command; returns why it was refused, if it was.
-    func send(_ command: SessionCommand, bed: String) async -> String?
+    /// What a press needs to know of the bed now; nil for a bed the target does not have.
+    func buttonState(bed: String) async -> ButtonState?
+    /// Carries out a press's action; returns why it was refused, if it was.
+    func send(_ action: BedAction, bed: String) async -> String?
     /// A button can no longer be read: the bed shows the fault (timing goes on).
     func reportFault(_ message: String, bed: String) async
 }
@@ -33,14 +33,18 @@ extension Board {
 }
 
 extension Beds: ButtonTarget {
-    public func phase(bed: String) async -> BedPhase? {
+    public func buttonState(bed: String) async -> ButtonState? {
         guard let controller = controllers[bed] else { return nil }
-        return await controller.phase
+        return await controller.buttonState
     }
 
-    public func send(_ command: SessionCommand, bed: String) async -> String? {
+    public func send(_ action: BedAction, bed: String) async -> String? {
         do throws(BedError) {
-            _ = try await self.command(command, bed: bed)
+            switch action {
+            case .session(let command): _ = try await self.command(command, bed: bed)
+            case .call: _ = try await call(bed: bed, from: .button)
+            case .answerCall: _ = await (try controller(bed)).answerCall()
+            }
             return nil
         } catch {
             return error.detail
@@ -59,12 +63,12 @@ extension Board {
     public static func deliver(_ event: ButtonEvent, bed: String, to target: some ButtonTarget, logger: Logger) async {
         switch event {
         case .pressed(let role):
-            guard let phase = await target.phase(bed: bed), let command = role.command(in: phase) else {
+            guard let state = await target.buttonState(bed: bed), let action = role.action(in: state) else {
                 logger.notice(
                     "bed \(bed): \(role.rawValue) pressed with no session running; start one from the page or the API")
                 return
             }
-            if let refusal = await target.send(command, bed: bed) {
+            if let refusal = await target.send(action, bed: bed) {
                 logger.notice("bed \(bed): \(role.rawValue) button: \(refusal)")
             }
         case .failed(let role, let message):
@@ -84,16 +88,31 @@ public struct RunnerButtons<C: Clock>: ButtonTarget where C.Duration == Duration
         self.bed = bed
     }
 
-    public func phase(bed: String) async -> BedPhase? {
-        bed == self.bed ? .session(await runner.snapshot().phase) : nil
+    public func buttonState(bed: String) async -> ButtonState? {
+        guard bed == self.bed else { return nil }
+        let snapshot = await runner.snapshot()
+        return ButtonState(
+            phase: .session(snapshot.phase), calling: await runner.isCalling,
+            checkDue: (snapshot.checkIn ?? .seconds(1)) <= .zero)
     }
 
-    public func send(_ command: SessionCommand, bed: String) async -> String? {
-        do throws(CommandRejection) {
-            try await runner.send(command)
+    /// `dwell simulate` has one session and no record of bed-level rows: a call is shown on the
+    /// runner's lamps until acknowledged.
+    public func send(_ action: BedAction, bed: String) async -> String? {
+        switch action {
+        case .call:
+            await runner.showCall(true)
             return nil
-        } catch {
-            return error.description  // the runner has reported the rejection too
+        case .answerCall:
+            await runner.showCall(false)
+            return nil
+        case .session(let command):
+            do throws(CommandRejection) {
+                try await runner.send(command)
+                return nil
+            } catch {
+                return error.description  // the runner has reported the rejection too
+            }
         }
     }
 

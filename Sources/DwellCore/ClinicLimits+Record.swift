@@ -6,7 +6,7 @@ extension ClinicLimits {
     public static let recordNotePrefix = "clinic limits: "
 
     /// The limits in words, e.g. `clinic limits: session 10m-15m, escalate_after 1m, silence_for 2m,
-    /// hard_limit 30m, pause_limit 3m`.
+    /// hard_limit 30m, pause_limit 3m, check_every off, sweep off`.
     public var recordNote: String {
         Self.recordNotePrefix
             + Self.fields.map { "\($0.name) \($0.write(self))" }.joined(separator: ", ")
@@ -61,6 +61,24 @@ extension ClinicLimits {
             duration("silence_for", \.silenceFor),
             duration("hard_limit", \.hardLimit),
             duration("pause_limit", \.pauseLimit),
+            Field(
+                name: "check_every", write: { $0.checkEvery?.notation ?? "off" },
+                read: { text, limits in
+                    if text == "off" {
+                        limits.checkEvery = nil
+                        return true
+                    }
+                    guard let value = try? Duration.parse(notation: text) else { return false }
+                    limits.checkEvery = value
+                    return true
+                }),
+            Field(
+                name: "sweep", write: { $0.sweep ? "on" : "off" },
+                read: { text, limits in
+                    guard text == "on" || text == "off" else { return false }
+                    limits.sweep = text == "on"
+                    return true
+                }),
         ]
     }
 }

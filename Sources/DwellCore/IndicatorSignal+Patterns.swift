@@ -5,6 +5,11 @@
 /// - medium priority flashes at 0.5 Hz (band 0.4–0.8 Hz) with 3-pulse buzzer bursts;
 /// - high priority flashes red at 2 Hz, 50 % duty (band 1.4–2.8 Hz, 20–60 %) with 10-pulse
 ///   bursts (3 + 2, pause, 3 + 2); escalated, amber flashes with it and the bursts come sooner;
+/// - a patient call is high priority too, but red and amber flash in turn (2 Hz "wig-wag"), a
+///   pattern no needle alarm has, with the high-priority bursts;
+/// - low priority (the check-in cue, the sweep before the bed is free) is amber without the
+///   0.4–0.8 Hz flash (steady for the check-in, a short blip every 2 s for the sweep) with 2
+///   buzzer pulses every 30 s (IEC: 1 or 2 pulses, repeated no sooner than every 15 s);
 /// - a silenced alarm is steady amber and red, with the buzzer quiet.
 extension IndicatorSignal {
     /// Medium-priority flash: 0.5 Hz, 50 % duty.
@@ -29,6 +34,15 @@ extension IndicatorSignal {
     public static let urgentBursts = Pattern.bursts(
         groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: .milliseconds(125),
         groupGaps: [.milliseconds(375), .seconds(1), .milliseconds(375)], every: .milliseconds(6_250))
+    /// A patient call's amber: the fast flash's off phase first, so amber is lit while red is dark.
+    public static let fastFlashAlternate = Pattern(
+        segments: [.init(on: false, length: .milliseconds(250)), .init(on: true, length: .milliseconds(250))],
+        repeats: true)
+    /// The sweep's amber: a 200 ms blip every 2 s (10 % duty, unlike the medium-priority flash).
+    public static let sweepBlip = Pattern.flash(period: .seconds(2), dutyPercent: 10)
+    /// Low-priority audible: 2 pulses 150 ms apart, repeated every 30 s.
+    public static let lowBursts = Pattern.bursts(
+        groups: [2], pulse: .milliseconds(150), gap: .milliseconds(150), every: .seconds(30))
     /// The indicator a fault shows on top of whatever the session signals.
     public static let faultLamp: Lamp = .red
 
@@ -71,6 +85,16 @@ extension IndicatorSignal {
             lamps[.red] = Self.fastFlash
             lamps[.amber] = Self.fastFlash
             lamps[.buzzer] = Self.urgentBursts
+        case .calling:
+            lamps[.red] = Self.fastFlash
+            lamps[.amber] = Self.fastFlashAlternate
+            lamps[.buzzer] = Self.highBursts
+        case .checkDue:
+            lamps[.amber] = .steady
+            lamps[.buzzer] = Self.lowBursts
+        case .sweep:
+            lamps[.amber] = Self.sweepBlip
+            lamps[.buzzer] = Self.lowBursts
         case .silenced:
             // Unlike any other signal: amber and red both steady, the buzzer quiet.
             lamps[.amber] = .steady

@@ -29,6 +29,13 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
     case interrupted(escalated: Bool)
     /// A therapist silenced an alarm for a while: it still stands, quietly, and looks different.
     case silenced
+    /// The patient pressed the call button (or a device called): high priority until a therapist
+    /// answers at the bed. Shown over every session signal but an escalated high-priority alarm.
+    case calling
+    /// Nobody has looked in on the patient for the clinic's `check_every` (low priority).
+    case checkDue
+    /// The needles are out: check the couch and floor for stray needles (low priority).
+    case sweep
 
     public var name: String {
         switch self {
@@ -46,7 +53,42 @@ public enum IndicatorSignal: Equatable, Hashable, Sendable, CustomStringConverti
         case .silenced: return "silenced"
         case .reconcile: return "reconcile"
         case .reconcileEscalated: return "reconcile-escalated"
+        case .calling: return "calling"
+        case .checkDue: return "check-due"
+        case .sweep: return "sweep"
         }
+    }
+
+    /// How urgent the signal is, IEC 60601-1-8 style; a patient call is shown over a signal of
+    /// lower rank, the check-in cue over information only.
+    public var priority: Priority {
+        switch self {
+        case .idle, .running, .warning, .rest, .paused, .observation: return .information
+        case .checkDue, .sweep: return .low
+        case .attention, .pauseOverdue(escalated: false), .reconcile, .silenced: return .medium
+        case .attentionEscalated, .pauseOverdue(escalated: true), .unaccounted(escalated: false),
+            .interrupted(escalated: false), .reconcileEscalated, .calling:
+            return .high
+        case .unaccounted(escalated: true), .interrupted(escalated: true): return .escalated
+        }
+    }
+
+    public enum Priority: Int, Comparable, Sendable {
+        case information
+        case low
+        case medium
+        case high
+        /// High priority, unanswered past `escalate_after` (the shortest buzzer silence).
+        case escalated
+
+        public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// What a bed shows when its patient calls while its session shows `self`: the call, unless
+    /// the session's alarm is already escalated high priority (its status still says `call`).
+    public func withCall(_ calling: Bool) -> IndicatorSignal {
+        guard calling, priority < .escalated else { return self }
+        return .calling
     }
 
     public var description: String {

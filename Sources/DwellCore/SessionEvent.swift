@@ -37,6 +37,16 @@ public struct SessionEvent: Equatable, Sendable {
         case sessionInterrupted = "session.interrupted"
         case interruptionResumed = "interruption.resumed"
         case interruptionFinished = "interruption.finished"
+        /// Nobody touched the bed for the clinic's `check_every` during the session: the
+        /// check-in cue (low priority) comes on.
+        case checkDue = "check.due"
+        /// A therapist looked in on the patient (`checked`): the check-in timer starts over.
+        case checkDone = "check.done"
+        /// The last needle is out: the bed waits for the couch and floor to be checked for stray
+        /// needles before the session reads completed (or aborted).
+        case sweepStarted = "sweep.started"
+        /// The couch and floor were checked for stray needles (`swept`).
+        case sweepDone = "sweep.done"
 
         /// Events a therapist (or the daemon, for `session.interrupted`) causes; every other
         /// kind follows from time or from these, so replaying these rebuilds a session.
@@ -45,11 +55,11 @@ public struct SessionEvent: Equatable, Sendable {
             case .sessionStarted, .sessionPaused, .sessionResumed, .stepExtended, .stepSkipped, .sessionAcknowledged,
                 .sessionStopped, .needlesPlaced, .needlesRemoved, .rapidRemoval, .needlesReconciled, .mismatchClosed,
                 .alarmSilenced,
-                .sessionInterrupted, .interruptionResumed, .interruptionFinished:
+                .sessionInterrupted, .interruptionResumed, .interruptionFinished, .checkDone, .sweepDone:
                 return true
             case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .pauseOverdue,
                 .observationStarted,
-                .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
+                .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted, .checkDue, .sweepStarted:
                 return false
             }
         }
@@ -122,6 +132,11 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
     case interrupt
     /// After an interruption: end the session now (needles must still be counted out).
     case finish
+    /// A therapist looked in on the patient: records it and starts the check-in timer over
+    /// (any other command on the bed does too, unrecorded as a check).
+    case checked
+    /// In `sweep`: the couch and floor were checked for stray needles; the session ends.
+    case swept
 
     public static let defaultExtension: Duration = .seconds(60)
     public static let maximumExtension: Duration = .seconds(30 * 60)
@@ -145,6 +160,8 @@ public enum SessionCommand: Equatable, Sendable, CustomStringConvertible {
         case .silence: return "silence"
         case .interrupt: return "interrupt"
         case .finish: return "finish"
+        case .checked: return "checked"
+        case .swept: return "swept"
         }
     }
 
@@ -205,6 +222,9 @@ public enum SessionPhase: String, Sendable, CaseIterable {
     case reconcile
     /// dwelld restarted while the session ran: needles may still be in (high priority).
     case interrupted
+    /// Every needle is out: the couch and floor are to be checked for stray needles (`swept`)
+    /// before the session ends (`clinic.sweep`; a low-priority reminder).
+    case sweep
     case completed
     case aborted
 }

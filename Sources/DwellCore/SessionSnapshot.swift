@@ -19,6 +19,8 @@ public struct SessionSnapshot: Equatable, Sendable {
     public var needles: NeedleLedger
     /// How much longer a silenced alarm stays quiet.
     public var silencedFor: Duration?
+    /// Time until the check-in is due, negative once overdue (nil: no check-in timer now).
+    public var checkIn: Duration?
 
     public init(machine: SessionStateMachine, at elapsed: Duration, lamps: [Lamp: Bool], fault: Bool) {
         let steps = machine.treatment.steps
@@ -34,6 +36,7 @@ public struct SessionSnapshot: Equatable, Sendable {
         plannedLength = machine.treatment.stepsTotal
         needles = machine.needles
         silencedFor = machine.activeSilence.map { $0.until - elapsed }
+        checkIn = machine.checkIn(at: elapsed)
         let observation =
             machine.treatment.observation > .zero ? "observation \(machine.treatment.observation.notation)" : nil
         switch machine.state {
@@ -64,6 +67,9 @@ public struct SessionSnapshot: Equatable, Sendable {
         case .interrupted(_, _, let resumable, _):
             current = "dwelld restarted during this session: needles may still be in"
             next = resumable ? "count the needles, then resume or finish" : "count the needles, then finish"
+        case .sweep(_, let then):
+            current = "every needle is out: check the couch and floor for stray needles, then confirm (swept)"
+            next = then == .completed ? "complete" : "end (aborted)"
         case .completed, .aborted:
             break
         }

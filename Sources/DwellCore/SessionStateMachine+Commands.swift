@@ -10,6 +10,8 @@ extension SessionStateMachine {
         next.now = at
         var actions: [SessionAction] = []
         try next.apply(command, at: at, into: &actions)
+        // A therapist was at the bed (or its page): the check-in timer starts over.
+        if command != .interrupt { next.touch(at: at) }
         next.finish(&actions, signalSince: at)
         self = next
         return actions
@@ -81,6 +83,16 @@ extension SessionStateMachine {
             (.interrupt, .unaccounted), (.interrupt, .reconcile):
             state = .interrupted(since: time, escalated: false, resumable: true, previous: state)
             actions.append(.record(SessionEvent(.sessionInterrupted, at: time)))
+
+        case (.interrupt, .sweep):
+            // The needles are out: the bed keeps waiting for the sweep (no interrupted alarm).
+            actions.append(.record(SessionEvent(.sessionInterrupted, at: time, note: "while waiting for the sweep")))
+
+        case (.checked, _):
+            try check(at: time, into: &actions)
+
+        case (.swept, _):
+            try sweep(at: time, into: &actions)
 
         case (.interrupt, .interrupted(_, _, let resumable, let previous)):
             // dwelld restarted again before anyone answered: the alarm starts over.
@@ -160,6 +172,7 @@ extension SessionStateMachine {
         case .unaccounted(_, .aborted(let step), _): return .aborted(step: step)
         case .unaccounted: return .completed
         case .step(let progress), .paused(let progress, _): return .aborted(step: progress.index)
+        case .sweep(_, let then): return then
         case .prepare, .interrupted, .completed, .aborted: return .aborted(step: nil)
         }
     }
@@ -169,7 +182,7 @@ extension SessionStateMachine {
     private var countsNeedles: Bool {
         switch state {
         // After a rapid removal the count is entered as one number (reconcile) first.
-        case .prepare, .reconcile, .completed, .aborted: return false
+        case .prepare, .reconcile, .sweep, .completed, .aborted: return false
         default: return true
         }
     }
@@ -248,7 +261,7 @@ extension SessionStateMachine {
             state = .observation(startedAt: startedAt, end: end + amount)
             actions.append(
                 .record(SessionEvent(.stepExtended, at: time, stepKind: .observation, added: amount, reason: stated)))
-        case .prepare, .unaccounted, .reconcile, .interrupted, .completed, .aborted:
+        case .prepare, .unaccounted, .reconcile, .interrupted, .sweep, .completed, .aborted:
             throw reject(command, because: reason(for: command))
         }
     }
@@ -317,6 +330,8 @@ extension SessionStateMachine {
         case (.rapidRemoval, .unaccounted):
             return "rapid removal does not settle the needle counts: count the missing needles out, correct the "
                 + "count in, or close with a reason"
+        case (_, .sweep):
+            return "every needle is out: check the couch and floor for stray needles, then confirm (swept)"
         case (_, .prepare): return "the session has not started yet"
         case (.resume, .interrupted): return "the session's protocol has changed since it started; finish it instead"
         case (_, .interrupted): return "dwelld restarted during this session: count the needles, then resume or finish"

@@ -18,6 +18,7 @@ extension SessionStateMachine {
         case .unaccounted: return .unaccounted
         case .reconcile: return .reconcile
         case .interrupted: return .interrupted
+        case .sweep: return .sweep
         case .completed: return .completed
         case .aborted: return .aborted
         }

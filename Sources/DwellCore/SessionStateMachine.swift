@@ -25,6 +25,11 @@ public struct SessionStateMachine: Sendable {
     /// needles in): a pause's limit counts from the later of this and the pause, so needles counted
     /// back in during a pause give the full limit again, never a backdated alarm.
     public internal(set) var needlesInSince: Duration?
+    /// When a therapist last touched the bed (any command but `interrupt`): the check-in timer
+    /// (``ClinicLimits/checkEvery``) runs from here.
+    public internal(set) var lastTouch: Duration = .zero
+    /// The check-in came due and nobody has touched the bed since.
+    public internal(set) var checkOverdue = false
     var signal: IndicatorSignal = .idle
     /// The step the shown signal belongs to: a new step re-anchors its pattern even when the
     /// signal is the same (two pistoning sites in a row pulse from their own starts).
@@ -76,6 +81,9 @@ public struct SessionStateMachine: Sendable {
         case reconcile(since: Duration, then: Closing, escalated: Bool = false)
         /// dwelld restarted during `previous`; a therapist resumes (if `resumable`) or finishes.
         indirect case interrupted(since: Duration, escalated: Bool, resumable: Bool, previous: State)
+        /// Every needle is out (`clinic.sweep`): the session closes as `then` (completed or
+        /// aborted) once the couch and floor are checked for stray needles (`swept`).
+        case sweep(since: Duration, then: Closing)
         case completed(at: Duration)
         case aborted(at: Duration)
     }
@@ -88,6 +96,12 @@ public struct SessionStateMachine: Sendable {
 
     /// The next offset at which time alone changes the session, if any.
     public var nextDeadline: Duration? {
+        guard let checkIn = checkInDeadline else { return sessionDeadline }
+        return min(checkIn, sessionDeadline ?? checkIn)
+    }
+
+    /// The next offset at which time alone changes the session's phase or alarm.
+    private var sessionDeadline: Duration? {
         if let silence = activeSilence { return silence.until }
         switch state {
         case .step(let progress):
@@ -125,7 +139,7 @@ public struct SessionStateMachine: Sendable {
         case .paused(let progress, let since): return progress.end - since
         case .overrun(let since, _): return since - time
         case .observation(_, let end): return end - time
-        case .prepare, .unaccounted, .reconcile, .interrupted, .completed, .aborted: return nil
+        case .prepare, .unaccounted, .reconcile, .interrupted, .sweep, .completed, .aborted: return nil
         }
     }
 
@@ -163,6 +177,10 @@ public struct SessionStateMachine: Sendable {
             // The silence lapses; an alarm that came due meanwhile escalates now.
             silence = nil
             if let escalation = escalationDeadline, escalation <= deadline { escalate(at: deadline, into: &actions) }
+            return
+        }
+        if checkInDeadline == deadline {
+            fireCheckIn(at: deadline, into: &actions)
             return
         }
         switch state {
@@ -256,7 +274,24 @@ public struct SessionStateMachine: Sendable {
         case .observation:
             state = .observation(startedAt: time, end: time + treatment.observation)
             actions.append(.record(SessionEvent(.observationStarted, at: time, stepKind: .observation)))
-        case .completed:
+        case .completed, .aborted:
+            if sweeps {
+                state = .sweep(since: time, then: closing)
+                actions.append(
+                    .record(
+                        SessionEvent(
+                            .sweepStarted, at: time, needles: needles.totalPlaced,
+                            note: "check the couch and floor for stray needles")))
+            } else {
+                end(closing, at: time, into: &actions)
+            }
+        }
+    }
+
+    /// The session's last row: completed or aborted.
+    mutating func end(_ closing: Closing, at time: Duration, into actions: inout [SessionAction]) {
+        switch closing {
+        case .observation, .completed:
             state = .completed(at: time)
             actions.append(.record(SessionEvent(.sessionCompleted, at: time)))
         case .aborted(let step):
@@ -304,6 +339,11 @@ public struct SessionStateMachine: Sendable {
     }
 
     private var derivedSignal: IndicatorSignal {
+        let signal = sessionSignal
+        return checkOverdue && checksIn && signal.priority < .low ? .checkDue : signal
+    }
+
+    private var sessionSignal: IndicatorSignal {
         if activeSilence != nil { return .silenced }
         switch state {
         case .prepare, .completed, .aborted: return .idle
@@ -318,6 +358,7 @@ public struct SessionStateMachine: Sendable {
         case .unaccounted(_, _, let escalated): return .unaccounted(escalated: escalated)
         case .reconcile(_, _, let escalated): return escalated ? .reconcileEscalated : .reconcile
         case .interrupted(_, let escalated, _, _): return .interrupted(escalated: escalated)
+        case .sweep: return .sweep
         }
     }
 }

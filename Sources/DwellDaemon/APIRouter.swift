@@ -61,6 +61,8 @@ public enum APIRouter {
                 throw Problem(.notFound, "Unknown command", "`\(word)`: use \(CommandName.list)")
             }
             let fields = try await request.decode(as: CommandBody.self, context: context)
+            // The patient's call is the bed's, with or without a session.
+            if name == .call { return try await beds.call(bed: bed, from: .api) }
             return try await beds.command(try name.command(fields), bed: bed)
         }
         on(.get, "stream") { _, _ in try stream(beds) }

@@ -6,7 +6,7 @@ import Yams
 extension DaemonConfig {
     static let clinicKeys = [
         "min_session", "max_session", "hard_limit", "escalate_after", "silence_for", "pause_limit", "aftercare",
-        "contraindications",
+        "contraindications", "check_every", "sweep",
     ]
     static let itemKeys = ["code", "label", "severity"]
 
@@ -16,6 +16,8 @@ extension DaemonConfig {
     static let escalateRange = Duration.seconds(10)...Duration.seconds(600)
     static let sessionRange = Duration.seconds(60)...Duration.seconds(3_600)
     static let pauseRange = Duration.seconds(30)...Duration.seconds(1_800)
+    /// A check-in more often than every minute is a nuisance, rarer than every half hour no check.
+    static let checkRange = Duration.seconds(60)...Duration.seconds(1_800)
 
     /// Bed names: strings, or whole numbers written plainly (`[1, 2]` becomes `["1", "2"]`).
     /// `true`, `1.5`, `null`, lists and mappings are refused where they stand.
@@ -163,6 +165,18 @@ extension DaemonConfig {
         }
         if let pause = reader.duration("pause_limit", within: pauseRange) {
             config.limits.pauseLimit = pause.value
+        }
+        if let check = reader.duration("check_every", within: checkRange) {
+            config.limits.checkEvery = check.value
+        }
+        if let sweep = reader.scalar("sweep") {
+            switch sweep.text {
+            case "true", "yes", "on": config.limits.sweep = true
+            case "false", "no", "off": config.limits.sweep = false
+            default:
+                sink.add(
+                    at: sweep.mark, FieldPath.key("clinic").appending("sweep"), "`\(sweep.text)` must be true or false")
+            }
         }
         if let aftercare = reader.string("aftercare") { config.aftercare = aftercare }
         if let items = reader.node("contraindications") {

@@ -8,12 +8,16 @@ public enum ButtonRole: String, CaseIterable, Sendable, Comparable {
     case acknowledge
     /// Adds ``SessionCommand/defaultExtension`` to the current step.
     case extend
+    /// The patient's call button (a pendant or bedside button): a high-priority call on the bed,
+    /// in any phase, until a therapist answers at the bed (acknowledge).
+    case call
 
     private var rank: Int {
         switch self {
         case .startPause: return 0
         case .acknowledge: return 1
         case .extend: return 2
+        case .call: return 3
         }
     }
 

@@ -12,6 +12,8 @@ extension RecordExport {
         var type: Coding
         var subtype: [Coding]
         var action: String
+        /// A patient call's answer: from the call to the answer.
+        var period: Period?
         var recorded: String
         var outcome: String
         var outcomeDesc: String?
@@ -65,6 +67,8 @@ extension RecordExport {
         "needles.mismatch-closed": "Needle mismatch closed with a stated reason (possible adverse event)",
         "needles.rapid-removal": "Needles removed at once, counted afterwards (needle shock or fainting)",
         "session.pause-overdue": "Paused past the clinic's pause limit with needles in",
+        RecordStore.patientCallType: "Patient call (the bed's call button, or a device)",
+        RecordStore.callAnsweredType: "Patient call answered at the bed (response time)",
     ]
 
     /// Whether a row is a patient-safety event the FHIR export gives an `AuditEvent`: an extension
@@ -97,7 +101,8 @@ extension RecordExport {
             default: entry.reason
             }
         // A timed alarm is the device's doing; every other safety event is a therapist's command.
-        let byTherapist = entry.type != "session.pause-overdue"
+        // A patient call is the patient's (through the bed); its answer is the therapist's.
+        let byTherapist = entry.type != "session.pause-overdue" && entry.type != RecordStore.patientCallType
         let bed = entry.bed == RecordStore.allBeds ? "every bed" : "bed \(entry.bed)"
         var agents = [
             Agent(
@@ -118,12 +123,13 @@ extension RecordExport {
                 display: "System Object"),
             name: protocolAsked ? "\(entry.protocolTitle) (\(entry.protocolID) v\(entry.protocolVersion))" : nil,
             description: description(of: entry, reason: reason),
-            detail: reason.map { [Detail(type: "reason", valueString: $0)] })
+            detail: callDetail(entry) ?? reason.map { [Detail(type: "reason", valueString: $0)] })
         return AuditEvent(
             id: auditID(entry),
             type: Coding(system: auditTypeSystem, code: safetyEventCode, display: "Patient safety event"),
             subtype: [Coding(system: eventTypeSystem, code: entry.type, display: safetyDisplays[entry.type])],
             action: entry.type == "step.extended" || entry.type == "needles.mismatch-closed" ? "U" : "E",
+            period: callPeriod(entry),
             recorded: entry.wallTime,
             outcome: refused ? "4" : "0",
             outcomeDesc: refused ? entry.note : nil,
@@ -135,6 +141,24 @@ extension RecordExport {
                         ? nil : Identifier(system: bedSystem, value: entry.bed),
                     display: "Dwell, \(bed)")),
             entity: [entity])
+    }
+
+    /// The response time of an answered patient call (`amount_ms`), in milliseconds and in words.
+    static func callDetail(_ entry: RecordEntry) -> [Detail]? {
+        guard entry.type == RecordStore.callAnsweredType, let waited = entry.amountMs else { return nil }
+        return [
+            Detail(type: "response-time-ms", valueString: String(waited)),
+            Detail(type: "response-time", valueString: Duration.milliseconds(waited).notation),
+        ]
+    }
+
+    /// From the call to its answer (the answer's wall time less the response time).
+    static func callPeriod(_ entry: RecordEntry) -> Period? {
+        guard entry.type == RecordStore.callAnsweredType, let waited = entry.amountMs,
+            let answered = RecordTime.date(from: entry.wallTime)
+        else { return nil }
+        let called = answered.addingTimeInterval(-Double(waited) / 1_000)
+        return Period(start: RecordTime.string(from: called), end: entry.wallTime)
     }
 
     /// A UUID made from the row's hash: the same row always exports with the same id.

@@ -51,6 +51,11 @@ extension RecordStore {
     /// A start the checklist refused: no session; the bed, the therapist's code, the refusal's
     /// title and the item codes involved (never anything about the patient).
     public static let refusedStartType = "record.start-refused"
+    /// A patient call (the bed's call button, or the API): the bed's, not a session event, so
+    /// `record.*`; it carries the session's ids when one was in progress, else none.
+    public static let patientCallType = "record.patient-call"
+    /// A therapist answered the patient call at the bed; `amount_ms`: how long the patient waited.
+    public static let callAnsweredType = "record.call-answered"
     /// The session id and bed of record-level rows (they belong to no session and every bed).
     public static let recordSessionID = "record"
     public static let allBeds = "*"

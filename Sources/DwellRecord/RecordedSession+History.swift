@@ -52,9 +52,11 @@ extension RecordedSession {
         case .alarmSilenced: return .silence
         case .sessionInterrupted: return .interrupt
         case .interruptionFinished: return .finish
+        case .checkDone: return .checked
+        case .sweepDone: return .swept
         case .stepStarted, .stepWarning, .stepEnded, .sessionOverrun, .sessionEscalated, .pauseOverdue,
             .observationStarted,
-            .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted:
+            .observationEnded, .sessionCompleted, .sessionAborted, .needlesUnaccounted, .checkDue, .sweepStarted:
             return nil
         }
     }

@@ -14,7 +14,12 @@ extension SessionRunner {
                 }
                 script.removeAll { $0.after == event.kind }
             case .show(let signal, let since):
-                lamps.show(signal.patterns(fault: fault), since: since)
+                // Under a patient call the lamps keep the call's pattern (and its anchor).
+                let shown = signal.withCall(callSince != nil)
+                if shown != .calling || displayed != .calling {
+                    lamps.show(shown.patterns(fault: fault), since: since)
+                    displayed = shown
+                }
                 report(.signal(signal, at: since))
             case .wake(let offset):
                 machineWake = offset
@@ -64,7 +69,8 @@ extension SessionRunner {
         let was = fault
         if fromOutput { outputFault = true } else { recordFault = true }
         guard !was else { return }
-        lamps.show(machine.currentSignal.patterns(fault: true), since: lamps.anchor)
+        lamps.show(shownSignal.patterns(fault: true), since: lamps.anchor)
+        displayed = shownSignal
     }
 
     /// Points the single timer at the earliest of: the machine's deadline, the next lamp edge,
@@ -104,6 +110,11 @@ struct LampTimeline {
     private(set) var anchor: Duration = .zero
     private(set) var levels: [Lamp: Bool] = [:]
     private(set) var lastDriven: Duration = .zero
+
+    init() {}
+
+    /// A timeline on a new origin whose lines stand at `levels` (they are where they are).
+    init(levels: [Lamp: Bool]) { self.levels = levels }
 
     mutating func show(_ patterns: [Lamp: Pattern], since: Duration) {
         self.patterns = patterns

@@ -21,6 +21,11 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     var recordFault = false
     var fault: Bool { outputFault || recordFault }
     var halted = false
+    /// The patient is calling: the lamps show the call over the session's signal
+    /// (``IndicatorSignal/withCall(_:)``), from this offset.
+    var callSince: Duration?
+    /// The signal whose patterns the lamps were last given.
+    var displayed: IndicatorSignal = .idle
     var timer: (task: Task<Void, Never>, target: Duration)?
     var generation = 0
     let continuation: AsyncStream<RunnerReport>.Continuation
@@ -93,9 +98,30 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         guard recordFault else { return }
         recordFault = false
         guard !fault else { return }
-        lamps.show(machine.currentSignal.patterns(fault: false), since: lamps.anchor)
+        lamps.show(shownSignal.patterns(fault: false), since: lamps.anchor)
+        displayed = shownSignal
         rearm()
     }
+
+    /// The signal the lamps show: the session's, or the patient's call over it.
+    var shownSignal: IndicatorSignal { machine.currentSignal.withCall(callSince != nil) }
+
+    /// The patient calls (`true`) or the call was answered (`false`): the lamps show the call over
+    /// the session's signal, or the session's signal again, from now. Timing is unchanged.
+    public func showCall(_ calling: Bool) {
+        guard !halted, calling != (callSince != nil) else { return }
+        let now = origin == nil ? .zero : sessionOffset(of: clock.now)
+        callSince = calling ? now : nil
+        lamps.show(shownSignal.patterns(fault: fault), since: now)
+        displayed = shownSignal
+        rearm()
+    }
+
+    /// A patient call is shown.
+    public var isCalling: Bool { callSince != nil }
+
+    /// The offset from session start now (zero before the start).
+    public var offsetNow: Duration { origin == nil ? .zero : sessionOffset(of: clock.now) }
 
     /// Stops driving outputs and firing cues (daemon shutdown); the session is left as it is, so
     /// a later start can see from the record that it never ended. Ends the report stream.
@@ -111,7 +137,9 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     /// Where the session stands, for panels and status pages.
     public func snapshot() -> SessionSnapshot {
         let now = origin == nil ? .zero : sessionOffset(of: clock.now)
-        return SessionSnapshot(machine: machine, at: now, lamps: lamps.levels, fault: fault)
+        var snapshot = SessionSnapshot(machine: machine, at: now, lamps: lamps.levels, fault: fault)
+        snapshot.signal = shownSignal
+        return snapshot
     }
 
     public var isFinished: Bool { machine.isFinished }

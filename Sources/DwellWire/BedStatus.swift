@@ -16,6 +16,22 @@ public struct BedStatus: Codable, Equatable, Sendable {
         }
     }
 
+    /// A patient call standing on the bed: since when (UTC wall time) and how long so far.
+    public struct Call: Codable, Equatable, Sendable {
+        public var since: String
+        public var waitingMs: Int64
+
+        public enum CodingKeys: String, CodingKey {
+            case since
+            case waitingMs = "waiting_ms"
+        }
+
+        public init(since: String, waitingMs: Int64) {
+            self.since = since
+            self.waitingMs = waitingMs
+        }
+    }
+
     public var bed: String
     /// `idle` before the first session, then the session's phase.
     public var state: BedPhase
@@ -44,6 +60,11 @@ public struct BedStatus: Codable, Equatable, Sendable {
     public var aftercare: String?
     /// Set when dwelld found the session unfinished at start-up, and kept for the rest of it.
     public var interruption: Interruption?
+    /// The patient is calling (until a therapist answers at the bed); null otherwise.
+    public var call: Call?
+    /// Time until the check-in is due, negative once overdue; null without `check_every` or
+    /// when nothing is in progress to check on.
+    public var checkInMs: Int64?
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case bed, state, signal, `protocol`, session, step
@@ -54,7 +75,8 @@ public struct BedStatus: Codable, Equatable, Sendable {
         case plannedMs = "planned_ms"
         case lamps, fault, therapist, patient, needles
         case silencedMs = "silenced_ms"
-        case aftercare, interruption
+        case aftercare, interruption, call
+        case checkInMs = "check_in_ms"
     }
 
     /// A bed before its first session.
@@ -67,7 +89,8 @@ public struct BedStatus: Codable, Equatable, Sendable {
         step: Int? = nil, stepCount: Int? = nil, current: String? = nil, next: String? = nil,
         remainingMs: Int64? = nil, elapsedMs: Int64? = nil, plannedMs: Int64? = nil, lamps: [String: Bool],
         fault: Bool, therapist: String? = nil, patient: String? = nil, needles: NeedleCounts? = nil,
-        silencedMs: Int64? = nil, aftercare: String? = nil, interruption: Interruption? = nil
+        silencedMs: Int64? = nil, aftercare: String? = nil, interruption: Interruption? = nil, call: Call? = nil,
+        checkInMs: Int64? = nil
     ) {
         self.bed = bed
         self.state = state
@@ -89,6 +112,8 @@ public struct BedStatus: Codable, Equatable, Sendable {
         self.silencedMs = silencedMs
         self.aftercare = aftercare
         self.interruption = interruption
+        self.call = call
+        self.checkInMs = checkInMs
     }
 
     /// Every lamp by name, off when not given.
@@ -121,5 +146,7 @@ extension BedStatus {
         try container.encode(silencedMs, forKey: .silencedMs)
         try container.encode(aftercare, forKey: .aftercare)
         try container.encode(interruption, forKey: .interruption)
+        try container.encode(call, forKey: .call)
+        try container.encode(checkInMs, forKey: .checkInMs)
     }
 }

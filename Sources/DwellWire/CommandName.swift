@@ -18,12 +18,24 @@ public enum CommandName: String, CaseIterable, Codable, Sendable {
     case silence
     case close
     case finish
+    /// The patient calls (a nurse-call system or another device; the board has a `call` button).
+    case call
+    /// A therapist looked in on the patient: the check-in timer starts over.
+    case checked
+    /// The couch and floor were checked for stray needles: a session waiting in `sweep` ends.
+    case swept
 
     /// The session command this word asks for, with the fields it uses from `body`; the body's
     /// fields are checked against their ranges whichever command they come with.
+    /// `call` is the bed's, not its session's: it has no session command.
     public func command(_ body: CommandBody = CommandBody()) throws(WireError) -> SessionCommand {
         try body.checkRanges()
         switch self {
+        case .call:
+            throw WireError(
+                "Not a session command", "`call` is the bed's: the bed layer takes it, with or without a session")
+        case .checked: return .checked
+        case .swept: return .swept
         case .pause: return .pause
         case .resume: return .resume
         case .skip: return .skip

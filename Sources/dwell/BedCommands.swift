@@ -143,7 +143,8 @@ struct AbortCommand: AsyncParsableCommand {
 struct AckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ack",
-        abstract: "Acknowledge the end of a session: the needles are out (count them out first with dwell needles).")
+        abstract: "Acknowledge the end of a session: the needles are out (count them out first with dwell needles).",
+        discussion: "A patient call standing on the bed is answered first: that ack answers the call only.")
     @OptionGroup var target: BedCommand
     func run() async throws { try await target.send(.ack) }
 }

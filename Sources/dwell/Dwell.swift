@@ -9,7 +9,7 @@ struct Dwell: AsyncParsableCommand {
             Validate and inspect treatment protocols, run a session on the simulated indicator \
             board, inspect the clinic record, and control a running dwelld (checklist, start, \
             pause, resume, extend, skip, abort, needles, ack, silence, close, rapid-removal, \
-            reconcile, finish, status, protocols). Protocol files are described \
+            reconcile, finish, call, checked, swept, status, protocols). Protocol files are described \
             in Protocols/README.md.
             """,
         version: "0.1.0",
@@ -17,7 +17,8 @@ struct Dwell: AsyncParsableCommand {
             ProtocolCommand.self, SimulateCommand.self, RecordCommand.self, GPIOCommand.self,
             ChecklistCommand.self, StartCommand.self, PauseCommand.self, ResumeCommand.self, ExtendCommand.self,
             SkipCommand.self, AbortCommand.self, NeedlesCommand.self, AckCommand.self, SilenceCommand.self,
-            CloseCommand.self, RapidRemovalCommand.self, ReconcileCommand.self, FinishCommand.self, StatusCommand.self,
+            CloseCommand.self, RapidRemovalCommand.self, ReconcileCommand.self, FinishCommand.self, CallCommand.self,
+            CheckedCommand.self, SweptCommand.self, StatusCommand.self,
             ProtocolsCommand.self,
         ]
     )

@@ -51,9 +51,10 @@ public struct PanelView: Sendable {
     private func phaseColor(_ snapshot: SessionSnapshot) -> String {
         switch snapshot.signal {
         case .running, .rest, .observation: return "1;32"
-        case .warning, .paused, .attention, .pauseOverdue(escalated: false), .reconcile: return "1;33"
+        case .warning, .paused, .attention, .pauseOverdue(escalated: false), .reconcile, .checkDue, .sweep:
+            return "1;33"
         case .attentionEscalated, .pauseOverdue(escalated: true), .unaccounted, .interrupted, .silenced,
-            .reconcileEscalated:
+            .reconcileEscalated, .calling:
             return "1;31"
         case .idle: return "2"
         }

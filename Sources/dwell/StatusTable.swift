@@ -7,6 +7,16 @@ enum StatusTable {
         var text = ""
         for bed in beds {
             var line = "bed \(bed.bed)  \(bed.state.word.uppercased())"
+            if let call = bed.call {
+                line += "  PATIENT CALLING (waiting " + Duration.milliseconds(call.waitingMs).clockDisplay + ")"
+            }
+            if bed.state == .session(.sweep) { line += "  CHECK COUCH AND FLOOR FOR NEEDLES, then swept" }
+            if let check = bed.checkInMs {
+                line +=
+                    check <= 0
+                    ? "  CHECK-IN DUE (overdue " + Duration.milliseconds(-check).clockDisplay + ")"
+                    : "  check-in in " + Duration.milliseconds(check).clockDisplay
+            }
             if bed.signal.hasPrefix("pause-overdue") {
                 line += bed.signal.hasSuffix("escalated") ? "  PAUSE TOO LONG (ESCALATED)" : "  PAUSE TOO LONG"
             }

@@ -33,4 +33,37 @@ struct ButtonRoleTests {
             #expect(ButtonRole.extend.command(in: .session(phase)) == .extend(SessionCommand.defaultExtension))
         }
     }
+
+    @Test func theCallButtonCallsInEveryPhaseEvenIdle() {
+        for phase in [BedPhase.idle] + SessionPhase.allCases.map(BedPhase.session) {
+            #expect(ButtonRole.call.action(in: ButtonState(phase: phase)) == .call, "\(phase)")
+            #expect(ButtonRole.call.command(in: phase) == nil, "a call is the bed's, not a session command")
+        }
+    }
+
+    @Test func acknowledgeAnswersACallFirstThenSweepsThenChecksIn() {
+        for phase in [BedPhase.idle] + SessionPhase.allCases.map(BedPhase.session) {
+            #expect(
+                ButtonRole.acknowledge.action(in: ButtonState(phase: phase, calling: true, checkDue: true))
+                    == .answerCall,
+                "\(phase)")
+        }
+        #expect(ButtonRole.acknowledge.action(in: ButtonState(phase: .session(.sweep))) == .session(.swept))
+        for phase in [SessionPhase.running, .rest, .paused, .observation] {
+            #expect(
+                ButtonRole.acknowledge.action(in: ButtonState(phase: .session(phase), checkDue: true))
+                    == .session(.checked), "\(phase): nothing else to acknowledge, so the press is the check")
+            #expect(
+                ButtonRole.acknowledge.action(in: ButtonState(phase: .session(phase))) == .session(.acknowledge),
+                "\(phase): without a check due, as before")
+        }
+        // An alarm keeps its own answer when the check-in is due too.
+        #expect(
+            ButtonRole.acknowledge.action(in: ButtonState(phase: .session(.overrun), checkDue: true))
+                == .session(.acknowledge))
+        #expect(
+            ButtonRole.acknowledge.action(in: ButtonState(phase: .session(.unaccounted), checkDue: true))
+                == .session(.silence))
+        #expect(ButtonRole.acknowledge.action(in: ButtonState(phase: .idle)) == nil)
+    }
 }

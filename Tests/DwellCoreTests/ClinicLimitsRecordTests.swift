@@ -8,13 +8,14 @@ import Testing
 struct ClinicLimitsRecordTests {
     let custom = ClinicLimits(
         sessionLength: .seconds(300)...Duration.seconds(1_200), escalateAfter: .seconds(90), silenceFor: .seconds(45),
-        hardLimit: .seconds(2_400), pauseLimit: .seconds(30))
+        hardLimit: .seconds(2_400), pauseLimit: .seconds(30), checkEvery: .seconds(300), sweep: true)
 
     @Test("the note says every limit in words and reads back as the same limits")
     func roundTrip() {
         #expect(
             ClinicLimits.standard.recordNote
-                == "clinic limits: session 10m-15m, escalate_after 1m, silence_for 2m, hard_limit 30m, pause_limit 3m")
+                == "clinic limits: session 10m-15m, escalate_after 1m, silence_for 2m, hard_limit 30m, pause_limit 3m, "
+                + "check_every off, sweep off")
         #expect(ClinicLimits(recordNote: custom.recordNote, fallback: .standard) == custom)
         #expect(ClinicLimits(recordNote: ClinicLimits.standard.recordNote, fallback: custom) == .standard)
     }
@@ -33,7 +34,10 @@ struct ClinicLimitsRecordTests {
         var expected = ClinicLimits.standard
         expected.pauseLimit = .seconds(30)
         #expect(
-            ClinicLimits(recordNote: "clinic limits: pause_limit 30s, check_every 5m", fallback: .standard) == expected)
+            ClinicLimits(recordNote: "clinic limits: pause_limit 30s, later_limit 5m", fallback: .standard) == expected)
+        #expect(
+            ClinicLimits(recordNote: "clinic limits: check_every 5m, sweep on", fallback: .standard)
+                == ClinicLimits(checkEvery: .seconds(300), sweep: true))
         #expect(ClinicLimits(recordNote: nil, fallback: .standard) == nil)
         #expect(ClinicLimits(recordNote: "started by hand", fallback: .standard) == nil)
     }
@@ -42,5 +46,6 @@ struct ClinicLimitsRecordTests {
     func unreadable() {
         #expect(ClinicLimits(recordNote: "clinic limits: pause_limit soon", fallback: .standard) == nil)
         #expect(ClinicLimits(recordNote: "clinic limits: session 15m-10m", fallback: .standard) == nil)
+        #expect(ClinicLimits(recordNote: "clinic limits: sweep maybe", fallback: .standard) == nil)
     }
 }

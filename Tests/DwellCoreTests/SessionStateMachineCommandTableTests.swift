@@ -6,7 +6,7 @@ import Testing
 /// command should do there.
 enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
     case prepare, runningSite, rest, paused, pausedTooLong, overrun, overrunEscalated, observation, unaccounted,
-        reconcile, interrupted, completed, aborted
+        reconcile, interrupted, sweep, completed, aborted
 
     var description: String { rawValue }
 
@@ -22,6 +22,7 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .unaccounted: return .unaccounted
         case .reconcile: return .reconcile
         case .interrupted: return .interrupted
+        case .sweep: return .sweep
         case .completed: return .completed
         case .aborted: return .aborted
         }
@@ -37,13 +38,15 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
         case .overrun: return s(730)
         case .overrunEscalated: return s(790)
         case .observation, .unaccounted: return s(800)
-        case .completed: return s(1_200)
+        case .completed, .sweep: return s(1_200)
         }
     }
 
-    /// A machine in this phase (default protocol, 5 minutes of observation).
+    /// A machine in this phase (default protocol, 5 minutes of observation; `sweep` with the
+    /// clinic's sweep on).
     func machine() throws -> SessionStateMachine {
-        var machine = SessionStateMachine(treatment: makeProtocol(observation: m(5)))
+        var machine = SessionStateMachine(
+            treatment: makeProtocol(observation: m(5)), limits: ClinicLimits(sweep: self == .sweep))
         switch self {
         case .prepare:
             break
@@ -72,10 +75,10 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
             try machine.command(.start, at: .zero)
             _ = machine.advance(to: time)
             _ = try machine.handle(.interrupt, at: time)
-        case .completed:
+        case .completed, .sweep:
             try machine.command(.start, at: .zero)
             try machine.countOutAndAcknowledge(at: s(790))
-            _ = machine.advance(to: time)  // observation ended at 1090
+            _ = machine.advance(to: time)  // observation ended at 1090 (then the sweep, when on)
         case .aborted:
             try machine.command(.start, at: .zero)
             try machine.command(.removeNeedles(count: nil, step: nil), at: time)
@@ -94,36 +97,47 @@ enum PhaseCase: String, CaseIterable, Sendable, CustomStringConvertible {
             return [
                 "pause": .paused, "extend": .running, "skip": .rest, "abort": .unaccounted, "place needles": .running,
                 "remove needles": .running, "rapid removal": .reconcile, "interrupt": .interrupted,
+                "checked": .running,
             ]
         case .rest:
             return [
                 "pause": .paused, "extend": .rest, "skip": .running, "abort": .unaccounted,
-                "remove needles": .rest, "rapid removal": .reconcile, "interrupt": .interrupted,
+                "remove needles": .rest, "rapid removal": .reconcile, "interrupt": .interrupted, "checked": .rest,
             ]
         case .paused, .pausedTooLong:
             return [
                 "resume": .running, "extend": .paused, "skip": .rest, "abort": .unaccounted, "place needles": .paused,
                 "remove needles": .paused, "rapid removal": .reconcile, "interrupt": .interrupted,
+                "checked": .paused,
             ]
         case .overrun, .overrunEscalated:
             return [
                 "extend": .running, "abort": .unaccounted, "acknowledge": .unaccounted, "remove needles": .overrun,
-                "rapid removal": .reconcile, "silence": .overrun, "interrupt": .interrupted,
+                "rapid removal": .reconcile, "silence": .overrun, "interrupt": .interrupted, "checked": .overrun,
             ]
         case .observation:
-            return ["extend": .observation, "skip": .completed, "abort": .aborted, "interrupt": .interrupted]
+            return [
+                "extend": .observation, "skip": .completed, "abort": .aborted, "interrupt": .interrupted,
+                "checked": .observation,
+            ]
         case .unaccounted:
             return [
                 "abort": .unaccounted, "remove needles": .observation,
                 "close with a mismatch": .observation, "silence": .unaccounted, "interrupt": .interrupted,
+                "checked": .unaccounted,
             ]
         case .reconcile:
-            return ["reconcile": .aborted, "silence": .reconcile, "interrupt": .interrupted]
+            return [
+                "reconcile": .aborted, "silence": .reconcile, "interrupt": .interrupted, "checked": .reconcile,
+            ]
         case .interrupted:
             return [
                 "resume": .running, "finish": .unaccounted, "remove needles": .interrupted, "rapid removal": .reconcile,
-                "silence": .interrupted, "interrupt": .interrupted,
+                "silence": .interrupted, "interrupt": .interrupted, "checked": .interrupted,
             ]
+        // Every needle is out: only the sweep ends it (a restart keeps it waiting).
+        case .sweep:
+            return ["swept": .completed, "interrupt": .sweep]
         case .completed, .aborted:
             return [:]
         }
@@ -135,7 +149,7 @@ let allCommands: [SessionCommand] = [
     .removeNeedles(count: nil, step: nil), .rapidRemoval, .reconcile(recovered: 2),
     .closeWithMismatch(reason: "needle found on the floor"),
     .silence,
-    .interrupt, .finish,
+    .interrupt, .finish, .checked, .swept,
 ]
 
 @Suite("Session state machine: every command in every phase")
@@ -150,6 +164,8 @@ struct SessionStateMachineCommandTableTests {
         #expect(try PhaseCase.overrunEscalated.machine().state == .overrun(since: s(720), escalated: true))
         #expect(try PhaseCase.rest.machine().currentStepIndex == 1)
         #expect(try PhaseCase.pausedTooLong.machine().currentSignal == .pauseOverdue(escalated: false))
+        #expect(try PhaseCase.sweep.machine().state == .sweep(since: s(1_090), then: .completed))
+        #expect(try PhaseCase.sweep.machine().currentSignal == .sweep)
     }
 
     @Test(
@@ -215,6 +231,12 @@ struct SessionStateMachineCommandTableTests {
             (.runningSite, .placeNeedles(count: 100, step: nil), "0 to 99"),
             (.runningSite, .removeNeedles(count: 3, step: 0), "only 2 needles"),
             (.runningSite, .placeNeedles(count: 1, step: 2), "not a site whose needles have gone in"),
+            (.sweep, .acknowledge, "couch and floor"),
+            (.sweep, .abort, "couch and floor"),
+            (.sweep, .checked, "swept"),
+            (.runningSite, .swept, "once every needle is out"),
+            (.completed, .swept, "ended"),
+            (.prepare, .checked, "not started"),
         ])
     func reasons(phaseCase: PhaseCase, command: SessionCommand, phrase: String) throws {
         var machine = try phaseCase.machine()
@@ -241,7 +263,7 @@ struct SessionStateMachineCommandTableTests {
                 "start", "pause", "resume", "extend +1m", "skip", "abort", "acknowledge", "place needles (3 in)",
                 "remove needles (every one still in)", "rapid removal", "reconcile (2 recovered)",
                 "close with a mismatch", "silence", "interrupt",
-                "finish",
+                "finish", "checked", "swept",
             ])
         let rejection = CommandRejection(command: .skip, phase: .overrun, reason: "because")
         #expect(rejection.description == "cannot skip while overrun: because")

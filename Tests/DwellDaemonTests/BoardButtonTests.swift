@@ -1,6 +1,7 @@
 import DwellBed
 import DwellCore
 import DwellGPIO
+import DwellRecord
 import DwellWire
 import Logging
 import Testing
@@ -66,5 +67,39 @@ struct BoardButtonTests {
         let after = try #require(try await beds.status(bed: "1").remainingMs)
         #expect(after <= before, "a button gives no reason, so it cannot extend past max_session")
         await beds.shutdown()
+    }
+
+    @Test func theCallButtonCallsOnAnIdleBedAndDuringASessionAndTheAcknowledgeButtonAnswers() async throws {
+        let beds = try makeBeds()
+        await press(.call, beds)
+        let calling = try await beds.status(bed: "1")
+        #expect(calling.state == .idle && calling.signal == "calling" && calling.call != nil, "\(calling)")
+        #expect(calling.lamps["red"] != calling.lamps["amber"], "the call's lamps on the idle bed: \(calling.lamps)")
+        await press(.acknowledge, beds)
+        let answered = try await beds.status(bed: "1")
+        #expect(answered.call == nil && answered.signal == "idle" && !answered.lamps.values.contains(true))
+
+        let start = StartRequest(
+            protocol: "upper-trapezius-superficial", consent: true,
+            screening: Dictionary(uniqueKeysWithValues: Checklist.standard.items.map { ($0.code, false) }),
+            acknowledged: [])
+        _ = try await beds.start(start, on: "1")
+        await press(.call, beds)
+        await press(.call, beds)  // pressed again: the first call stands
+        let during = try await beds.status(bed: "1")
+        #expect(during.state == .session(.running) && during.signal == "calling" && during.call != nil)
+        await press(.acknowledge, beds)
+        let after = try await beds.status(bed: "1")
+        #expect(after.call == nil && after.signal == "running" && after.state == .session(.running))
+        await beds.shutdown()
+        let types = try RecordStore(path: beds.settings.record, options: .init(readOnly: true)).entries().map(\.type)
+        #expect(
+            types.filter { $0.contains("call") } == [
+                RecordStore.patientCallType, RecordStore.callAnsweredType, RecordStore.patientCallType,
+                RecordStore.callAnsweredType,
+            ], "two calls from the button, each answered once: \(types)")
+        let notes = try RecordStore(path: beds.settings.record, options: .init(readOnly: true)).entries()
+            .filter { $0.type == RecordStore.patientCallType }.map(\.note)
+        #expect(notes.allSatisfy { $0 == "patient call from the bed's call button" })
     }
 }

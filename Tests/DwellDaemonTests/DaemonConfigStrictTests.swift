@@ -30,6 +30,8 @@ struct DaemonConfigStrictTests {
         ("escalate_after: 24h", "dwell.yaml:2:19: error: clinic.escalate_after: 24h is outside the allowed 10s to 10m"),
         ("pause_limit: 10s", "dwell.yaml:2:16: error: clinic.pause_limit: 10s is outside the allowed 30s to 30m"),
         ("pause_limit: 1h", "dwell.yaml:2:16: error: clinic.pause_limit: 1h is outside the allowed 30s to 30m"),
+        ("check_every: 30s", "dwell.yaml:2:16: error: clinic.check_every: 30s is outside the allowed 1m to 30m"),
+        ("sweep: maybe", "dwell.yaml:2:10: error: clinic.sweep: `maybe` must be true or false"),
         ("min_session: 0s", "dwell.yaml:2:16: error: clinic.min_session: 0s is outside the allowed 1m to 1h"),
         ("max_session: 2h", "dwell.yaml:2:16: error: clinic.max_session: 2h is outside the allowed 1m to 1h"),
     ])
@@ -47,6 +49,14 @@ struct DaemonConfigStrictTests {
         #expect(try config("clinic:\n  pause_limit: 30s\n").limits.pauseLimit == .seconds(30))
         #expect(try config("clinic:\n  pause_limit: 30m\n").limits.pauseLimit == .seconds(1_800))
         #expect(try config("clinic:\n  min_session: 10m\n").limits.pauseLimit == .seconds(180), "3m by default")
+    }
+
+    @Test func theCheckInAndTheSweepAreOffUnlessTheClinicSetsThem() throws {
+        let standard = try config("clinic:\n  min_session: 10m\n").limits
+        #expect(standard.checkEvery == nil && standard.sweep == false)
+        let set = try config("clinic:\n  check_every: 5m\n  sweep: true\n").limits
+        #expect(set.checkEvery == .seconds(300) && set.sweep == true)
+        #expect(try config("clinic:\n  sweep: false\n").limits.sweep == false)
     }
 
     @Test func theHardLimitMayNotBeShorterThanTheLongestSession() throws {

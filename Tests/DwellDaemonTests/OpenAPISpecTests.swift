@@ -54,14 +54,22 @@ struct OpenAPISpecTests {
         // needs), none is an unknown route or command.
         try await app(try makeBeds()).test(.router) { client in
             for word in Set(specCommands).union(Self.wireCommands).sorted() {
+                // A patient call is the bed's: an idle bed takes it (on bed 2, so that bed 1's
+                // `ack` finds no call to answer).
+                let bed = word == CommandName.call.rawValue ? "2" : "1"
                 try await client.execute(
-                    uri: "/api/v1/beds/1/\(word)", method: .post, headers: [.contentType: "application/json"],
+                    uri: "/api/v1/beds/\(bed)/\(word)", method: .post, headers: [.contentType: "application/json"],
                     body: body(#"{"count":1,"reason":"drift guard","recovered":1}"#)
                 ) { response in
                     let problem = try object(response)
-                    #expect(
-                        response.status == .conflict && problem["title"] as? String == "No session",
-                        "`\(word)`: \(response.status) \(problem)")
+                    if bed == "2" {
+                        #expect(
+                            response.status == .ok && problem["signal"] as? String == "calling", "`call`: \(problem)")
+                    } else {
+                        #expect(
+                            response.status == .conflict && problem["title"] as? String == "No session",
+                            "`\(word)`: \(response.status) \(problem)")
+                    }
                 }
             }
             try await client.execute(
@@ -131,6 +139,15 @@ struct OpenAPISpecTests {
         #expect(
             Set(Interruption.CodingKeys.allCases.map(\.rawValue)) == specified, "Interruption's fields are the spec's")
         #expect(needed == specified.subtracting(["reason"]), "only `reason` is optional")
+
+        // A patient call: both fields, always.
+        let call = try Self.keys(BedStatus.Call(since: "2026-01-01T08:00:00.000Z", waitingMs: 1_500))
+        let callSchema = try #require(
+            ((try Self.node(bedSchema, "properties", "call") as? [String: Any])?["oneOf"] as? [[String: Any]])?.first {
+                $0["properties"] != nil
+            })
+        let (callSpecified, callNeeded) = try Self.fields(callSchema)
+        #expect(call == callSpecified && callNeeded == callSpecified, "`call`: sent \(call.sorted())")
     }
 
     /// The keys a wire value is encoded with (the API's own JSON set-up).
