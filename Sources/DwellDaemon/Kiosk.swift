@@ -11,6 +11,15 @@ enum Kiosk {
     ]
     static let javaScript = "text/javascript; charset=utf-8"
 
+    /// `GET /alive`: "dwelld answers", for the kiosk browser's local start page
+    /// (systemd/kiosk-start.html), which waits on it before opening the page. A file page is
+    /// another origin: this one path may be read from any origin (it tells only that dwelld runs).
+    static let alivePath = "/alive"
+
+    static func isAliveProbe(_ request: Request) -> Bool {
+        request.method == .get && request.uri.path == alivePath
+    }
+
     /// The names of the page's modules, as installed (read once).
     static let modules: Set<String> = {
         guard let folder = Bundle.module.url(forResource: "js", withExtension: nil, subdirectory: "Kiosk"),
@@ -23,6 +32,12 @@ enum Kiosk {
         for file in files {
             table.add(.get, file.path, isPublic: true)
             router.get(RouterPath(file.path)) { _, _ in try serve(file.name, in: "Kiosk", type: file.type) }
+        }
+        table.add(.get, alivePath, isPublic: true)
+        router.get(RouterPath(alivePath)) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "dwelld\n")))
         }
         table.add(.get, "/js/:file", isPublic: true)
         router.get("/js/:file") { _, context in
