@@ -60,7 +60,7 @@ public struct APIGate<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
                 "requests from pages of `\(origin)` are refused; use the kiosk page this daemon serves")
         }
         if let site = HTTPField.Name("Sec-Fetch-Site").flatMap({ request.headers[$0] }),
-            site == "cross-site" || site == "same-site"
+            site == "cross-site" || site == "same-site", !Kiosk.isPageOpened(request)
         {
             throw Problem(
                 .forbidden, "Foreign origin", "requests from other sites (`Sec-Fetch-Site: \(site)`) are refused")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The kiosk page's files, served from the module's resources: the page, its style sheet, and its
@@ -18,6 +19,16 @@ enum Kiosk {
 
     static func isAliveProbe(_ request: Request) -> Bool {
         request.method == .get && request.uri.path == alivePath
+    }
+
+    /// The kiosk page opened as a top-level page from another site, as the start page (a local
+    /// file) opens it once dwelld answers: a navigation (`Sec-Fetch-Mode: navigate`, destination
+    /// a document, never a frame: the page forbids framing) to `/`. It reads nothing of the API;
+    /// the page's own requests are same-origin.
+    static func isPageOpened(_ request: Request) -> Bool {
+        func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { request.headers[$0] } }
+        return request.method == .get && request.uri.path == "/" && header("Sec-Fetch-Mode") == "navigate"
+            && header("Sec-Fetch-Dest") == "document"
     }
 
     /// The names of the page's modules, as installed (read once).

@@ -84,6 +84,22 @@ struct APIGateTests {
                 #expect(response.status == .forbidden)
                 #expect(response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] == "same-origin")
             }
+            // The start page then opens the kiosk page: a top-level navigation, allowed to `/` only.
+            var navigate = crossSite
+            navigate[HTTPField.Name("Sec-Fetch-Mode")!] = "navigate"
+            navigate[HTTPField.Name("Sec-Fetch-Dest")!] = "document"
+            navigate[.origin] = nil
+            try await client.execute(uri: "/", method: .get, headers: navigate) { response in
+                #expect(response.status == .ok, "the kiosk page opened from the start page")
+            }
+            navigate[HTTPField.Name("Sec-Fetch-Dest")!] = "iframe"
+            try await client.execute(uri: "/", method: .get, headers: navigate) { response in
+                #expect(response.status == .forbidden, "never in another site's frame")
+            }
+            navigate[HTTPField.Name("Sec-Fetch-Dest")!] = "document"
+            try await client.execute(uri: "/api/v1/beds", method: .get, headers: navigate) { response in
+                #expect(response.status == .forbidden, "the API is never opened from another site")
+            }
         }
     }
 

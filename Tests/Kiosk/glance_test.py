@@ -147,7 +147,8 @@ def overrun(base, name):
 # ---------------------------------------------------------------------------------------
 # The states: how each is reached on every bed of a daemon, and what its cards must say.
 # To add a state: one row (reach: a function of (base, bed name); wait: the API predicate that
-# says it has been reached; word: the card's state word).
+# says it has been reached; word: the card's state word; sound: the pattern the page plays,
+# "medium", "high", "urgent" or None, or a tuple of those where escalation may come first).
 
 def reach_unaccounted(base, name):
     overrun(base, name)
@@ -161,17 +162,18 @@ def reach_silenced(base, name):
 
 
 STATES = [
-    # name,        reach (None: staged by the runner), wait (API), state word on the card
-    ("interrupted", None, lambda b: b["state"] == "interrupted", "INTERRUPTED"),
-    ("idle", make_idle, lambda b: b["state"] in ENDED, None),
-    ("running", start, lambda b: b["state"] == "running" and b["signal"].startswith("running"), "RUNNING"),
-    ("warning", lambda base, n: start(base, n, "glance-warning"), lambda b: b["signal"] == "warning", "ENDING SOON"),
-    ("overrun", overrun, lambda b: b["state"] == "overrun" and b["signal"] == "attention", "OVERRUN"),
+    # name,        reach (None: staged by the runner), wait (API), state word, the kiosk's sound
+    ("interrupted", None, lambda b: b["state"] == "interrupted", "INTERRUPTED", ("high", "urgent")),
+    ("idle", make_idle, lambda b: b["state"] in ENDED, None, None),
+    ("running", start, lambda b: b["state"] == "running" and b["signal"].startswith("running"), "RUNNING", None),
+    ("warning", lambda base, n: start(base, n, "glance-warning"), lambda b: b["signal"] == "warning", "ENDING SOON",
+     None),
+    ("overrun", overrun, lambda b: b["state"] == "overrun" and b["signal"] == "attention", "OVERRUN", "medium"),
     ("escalated", lambda base, n: None if bed(base, n)["state"] == "overrun" else overrun(base, n),
-     lambda b: b["signal"] == "attention-escalated", "OVERRUN"),
-    ("disconnected", None, lambda b: b["signal"] == "attention-escalated", "OVERRUN"),
-    ("unaccounted", reach_unaccounted, lambda b: b["state"] == "unaccounted", "UNACCOUNTED"),
-    ("silenced", reach_silenced, lambda b: b["signal"] == "silenced", "UNACCOUNTED"),
+     lambda b: b["signal"] == "attention-escalated", "OVERRUN", "high"),
+    ("disconnected", None, lambda b: b["signal"] == "attention-escalated", "OVERRUN", "high"),
+    ("unaccounted", reach_unaccounted, lambda b: b["state"] == "unaccounted", "UNACCOUNTED", ("high", "urgent")),
+    ("silenced", reach_silenced, lambda b: b["signal"] == "silenced", "UNACCOUNTED", None),
 ]
 
 
@@ -318,7 +320,7 @@ def close_sheet(v):
     wait_for("the overview", lambda: not v.js("return document.body.classList.contains('focus')"))
 
 
-def check_state(views, state, reach, wait, word):
+def check_state(views, state, reach, wait, word, sound):
     for v in views:
         names = [str(i) for i in range(1, v.beds + 1)]
         if reach:
@@ -326,6 +328,10 @@ def check_state(views, state, reach, wait, word):
                 reach(v.base, n)
         for n in names:
             wait_for(f"{v.beds}-bed daemon bed {n} {state}", lambda: wait(bed(v.base, n)), timeout=25)
+        # The page's own sound (Web Audio, for boards without a buzzer): the loudest alarm, none
+        # when silenced by the daemon.
+        allowed = sound if isinstance(sound, tuple) else (sound,)
+        wait_for(f"{v.beds}-bed page sound {sound}", lambda: v.js("return window.DwellKiosk.sound.current") in allowed)
         if state == "disconnected":
             v.link.offline = True
             wait_for("cards NOT LIVE", lambda: v.js("return document.querySelectorAll('#beds .card.stale').length") == v.beds,
@@ -465,16 +471,17 @@ def t_start_by_touch(views):
     v.resize(800, 480)
     make_idle(v.base, "4")
     try:
-        v.js("localStorage.removeItem('dwell-last-therapist-4')")
+        v.js("localStorage.removeItem('dwell-last-therapist-4'); localStorage.removeItem('dwell-last-protocol-4')")
         # First visit: an error shown for what is missing goes once it is done.
         v.d.find_element(By.CSS_SELECTOR, "#bed-4 .card-open").click()
         wait_for("protocol tiles", lambda: v.d.find_elements(By.CSS_SELECTOR, "#protocol-tiles label.tile"))
         v.d.find_element(By.ID, "start-submit").click()
         error = v.d.find_element(By.ID, "start-error")
-        assert "choose a protocol" in error.text and "therapist" in error.text, error.text
+        assert "choose a protocol" in error.text and "consent" in error.text, error.text
         v.d.find_element(By.CSS_SELECTOR, 'label[for="who-t-03"]').click()
-        assert "therapist" not in error.text and "choose a protocol" in error.text, error.text
+        first = v.d.find_element(By.CSS_SELECTOR, "#protocol-tiles input[name=protocol]").get_attribute("value")
         v.d.find_element(By.CSS_SELECTOR, "#protocol-tiles label.tile").click()
+        assert "choose a protocol" not in error.text and "consent" in error.text, error.text
         v.d.find_element(By.CSS_SELECTOR, "label.consent").click()
         v.d.find_element(By.ID, "none-absolute").click()
         v.d.find_element(By.ID, "none-relative").click()
@@ -489,11 +496,13 @@ def t_start_by_touch(views):
         wait_for("protocol tiles", lambda: v.d.find_elements(By.CSS_SELECTOR, "#protocol-tiles label.tile"))
         assert v.js("return document.querySelector('#who-t-03').checked"), "the last therapist on bed 4 is not preselected"
         shot(v, "800x480-4beds-start-form.png")
-        for selector in ('#protocol-tiles label[for="protocol-knee-non-trigger-point"]', "label.consent",
+        # The protocol she used last on this bed comes first: tapped again, not preselected.
+        assert not v.js("return !!document.querySelector('#protocol-tiles input:checked')"), "a protocol was preselected"
+        for selector in (f'#protocol-tiles label[for="protocol-{first}"]', "label.consent",
                          "#none-absolute", "#none-relative", "#start-submit"):
             taps = tap(v, v.d.find_element(By.CSS_SELECTOR, selector), taps)
         b = wait_for("started by touch", lambda: (lambda b: b if b["state"] == "running" else None)(bed(v.base, "4")))
-        assert b["therapist"] == "t-03" and b["protocol"]["id"] == "knee-non-trigger-point", b
+        assert b["therapist"] == "t-03" and b["protocol"]["id"] == first, b
         assert taps <= 6, f"{taps} taps"
         return f"a returning therapist started bed 4 by touch in {taps} taps"
     finally:
@@ -509,8 +518,7 @@ def main():
         for v in views:
             v.resize(800, 480)
             v.open()
-        checks = [(f"state {name}", (lambda row: lambda: check_state(views, *row))((name, reach, wait, word)))
-                  for name, reach, wait, word in STATES]
+        checks = [(f"state {row[0]}", (lambda row: lambda: check_state(views, *row))(row)) for row in STATES]
         checks += [("double click on Abort", lambda: t_double_click_abort(views)),
                    ("start page while dwelld is unreachable", lambda: t_start_page_recovers(views)),
                    ("axe-core", lambda: t_axe(views)),

@@ -496,6 +496,8 @@ def resolve_interrupted(name):
     click(d, "#needle-close")
     wait_for("needle dialog closed", lambda: not d.find_element(By.ID, "needle-dialog").is_displayed())
     click_cmd(d, name, "finish")
+    assert "Finish the interrupted session" in confirm_text(d, name)
+    click_cmd(d, name, "confirm-finish")   # held, never clicked
     b = wait_api(name, "no longer interrupted", lambda x: x["state"] != "interrupted")
     assert b["state"] in ("completed", "aborted"), f"after finish: {b['state']}"
     wait_for("card ended", lambda: card_attr(d, name, "data-state") == b["state"])
@@ -666,8 +668,10 @@ def t_checklist_relative_needs_ack():
 def therapist_shown(d, name):
     """The therapist's code on the card as [text, font px, cut off], or None while it is not shown."""
     return d.execute_script("""
-        const t = arguments[0].querySelector('.therapist');
-        if (!t || t.offsetParent === null || t.getBoundingClientRect().width === 0) return null;
+        // Beside the bed's name, or with the chips where the name shares a line with the state word.
+        const t = [...arguments[0].querySelectorAll('.therapist, .therapist-chip')]
+          .find((e) => e.offsetParent !== null && e.getBoundingClientRect().width > 0);
+        if (!t) return null;
         return [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize), t.scrollWidth > t.clientWidth + 1];
     """, card(d, name))
 
@@ -945,6 +949,12 @@ def t_unaccounted():
     b = drive_to_overrun(name)
     wait_for("overrun on the card", lambda: card_attr(d, name, "data-state") == "overrun")
     open_needles(d, name, via="ack")
+    # With needles still in, the main button counts them out; acknowledging anyway is apart and says so.
+    out_all, ack = d.find_element(By.ID, "needle-out-all"), d.find_element(By.ID, "needle-ack")
+    wait_for("count them out is the main button", lambda: "primary" in out_all.get_attribute("class"))
+    assert out_all.text.startswith("Count them out") and "primary" not in ack.get_attribute("class"), \
+        f"{out_all.text!r} / {ack.text!r} ({ack.get_attribute('class')})"
+    assert "still in" in ack.text and str(outstanding(b)) in ack.text, ack.text
     click(d, "#needle-ack")
     b = wait_api(name, "unaccounted", lambda x: x["state"] == "unaccounted")
     wait_for("unaccounted card", lambda: card_attr(d, name, "data-state") == "unaccounted")

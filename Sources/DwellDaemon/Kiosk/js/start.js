@@ -29,6 +29,11 @@ async function loadTherapists() {
 
 const minutes = (ms) => `${Math.round(ms / 6000) / 10} min`;
 const LAST = (id) => `dwell-last-therapist-${id}`;
+const LAST_PROTOCOL = (id) => `dwell-last-protocol-${id}`;
+
+function remembered(key) {
+  try { return localStorage.getItem(key) || ""; } catch (_) { return ""; }
+}
 
 function lastTherapist(id) {
   try { const t = localStorage.getItem(LAST(id)); if (t) return t; } catch (_) { /* storage off */ }
@@ -65,7 +70,10 @@ export async function openStart(id) {
     return;
   }
   if (!listed) setStartError("The contraindication checklist could not be loaded. Check the connection and try again.");
-  $("#protocol-tiles").replaceChildren(...protocols.flatMap((p) => {
+  // The protocol last started on this bed comes first (in view without scrolling), not chosen.
+  const last = remembered(LAST_PROTOCOL(id));
+  const ordered = [...protocols].sort((a, b) => (b.id === last) - (a.id === last));
+  $("#protocol-tiles").replaceChildren(...ordered.flatMap((p) => {
     const obs = p.observation_ms ? ` + ${minutes(p.observation_ms)} obs.` : "";
     return tile("protocol", p.id, p.title, `${minutes(p.length_ms)}${obs}`, protocols.length === 1);
   }));
@@ -78,7 +86,7 @@ function buildTherapists(last) {
   const tiles = therapists.flatMap((t) => tile("who", t.code, t.name, t.code, t.code === last));
   if (therapists.length) tiles.push(...tile("who", "", "Other code", "keypad", !known && !!last));
   box.replaceChildren(...tiles);
-  box.hidden = !therapists.length;
+  $("#therapist-group").hidden = !therapists.length;
   $("#start-therapist").value = known ? "" : last;
   showCodeEntry();
 }
@@ -151,7 +159,10 @@ startForm.addEventListener("submit", async (ev) => {
     if (patient) body.patient = patient;
     const res = await request(`beds/${encodeURIComponent(bed)}/session`, body);
     if (res.ok) {
-      try { localStorage.setItem(LAST(bed), therapist); } catch (_) { /* storage off */ }
+      try {
+        localStorage.setItem(LAST(bed), therapist);
+        localStorage.setItem(LAST_PROTOCOL(bed), protocol);
+      } catch (_) { /* storage off */ }
       update(res.body);
       startDialog.close();
     } else {
