@@ -157,7 +157,8 @@ export function renderStale(bed) {
   bed.el.classList.toggle("stale", stale);
   const note = $(".stale-note", bed.el);
   note.hidden = !stale;
-  if (stale) setText(note, `NOT LIVE · last update ${wallTime(bed.wall)}`);
+  // Short, so it stays on the chips' line; the banner says since when.
+  if (stale) { setText(note, "NOT LIVE"); note.title = `last update ${wallTime(bed.wall)}`; }
 }
 
 export { closeSheet };
