@@ -1,4 +1,5 @@
 import DwellCore
+import DwellWire
 
 /// What the bed layer needs of the daemon's configuration.
 public struct BedSettings: Sendable {
@@ -12,9 +13,13 @@ public struct BedSettings: Sendable {
     public var checklist: Checklist
     /// Aftercare advice for protocols that give none.
     public var aftercare: String
+    /// The therapists the kiosk offers to pick from (config `clinic.therapists`); may be empty.
+    public var therapists: [TherapistEntry]
 
     public init(
-        beds: [String], protocols: String, record: String, limits: ClinicLimits, checklist: Checklist, aftercare: String
+        beds: [String], protocols: String, record: String, limits: ClinicLimits, checklist: Checklist,
+        aftercare: String,
+        therapists: [TherapistEntry] = []
     ) {
         self.beds = beds
         self.protocols = protocols
@@ -22,5 +27,6 @@ public struct BedSettings: Sendable {
         self.limits = limits
         self.checklist = checklist
         self.aftercare = aftercare
+        self.therapists = therapists
     }
 }

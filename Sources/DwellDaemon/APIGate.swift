@@ -37,6 +37,10 @@ public struct APIGate<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
             response = try error.response(from: request, context: context)
         }
         for (name, value) in SecurityHeaders.all { response.headers[name] = value }
+        // The kiosk's local start page (a file, so another origin) may see that dwelld answers.
+        if Kiosk.isAliveProbe(request), let policy = HTTPField.Name("Cross-Origin-Resource-Policy") {
+            response.headers[policy] = "cross-origin"
+        }
         return response
     }
 
@@ -48,13 +52,15 @@ public struct APIGate<Inner: HTTPResponder>: HTTPResponder where Inner.Context =
                 "this daemon does not answer to the host `\(authority ?? "")`; use its address (e.g. 127.0.0.1), "
                     + "or list the name in `allowed_hosts` in the config")
         }
+        // The start page's probe (`GET /alive`) comes from a local file: it reads nothing and changes nothing.
+        if Kiosk.isAliveProbe(request) { return }
         if let origin = request.headers[.origin], origin.lowercased() != "http://" + (authority ?? "").lowercased() {
             throw Problem(
                 .forbidden, "Foreign origin",
                 "requests from pages of `\(origin)` are refused; use the kiosk page this daemon serves")
         }
         if let site = HTTPField.Name("Sec-Fetch-Site").flatMap({ request.headers[$0] }),
-            site == "cross-site" || site == "same-site"
+            site == "cross-site" || site == "same-site", !Kiosk.isPageOpened(request)
         {
             throw Problem(
                 .forbidden, "Foreign origin", "requests from other sites (`Sec-Fetch-Site: \(site)`) are refused")

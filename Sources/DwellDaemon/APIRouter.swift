@@ -43,6 +43,7 @@ public enum APIRouter {
             }
         }
         on(.get, "checklist") { _, _ in ChecklistSummary(beds.settings.checklist) }
+        on(.get, "therapists") { _, _ in beds.settings.therapists }
         on(.get, "beds") { _, _ in await beds.statuses() }
         on(.get, "beds/:bed") { _, context in
             try await beds.status(bed: try context.parameters.require("bed"))

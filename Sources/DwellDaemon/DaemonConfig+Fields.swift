@@ -6,7 +6,7 @@ import Yams
 extension DaemonConfig {
     static let clinicKeys = [
         "min_session", "max_session", "hard_limit", "escalate_after", "silence_for", "pause_limit", "aftercare",
-        "contraindications", "check_every", "sweep",
+        "contraindications", "check_every", "sweep", "therapists",
     ]
     static let itemKeys = ["code", "label", "severity"]
 
@@ -182,6 +182,7 @@ extension DaemonConfig {
         if let items = reader.node("contraindications") {
             config.checklist = Checklist(adding: contraindications(items, sink: sink))
         }
+        if let list = reader.node("therapists") { config.therapists = therapists(list, sink: sink) }
     }
 
     /// The clinic's own checklist items: `[{code, label, severity: absolute|relative}]`.

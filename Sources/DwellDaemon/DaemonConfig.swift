@@ -1,5 +1,6 @@
 import DwellCore
 import DwellRecord
+import DwellWire
 import DwellYAML
 import Yams
 
@@ -19,6 +20,8 @@ public struct DaemonConfig: Equatable, Sendable {
     public var checklist: Checklist = .standard
     /// Shown during observation when the protocol has no `aftercare` of its own.
     public var aftercare: String = Self.defaultAftercare
+    /// Therapists the kiosk offers to pick from (`clinic.therapists`: code and display name).
+    public var therapists: [TherapistEntry] = []
     /// DNS names (lowercase, no port) the API may be reached by, besides the loopback names and
     /// the listen address: what a request's `Host` may name (`allowed_hosts`).
     public var allowedHosts: [String] = []

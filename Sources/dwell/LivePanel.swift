@@ -16,6 +16,13 @@ final class LivePanel<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     func run() async {
+        // The cursor is hidden while the panel is drawn (and shown again at the end, or on ^C).
+        FileHandle.standardOutput.write(Data(TerminalText.hideCursor.utf8))
+        signal(SIGINT) { _ in
+            let show = Array((TerminalText.showCursor + "\n").utf8)
+            _ = write(STDOUT_FILENO, show, show.count)
+            _exit(130)
+        }
         while !Task.isCancelled {
             await draw()
             try? await Task.sleep(for: .milliseconds(100))
@@ -24,10 +31,13 @@ final class LivePanel<C: Clock>: Sendable where C.Duration == Duration {
 
     func finish() async {
         await draw()
+        FileHandle.standardOutput.write(Data(TerminalText.showCursor.utf8))
+        signal(SIGINT, SIG_DFL)
     }
 
     private func draw() async {
-        let lines = view.lines(for: await runner.snapshot(), lastEvent: writer.lastEvent)
+        let columns = TerminalText.size()?.columns ?? 80
+        let lines = view.lines(for: await runner.snapshot(), lastEvent: writer.lastEvent, width: columns)
         let previous = drawn.withLock { count in
             defer { count = lines.count }
             return count

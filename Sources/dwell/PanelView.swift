@@ -12,7 +12,9 @@ public struct PanelView: Sendable {
         self.color = color
     }
 
-    public func lines(for snapshot: SessionSnapshot, lastEvent: String?) -> [String] {
+    /// The panel for a terminal `width` columns wide: every line fits (60 to 80 columns and
+    /// more; the progress bar takes what the line leaves), so redrawing in place never wraps.
+    public func lines(for snapshot: SessionSnapshot, lastEvent: String?, width: Int = 80) -> [String] {
         let lampsLine = Lamp.allCases.map { lamp in
             let on = snapshot.lamps[lamp] ?? false
             let symbol = lamp == .buzzer ? (on ? "♪" : "·") : (on ? "●" : "○")
@@ -23,14 +25,17 @@ public struct PanelView: Sendable {
         let fault = snapshot.fault ? "  " + paint("FAULT", "1;31") : ""
         let remaining =
             snapshot.remaining.map { $0 < .zero ? "overrun \($0.clockDisplay)" : "remaining \($0.clockDisplay)" } ?? ""
+        let usable = max(20, min(width, 200) - 1)
+        let times = " \(snapshot.elapsed.clockDisplay) / \(snapshot.plannedLength.clockDisplay)"
+        let bar = progressBar(snapshot, width: max(10, min(40, usable - 3 - times.count)))
         return [
             "\(paint("Dwell simulator", "1")) · \(snapshot.title) · bed \(bed) · \(speed)",
             " \(lampsLine)   signal: \(snapshot.signal)",
             " \(phase) \(step)\(fault)   \(snapshot.current ?? "")",
             " \(paint(remaining, "1"))   next: \(snapshot.next ?? "—")",
-            " \(progressBar(snapshot, width: 40)) \(snapshot.elapsed.clockDisplay) / \(snapshot.plannedLength.clockDisplay)",
+            " \(bar)\(times)",
             " last: \(lastEvent ?? "—")",
-        ]
+        ].map { TerminalText.fit($0, width: usable) }
     }
 
     func progressBar(_ snapshot: SessionSnapshot, width: Int) -> String {

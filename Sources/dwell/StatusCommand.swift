@@ -9,26 +9,36 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status", abstract: "Show every bed's state (a live table with --watch).")
 
     @OptionGroup var daemon: DaemonOptions
-    @Flag(help: "Redraw every second until interrupted.") var watch = false
+    @Flag(help: "Redraw the whole screen every second (in colour, fitted to the terminal) until interrupted.")
+    var watch = false
 
     func run() async throws {
         let client = try daemon.client
-        var drawn = 0
-        repeat {
-            let text: String
+        guard watch else {
             do {
-                text = StatusTable.render(try await client.get("api/v1/beds", as: [BedStatus].self))
+                print(StatusTable.render(try await client.get("api/v1/beds", as: [BedStatus].self)), terminator: "")
             } catch let failure as DaemonClient.Failure {
-                guard watch else {
-                    printError("error: \(failure)")
-                    throw ExitCode(1)
-                }
-                text = "connection lost: \(failure)\n"
+                printError("error: \(failure)")
+                throw ExitCode(1)
             }
-            if watch && drawn > 0 { print("\u{1B}[\(drawn)F\u{1B}[J", terminator: "") }
-            print(text, terminator: "")
-            drawn = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
-            if watch { try await Task.sleep(for: .seconds(1)) }
-        } while watch
+            return
+        }
+        // --watch: the whole screen redrawn every second, fitted to the terminal (80×24 or larger).
+        let color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        var last: [BedStatus] = []
+        while true {
+            let (columns, rows) = TerminalText.size() ?? (80, 24)
+            let clock = Date().formatted(date: .omitted, time: .standard)
+            var lines: [String]
+            do {
+                last = try await client.get("api/v1/beds", as: [BedStatus].self)
+                lines = StatusTable.watchScreen(last, width: columns, height: rows - 1, color: color, clock: clock)
+            } catch let failure as DaemonClient.Failure {
+                lines = ["CONNECTION LOST (\(clock)): \(failure); the beds as last seen, NOT LIVE:"]
+                lines += StatusTable.watchScreen(last, width: columns, height: rows - 2, color: color, clock: clock)
+            }
+            print(TerminalText.screen(lines, width: columns, height: rows - 1), terminator: "\n")
+            try await Task.sleep(for: .seconds(1))
+        }
     }
 }

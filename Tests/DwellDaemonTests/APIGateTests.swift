@@ -34,7 +34,7 @@ struct APIGateTests {
     @Test func everyRouteNeedsTheTokenUnderEveryPathSpelling() async throws {
         let routes = try APIRouter.routes(beds: makeBeds())
         #expect(
-            routes.filter(\.isPublic).map(\.pattern).sorted() == ["/", "/js/:file", "/kiosk.css"],
+            routes.filter(\.isPublic).map(\.pattern).sorted() == ["/", "/alive", "/js/:file", "/kiosk.css"],
             "only the page is public")
         #expect(routes.count >= 10)
         try await app(try makeBeds(), token: Self.token).test(.router) { client in
@@ -63,6 +63,42 @@ struct APIGateTests {
                 try await client.execute(uri: path, method: .get) { response in
                     #expect(response.status == .unauthorized, "\(path)")
                 }
+            }
+        }
+    }
+
+    /// The kiosk's start page is a local file: it may see that dwelld answers (`GET /alive`),
+    /// from any origin, and nothing else (every other path stays same-origin, as below).
+    @Test func theAliveProbeAnswersAnyOriginAndNothingElse() async throws {
+        try await app(try makeBeds(), token: Self.token).test(.router) { client in
+            let crossSite: HTTPFields = [HTTPField.Name("Sec-Fetch-Site")!: "cross-site", .origin: "null"]
+            try await client.execute(uri: "/alive", method: .get, headers: crossSite) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] == "cross-origin")
+                #expect(String(buffer: response.body) == "dwelld\n")
+            }
+            try await client.execute(uri: "/alive", method: .post, headers: crossSite) { response in
+                #expect(response.status == .forbidden, "only a GET is let through from another site")
+            }
+            try await client.execute(uri: "/", method: .get, headers: crossSite) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] == "same-origin")
+            }
+            // The start page then opens the kiosk page: a top-level navigation, allowed to `/` only.
+            var navigate = crossSite
+            navigate[HTTPField.Name("Sec-Fetch-Mode")!] = "navigate"
+            navigate[HTTPField.Name("Sec-Fetch-Dest")!] = "document"
+            navigate[.origin] = nil
+            try await client.execute(uri: "/", method: .get, headers: navigate) { response in
+                #expect(response.status == .ok, "the kiosk page opened from the start page")
+            }
+            navigate[HTTPField.Name("Sec-Fetch-Dest")!] = "iframe"
+            try await client.execute(uri: "/", method: .get, headers: navigate) { response in
+                #expect(response.status == .forbidden, "never in another site's frame")
+            }
+            navigate[HTTPField.Name("Sec-Fetch-Dest")!] = "document"
+            try await client.execute(uri: "/api/v1/beds", method: .get, headers: navigate) { response in
+                #expect(response.status == .forbidden, "the API is never opened from another site")
             }
         }
     }

@@ -1,6 +1,11 @@
+import DwellBed
 import DwellCore
 import DwellDaemon
+import DwellRunner
+import DwellWire
 import Foundation
+import HummingbirdTesting
+import Logging
 import Testing
 
 /// The clinic's safety settings in the config file.
@@ -84,5 +89,69 @@ struct DaemonConfigTests {
         #expect(
             failure.lines.contains { $0.contains("clinic.contraindications[3].label: is required") }, "\(failure.lines)"
         )
+    }
+
+    /// `clinic.therapists`: the kiosk's picker, served as `GET /api/v1/therapists` in config order.
+    @Test func theClinicListsTherapistsForTheKioskPicker() async throws {
+        let (_, result) = try load(
+            """
+            beds: ["1"]
+            protocols: Protocols
+            clinic:
+              therapists:
+                - { code: t-17, name: "Anna K." }
+                - { code: t-03, name: Ben }
+            """)
+        var config = try result.get()
+        #expect(config.therapists == [TherapistEntry(code: "t-17", name: "Anna K."), .init(code: "t-03", name: "Ben")])
+        #expect(DaemonConfig().therapists.isEmpty, "none unless listed")
+        config.protocols = try protocolsCopy()
+        config.record = try temporaryFolder() + "/record.sqlite"
+        let outputs = Dictionary(
+            uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
+        let beds = try Beds(settings: config.bedSettings, outputs: outputs, logger: Logger(label: "test"))
+        try await app(beds).test(.router) { client in
+            try await client.execute(uri: "/api/v1/therapists", method: .get) { response in
+                #expect(response.status == .ok)
+                let list = try array(response)
+                #expect(list.map { $0["code"] as? String } == ["t-17", "t-03"], "\(list)")
+                #expect(list.map { $0["name"] as? String } == ["Anna K.", "Ben"])
+            }
+        }
+    }
+
+    @Test func badTherapistsAreRefusedWithLineAndField() throws {
+        let (path, result) = try load(
+            """
+            beds: ["1"]
+            clinic:
+              therapists:
+                - { code: t-17, name: Anna }
+                - { code: t-17, name: Anna again }
+                - { code: "Anna Smith", name: Anna }
+                - { code: t-04 }
+                - { code: t-05, name: "A name far too long for a kiosk tile to show" }
+                - t-06
+                - { code: t-07, name: Cleo, role: lead }
+            """)
+        guard case .failure(let failure) = result else {
+            Issue.record("bad therapists were accepted")
+            return
+        }
+        let expected = [
+            "\(path):5:15: error: clinic.therapists[1].code: `t-17` is listed twice; codes must be unique",
+            "\(path):6:15: error: clinic.therapists[2].code: `Anna Smith` must be 1 to 64 letters, digits, `-`, `_` or `.` (a code, never a name)",
+            "\(path):8:27: error: clinic.therapists[4].name: `A name far too long for a kiosk tile to show` must be 1 to 32 characters on one line",
+            "\(path):9:7: error: clinic.therapists[5]: must be a mapping with code and name, not `t-06`",
+        ]
+        for line in expected { #expect(failure.lines.contains(line), "\(failure.lines)") }
+        #expect(failure.lines.contains { $0.contains("clinic.therapists[3].name: is required") }, "\(failure.lines)")
+        #expect(failure.lines.contains { $0.contains("clinic.therapists[6].role") }, "an unknown key: \(failure.lines)")
+        let (_, notAList) = try load("beds: [\"1\"]\nclinic:\n  therapists: t-17\n")
+        guard case .failure(let single) = notAList else {
+            Issue.record("a single therapist code was accepted")
+            return
+        }
+        #expect(single.lines.contains { $0.contains("clinic.therapists: must be a list of {code, name}") })
     }
 }

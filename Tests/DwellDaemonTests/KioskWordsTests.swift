@@ -50,7 +50,8 @@ struct KioskWordsTests {
             #expect(!states.isEmpty, "\(name) switches on states")
             // actions.js also switches on its own button words after the states.
             let unknown = Set(states).subtracting(known).subtracting(
-                Set(CommandName.allCases.map(\.rawValue)) + ["start", "needles"])
+                Set(CommandName.allCases.map(\.rawValue)) + ["start", "needles"]
+            )
             #expect(unknown.isEmpty, "\(name): \(unknown.sorted()) are not bed states (\(BedPhase.allWords))")
         }
     }

@@ -196,6 +196,10 @@ struct OpenAPISpecTests {
                 && protocolRequired == protocolFields)
         let item = try Self.fields(try Self.node(schemas, "ChecklistItem")).properties
         #expect(try Self.keys(ChecklistSummary.Item(code: "c", label: "l")) == item)
+        let therapist = try Self.fields(try Self.node(schemas, "Therapist"))
+        #expect(
+            try Self.keys(TherapistEntry(code: "t-1", name: "Anna")) == therapist.properties
+                && therapist.required == therapist.properties)
         let fault = RecordFault(
             message: "m", movedTo: "/x", detectedAt: "t", lastVerifiedSeq: 1, lastVerifiedHash: "h", acknowledged: false
         )

@@ -31,8 +31,8 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
 
 from link_proxy import LinkProxy
 
@@ -200,8 +200,40 @@ def card_attr(d, name, attr):
     return card(d, name).get_attribute(attr)
 
 
+# What the glance card itself shows; everything else is read from the bed's action sheet.
+CARD_ONLY = {".state-word", ".countdown", ".count-wrap", ".needle-chip", ".silence-note", ".stale-note", ".therapist"}
+
+
 def text(d, name, selector):
-    return card(d, name).find_element(By.CSS_SELECTOR, selector).text.strip()
+    if selector in CARD_ONLY:
+        return d.execute_script("return arguments[0].querySelector(arguments[1]).textContent", card(d, name), selector).strip()
+    if ensure_sheet(d, name):
+        return d.find_element(By.CSS_SELECTOR, f"#sheet {selector}").text.strip()
+    return norm(d.execute_script("return arguments[0].querySelector(arguments[1]).textContent", card(d, name), selector))
+
+
+def sheet_bed(d):
+    return d.execute_script("const s = document.getElementById('sheet'); return s.hidden ? null : document.getElementById('sheet-bed').textContent")
+
+
+def ensure_sheet(d, name):
+    """Opens bed `name`'s action sheet (a tap on its card); False for a free bed (no sheet)."""
+    if sheet_bed(d) == name:
+        return True
+    if card_attr(d, name, "data-state") in ENDED:
+        return False
+    d.execute_script("document.querySelectorAll('dialog[open]').forEach((x) => x.close())")
+    card(d, name).find_element(By.CSS_SELECTOR, ".card-open").click()
+    wait_for(f"bed {name}'s sheet", lambda: sheet_bed(d) == name)
+    return True
+
+
+def close_sheet(d):
+    d.execute_script("if (!document.getElementById('sheet').hidden) document.getElementById('sheet-back').click()")
+
+
+def hold(d, element, seconds=1.3):
+    ActionChains(d).click_and_hold(element).pause(seconds).release().perform()
 
 
 def shown(d, selector, root=None):
@@ -211,10 +243,20 @@ def shown(d, selector, root=None):
 
 
 def click_cmd(d, name, cmd):
+    """A card's command: a tap on a free bed's card opens the start form; anything else is a
+    button of the bed's action sheet (a confirmation is held, not clicked)."""
+    if cmd == "start":
+        close_sheet(d)
+        card(d, name).find_element(By.CSS_SELECTOR, ".card-open").click()
+        return
+    ensure_sheet(d, name)
     btn = wait_for(f"bed {name} button {cmd}", lambda: (
         lambda b: b if b.is_displayed() and b.is_enabled() else None)(
-        card(d, name).find_element(By.CSS_SELECTOR, f'button[data-cmd="{cmd}"]')))
-    btn.click()
+        d.find_element(By.CSS_SELECTOR, f'#sheet button[data-cmd="{cmd}"]')))
+    if cmd.startswith("confirm-"):
+        hold(d, btn)
+    else:
+        btn.click()
 
 
 def click(d, selector):
@@ -224,7 +266,10 @@ def click(d, selector):
 
 
 def buttons(d, name):
-    return [b.get_attribute("data-cmd") for b in card(d, name).find_elements(By.CSS_SELECTOR, ".actions button")]
+    if not ensure_sheet(d, name):
+        return ["start"]
+    wait_for("sheet buttons", lambda: d.find_elements(By.CSS_SELECTOR, "#sheet .actions button"))
+    return [b.get_attribute("data-cmd") for b in d.find_elements(By.CSS_SELECTOR, "#sheet .actions button")]
 
 
 def animation(d, name):
@@ -260,11 +305,14 @@ def open_page(d):
     wait_for("live connection", lambda: d.find_element(By.ID, "conn").get_attribute("data-mode") in ("live", "polling"))
 
 
-CARD_PARTS = ".card-head, .silence-note, .protocol, .countdown, .count-note, .needles, .info, .steps, .aftercare, .progress, .stale-note, .error, .actions"
+CARD_PARTS = ".card-head, .state-word, .needle-chip, .silence-note, .protocol, .countdown, .count-note, .needles, .info, .steps, .aftercare, .progress, .error"
 
 
 def check_layout(d, width, height, beds):
-    """Everything visible at once: no scrolling, cards side by side, buttons inside their cards."""
+    """Everything visible at once: no scrolling, every card whole, nothing overlapping (the
+    buttons are in the action sheet: Tests/Kiosk/glance_test.py checks them at every size)."""
+    close_sheet(d)
+    time.sleep(0.3)
     m = d.execute_script("""
         const PARTS = arguments[0];
         const r = (el) => { const b = el.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
@@ -276,7 +324,7 @@ def check_layout(d, width, height, beds):
             count: r(c.querySelector('.countdown')),
             // Only a time (m:ss, +m:ss) must be big; words and alarm texts are fitted to their box.
             countFont: c.querySelector('.countdown.word, .countdown.alarm') ? null : parseFloat(getComputedStyle(c.querySelector('.countdown')).fontSize),
-            overflowing: [...c.querySelectorAll(PARTS + ', .actions button')]
+            overflowing: [...c.querySelectorAll(PARTS)]
               .filter((e) => e.offsetParent !== null)
               .filter((e) => { const b = e.getBoundingClientRect(), o = c.getBoundingClientRect();
                                return b.left < o.left - 1 || b.right > o.right + 1 || b.top < o.top - 1 || b.bottom > o.bottom + 1; })
@@ -300,8 +348,8 @@ def check_layout(d, width, height, beds):
             // Text blocks that are cut off instead of fitted.
             cut: [...c.querySelectorAll('.aftercare, .info, .needles')].filter((e) => e.offsetParent !== null)
               .filter((e) => e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1).map((e) => e.className),
-            buttons: [...c.querySelectorAll('.actions button')].map((b) => { const q = b.getBoundingClientRect();
-              return [b.textContent, q.width, q.height, b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1]; }),
+            buttons: [...c.querySelectorAll('button')].map((b) => { const q = b.getBoundingClientRect();
+              return [b.getAttribute('aria-label'), q.width, q.height, false]; }),
           })),
         };
     """, CARD_PARTS)
@@ -319,9 +367,12 @@ def check_layout(d, width, height, beds):
         for label, w, h, clipped in c["buttons"]:
             assert h >= 44 and w >= 60, f"bed {c['id']}: button {label!r} is {w:.0f}x{h:.0f}, too small to touch"
             assert not clipped, f"bed {c['id']}: button text {label!r} is cut off"
-    if len(m["cards"]) >= 2:
-        one, two = m["cards"][0]["rect"], m["cards"][1]["rect"]
-        assert abs(one[1] - two[1]) < 1 and two[0] >= one[2], f"beds 1 and 2 not side by side: {one} {two}"
+    rects = [c["rect"] for c in m["cards"]]
+    for i in range(len(rects)):
+        for j in range(i + 1, len(rects)):
+            a, b = rects[i], rects[j]
+            assert a[2] <= b[0] + 0.5 or b[2] <= a[0] + 0.5 or a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5, \
+                f"cards overlap: {a} {b}"
     return m
 
 
@@ -407,7 +458,7 @@ def verify_interrupted(name):
     assert i and i.get("started_at") and i.get("since_start_ms") is not None, f"interruption: {i}"
     wait_for("interrupted card", lambda: card_attr(d, name, "data-state") == "interrupted")
     assert text(d, name, ".state-word") == "INTERRUPTED", text(d, name, ".state-word")
-    big = norm(text(d, name, ".count-wrap"))
+    big = norm(text(d, name, ".state-word") + " " + text(d, name, ".count-wrap"))
     assert "NEEDLES MAY STILL BE IN" in big.upper() and "INTERRUPTED" in big.upper(), f"big text: {big!r}"
     if b["signal"] == "silenced":  # silenced before the test: steady, with the SILENCED marker
         assert animation(d, name) == "none" and re.search(r"SILENCED \d+:\d\d", text(d, name, ".silence-note")), "silenced look"
@@ -445,6 +496,8 @@ def resolve_interrupted(name):
     click(d, "#needle-close")
     wait_for("needle dialog closed", lambda: not d.find_element(By.ID, "needle-dialog").is_displayed())
     click_cmd(d, name, "finish")
+    assert "Finish the interrupted session" in confirm_text(d, name)
+    click_cmd(d, name, "confirm-finish")   # held, never clicked
     b = wait_api(name, "no longer interrupted", lambda x: x["state"] != "interrupted")
     assert b["state"] in ("completed", "aborted"), f"after finish: {b['state']}"
     wait_for("card ended", lambda: card_attr(d, name, "data-state") == b["state"])
@@ -507,11 +560,10 @@ def t_layout_800():
 def fill_start_form(d, name, consent):
     click_cmd(d, name, "start")
     dialog = wait_for("start dialog", lambda: shown(d, "#start-dialog"))
-    select = wait_for("protocol options", lambda: (lambda s: s if any(o.get_attribute("value") == S.protocol["id"] for o in s.options) else None)(
-        Select(d.find_element(By.ID, "start-protocol"))))
+    tile = wait_for("protocol tiles", lambda: d.find_element(By.CSS_SELECTOR, f'label[for="protocol-{S.protocol["id"]}"]'))
     total = len(S.checklist["absolute"]) + len(S.checklist["relative"])
     wait_for("checklist items", lambda: len(d.find_elements(By.CSS_SELECTOR, "#checklist .chk-item")) == total)
-    select.select_by_value(S.protocol["id"])
+    tile.click()
     for field, value in (("start-therapist", "t-17"), ("start-patient", "p-0042")):
         el = d.find_element(By.ID, field)
         el.clear()
@@ -528,8 +580,17 @@ def set_consent(d, consent):
 
 
 def answer(d, code, value):
+    group = d.find_element(By.CSS_SELECTOR, f'.chk-item[data-code="{code}"]').get_attribute("data-group")
+    if not d.find_element(By.ID, f"chk-{group}").is_displayed():
+        d.find_element(By.ID, f"each-{group}").click()
     d.find_element(By.CSS_SELECTOR, f'label[for="chk-{code}-{value}"]').click()
     assert d.find_element(By.ID, f"chk-{code}-{value}").is_selected(), f"{code} not answered {value}"
+
+
+def as_labels(detail):
+    """The server's problem detail as the page shows it: item codes as their labels."""
+    labels = {i["code"]: i["label"] for g in ("absolute", "relative") for i in S.checklist[g]}
+    return re.sub(r"`([^`]+)`", lambda m: f"“{labels[m.group(1)]}”" if m.group(1) in labels else m.group(1), detail)
 
 
 def start_error(d):
@@ -567,11 +628,11 @@ def t_checklist_absolute_blocks():
     answer(d, code, "yes")
     stop = d.find_element(By.CSS_SELECTOR, f'.chk-item[data-code="{code}"] .chk-stop')
     assert stop.is_displayed() and "DO NOT NEEDLE" in stop.text, "an absolute contraindication answered Yes is not marked"
-    expected = refused_start(screening(**{code: True}))["detail"]
+    expected = as_labels(refused_start(screening(**{code: True}))["detail"])
     d.execute_script("document.getElementById('start-error').hidden = true")
     submit_start(d)
     err = start_error(d)
-    assert expected in err, f"page shows {err!r}, server said {expected!r}"
+    assert expected in err and "`" not in err, f"page shows {err!r}, server said {expected!r}"
     time.sleep(0.5)
     assert bed("1")["state"] in ENDED, "a contraindicated session started"
     assert d.find_element(By.ID, "start-dialog").is_displayed(), "the form closed after a refusal"
@@ -587,7 +648,7 @@ def t_checklist_relative_needs_ack():
     assert not d.find_element(By.CSS_SELECTOR, ack_label).is_displayed(), "acknowledgement shown before Yes"
     answer(d, code, "yes")
     assert d.find_element(By.CSS_SELECTOR, ack_label).is_displayed(), "no acknowledgement for a relative item answered Yes"
-    expected = refused_start(screening(**{code: True}))["detail"]
+    expected = as_labels(refused_start(screening(**{code: True}))["detail"])
     d.execute_script("document.getElementById('start-error').hidden = true")
     submit_start(d)
     err = start_error(d)
@@ -607,13 +668,16 @@ def t_checklist_relative_needs_ack():
 def therapist_shown(d, name):
     """The therapist's code on the card as [text, font px, cut off], or None while it is not shown."""
     return d.execute_script("""
-        const t = arguments[0].querySelector('.therapist');
-        if (!t || t.offsetParent === null || t.getBoundingClientRect().width === 0) return null;
+        // Beside the bed's name, or with the chips where the name shares a line with the state word.
+        const t = [...arguments[0].querySelectorAll('.therapist, .therapist-chip')]
+          .find((e) => e.offsetParent !== null && e.getBoundingClientRect().width > 0);
+        if (!t) return null;
         return [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize), t.scrollWidth > t.clientWidth + 1];
     """, card(d, name))
 
 
 def check_therapist(d, name, code):
+    close_sheet(d)
     shown_ = wait_for(f"therapist's code on bed {name}'s card", lambda: therapist_shown(d, name))
     assert shown_[0] == code, f"bed {name}: therapist shown as {shown_[0]!r}, expected {code!r}"
     assert shown_[1] >= 13 and not shown_[2], f"bed {name}: therapist's code {shown_[1]}px, cut off: {shown_[2]}"
@@ -744,7 +808,7 @@ def t_api_error_shown():
     status, _, problem = api("POST", "/api/v1/beds/1/ack")
     assert status == 409 and problem.get("detail"), f"ack while running -> {status} {problem}"
     d.execute_script("window.DwellKiosk.send('1', 'ack')")
-    err = wait_for("error on bed 1", lambda: (lambda e: e.text if e.is_displayed() else None)(card(d, "1").find_element(By.CSS_SELECTOR, ".error")))
+    err = wait_for("error on bed 1", lambda: d.execute_script("return arguments[0].querySelector('.error').textContent", card(d, "1")))
     assert problem["detail"] in err, f"card shows {err!r}, server said {problem['detail']!r}"
     check_layout(d, 800, 480, S.beds)
 
@@ -801,7 +865,7 @@ def t_overrun():
     assert "OVERRUN" in text(d, name, ".state-word"), text(d, name, ".state-word")
     assert "OVERRUN" in text(d, name, ".count-note")
     assert buttons(d, name) == ["ack", "extend", "needles", "silence", "rapid-removal"], f"buttons in overrun: {buttons(d, name)}"
-    ack = card(d, name).find_element(By.CSS_SELECTOR, 'button[data-cmd="ack"]')
+    ack = d.find_element(By.CSS_SELECTOR, '#sheet button[data-cmd="ack"]')
     assert "acknowledge" in ack.text.lower() and "needles out" in ack.text.lower(), ack.text
     wait_for("needles still in shown", lambda: f"{outstanding(b)} STILL IN" in needles_on_card(d, name))
     assert animation(d, name).startswith("flash-"), f"overrun card does not flash: {animation(d, name)!r}"
@@ -862,7 +926,8 @@ def t_observation_aftercare():
     if b["state"] == "observation":
         assert buttons(d, name) == ["skip", "extend"], f"buttons in observation: {buttons(d, name)}"
         assert b["aftercare"], "no aftercare text from the server"
-        box = wait_for("aftercare shown", lambda: shown(d, ".aftercare", card(d, name)))
+        ensure_sheet(d, name)
+        box = wait_for("aftercare shown", lambda: shown(d, "#sheet .aftercare"))
         assert norm(b["aftercare"]) in norm(box.text), f"aftercare {box.text!r} vs {b['aftercare']!r}"
         fits = d.execute_script("const e = arguments[0]; return e.scrollHeight <= e.clientHeight + 1 && parseFloat(getComputedStyle(e).fontSize) >= 11", box)
         assert fits, "aftercare cut off or unreadably small"
@@ -873,7 +938,8 @@ def t_observation_aftercare():
     assert bed(name)["state"] == "completed"
     assert buttons(d, name) == ["start"]
     if b["aftercare"]:
-        assert shown(d, ".aftercare", card(d, name)), "aftercare gone after completion"
+        kept = d.execute_script("return arguments[0].querySelector('.aftercare .text').textContent", card(d, name))
+        assert norm(b["aftercare"]) in norm(kept), "aftercare gone after completion"
 
 
 def t_unaccounted():
@@ -883,6 +949,12 @@ def t_unaccounted():
     b = drive_to_overrun(name)
     wait_for("overrun on the card", lambda: card_attr(d, name, "data-state") == "overrun")
     open_needles(d, name, via="ack")
+    # With needles still in, the main button counts them out; acknowledging anyway is apart and says so.
+    out_all, ack = d.find_element(By.ID, "needle-out-all"), d.find_element(By.ID, "needle-ack")
+    wait_for("count them out is the main button", lambda: "primary" in out_all.get_attribute("class"))
+    assert out_all.text.startswith("Count them out") and "primary" not in ack.get_attribute("class"), \
+        f"{out_all.text!r} / {ack.text!r} ({ack.get_attribute('class')})"
+    assert "still in" in ack.text and str(outstanding(b)) in ack.text, ack.text
     click(d, "#needle-ack")
     b = wait_api(name, "unaccounted", lambda x: x["state"] == "unaccounted")
     wait_for("unaccounted card", lambda: card_attr(d, name, "data-state") == "unaccounted")
@@ -906,9 +978,11 @@ def t_silence():
     click_cmd(d, name, "silence")
     b = wait_api(name, "silenced", lambda x: x["silenced_ms"] is not None)
     assert b["state"] == "unaccounted" and b["signal"] == "silenced", f"{b['state']} {b['signal']}"
+    close_sheet(d)
     note = wait_for("SILENCED marker", lambda: shown(d, ".silence-note", card(d, name)))
     first = note.text
     assert re.search(r"SILENCED \d+:\d\d", first), f"marker {first!r}"
+    close_sheet(d)
     wait_for("silence counting down", lambda: card(d, name).find_element(By.CSS_SELECTOR, ".silence-note").text != first, timeout=4)
     assert animation(d, name) == "none", "a silenced alarm must not flash"
     assert card_attr(d, name, "data-signal") == "silenced"
@@ -925,13 +999,16 @@ def t_close_with_reason():
     check_dialog(d, "close-dialog")
     reason = d.find_element(By.ID, "close-reason")
     reason.send_keys("ab")
-    click(d, "#close-submit")
+    hold(d, d.find_element(By.ID, "close-submit"))
     err = wait_for("too short", lambda: (lambda e: e.text if e.is_displayed() else None)(d.find_element(By.ID, "close-error")))
     assert "3" in err, err
     assert bed(name)["state"] == "unaccounted"
     reason.clear()
     reason.send_keys("One needle not found; couch and floor searched, patient checked, none in")
-    click(d, "#close-submit")
+    click(d, "#close-submit")   # a click never closes it: it is held
+    time.sleep(0.5)
+    assert bed(name)["state"] == "unaccounted", "a click closed the session"
+    hold(d, d.find_element(By.ID, "close-submit"))
     wait_for("close dialog closed", lambda: not d.find_element(By.ID, "close-dialog").is_displayed())
     b = wait_api(name, "no longer unaccounted", lambda x: x["state"] != "unaccounted")
     assert b["state"] in ("observation", "completed"), f"after close: {b['state']}"
@@ -946,7 +1023,7 @@ def ensure_running(name):
 
 def confirm_text(d, name):
     return wait_for("confirmation", lambda: (lambda e: e.text if e.is_displayed() else None)(
-        card(d, name).find_element(By.CSS_SELECTOR, ".confirm-q")))
+        d.find_element(By.CSS_SELECTOR, "#sheet .confirm-q")))
 
 
 def t_rapid_removal():
@@ -956,7 +1033,6 @@ def t_rapid_removal():
     click_cmd(d, name, "rapid-removal")
     q = confirm_text(d, name)
     assert "needle shock" in q.lower() and "count them after" in q.lower(), q
-    check_layout(d, 800, 480, S.beds)
     click_cmd(d, name, "cancel-rapid-removal")
     time.sleep(0.5)
     assert bed(name)["state"] in ("running", "rest"), "rapid removal without confirmation"
@@ -1039,7 +1115,10 @@ def t_connection_fallback_and_lost():
         held = text(d, name, ".countdown")
         time.sleep(1.5)
         assert text(d, name, ".countdown") == held, "a stale countdown kept ticking"
-        assert all(not b.is_enabled() for b in card(d, name).find_elements(By.CSS_SELECTOR, ".actions button")), "buttons enabled while offline"
+        ensure_sheet(d, name)
+        assert all(not b.is_enabled() for b in d.find_elements(By.CSS_SELECTOR, "#sheet .actions button")), "buttons enabled while offline"
+        # An alarm stays an alarm: the card keeps its colour under the NOT LIVE hatch.
+        assert "repeating-linear-gradient" in d.execute_script("return getComputedStyle(arguments[0]).backgroundImage", card(d, name))
         check_layout(d, 800, 480, S.beds)
         screenshot(d, "kiosk-800x480-connection-lost.png")
     finally:

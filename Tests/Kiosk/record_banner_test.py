@@ -35,9 +35,14 @@ def unknown_session_card(d):
     assert i and i["uncertain"] and not i["resumable"] and i["reason"], f"bed 1 interruption: {i}"
     card = d.find_element(By.ID, "bed-1")
     wait_for("bed 1 interrupted", lambda: card.get_attribute("data-state") == "interrupted")
-    info = " ".join(card.find_element(By.CSS_SELECTOR, ".info").text.split())
+    # The details and the buttons are in the bed's action sheet: a tap on its card opens it.
+    card.find_element(By.CSS_SELECTOR, ".card-open").click()
+    sheet = d.find_element(By.ID, "sheet")
+    wait_for("bed 1's sheet", lambda: sheet.is_displayed() and sheet.find_elements(By.CSS_SELECTOR, ".actions button"))
+    info = " ".join(sheet.find_element(By.CSS_SELECTOR, ".info").text.split())
     assert "Clock not synchronised" in info and " ".join(i["reason"].split()) in info, info
-    commands = {b.get_attribute("data-cmd") for b in card.find_elements(By.CSS_SELECTOR, ".actions button")}
+    commands = {b.get_attribute("data-cmd") for b in sheet.find_elements(By.CSS_SELECTOR, ".actions button")}
+    d.find_element(By.ID, "sheet-back").click()
     assert "resume" not in commands and "finish" in commands, commands
 
 

@@ -1,13 +1,18 @@
-// Cards: one per bed, built once and updated from the server's bed status.
+// Cards: one per bed, built once and updated from the server's bed status. A card is read
+// from across the room: bed, state word, countdown, "N STILL IN"; details below as room allows.
+// Tapping it opens the bed's action sheet (sheet.js); its parts are filled by details.js.
 
 import { cancelConfirm, renderActions } from "./actions.js";
 import { isStale } from "./connection.js";
+import { renderDetails } from "./details.js";
 import { dialogsFollow } from "./dialogs.js";
-import { mmss, outstanding, stepLength, wallTime } from "./format.js";
-import { fitCount, fitText, layout, squeeze } from "./layout.js";
-import { describe, liveRemaining, sinceReceipt } from "./phases.js";
+import { mmss, outstanding, wallTime } from "./format.js";
+import { fitCount, fitDetail, layout } from "./layout.js";
+import { cueOf, describe, sinceReceipt, stateWord } from "./phases.js";
 import { reconcileFollows } from "./reconcile.js";
-import { $, beds, beds_el, el, ENDED, setText, STALL_MS, STATE_WORDS } from "./state.js";
+import { closeSheet, onSheetRender, openSheet, sheet } from "./sheet.js";
+import { openStart } from "./start.js";
+import { $, beds, beds_el, el, ENDED, setText, STALL_MS } from "./state.js";
 
 export function cardFor(id) {
   let bed = beds.get(id);
@@ -16,18 +21,15 @@ export function cardFor(id) {
   node.id = `bed-${id}`;
   node.dataset.bed = id;
   $(".bed-no", node).textContent = id;
-  node.setAttribute("aria-label", `Bed ${id}`);
-  bed = { id, el: node, data: null, at: 0, wall: null, confirm: null, busy: false,
-          errorTimer: null, confirmTimer: null, stepMax: new Map(), actionsKey: "", infoKey: "", squeezeKey: "" };
+  node.setAttribute("aria-labelledby", `bed-${id}-name`);
+  $(".bed-name", node).id = `bed-${id}-name`;
+  bed = { id, el: node, data: null, at: 0, wall: null, confirm: null, busy: false, error: "",
+          errorTimer: null, confirmTimer: null, stepMax: new Map(), infoKey: "", squeezeKey: "" };
   beds.set(id, bed);
+  $(".card-open", node).addEventListener("click", () => openSheet(id, openStart));
   $("#empty")?.remove();
   const sorted = [...beds.values()].sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
   sorted.forEach((b) => beds_el.appendChild(b.el));
-  // Refit the big text and the aftercare whenever their boxes change size.
-  if (typeof ResizeObserver !== "undefined") {
-    new ResizeObserver(() => fitCount($(".countdown", node))).observe($(".count-wrap", node));
-    for (const part of [".aftercare", ".info"]) new ResizeObserver(() => fitText($(part, node))).observe($(part, node));
-  }
   layout();
   return bed;
 }
@@ -39,7 +41,8 @@ export function update(data) {
   bed.data = data;
   bed.at = performance.now();
   bed.wall = new Date();
-  if (!prev || prev.state !== data.state || prev.signal !== data.signal || prev.fault !== data.fault) {
+  if (!prev || prev.state !== data.state || prev.signal !== data.signal || prev.fault !== data.fault
+      || !!prev.call !== !!data.call) {
     announce(bed, prev);
     if (prev && prev.state !== data.state) cancelConfirm(bed);
   }
@@ -66,51 +69,56 @@ function announce(bed, prev) {
   while (region.childElementCount > 4) region.firstElementChild.remove();
 }
 
-function stateWord(d) {
-  if (d.signal === "warning") return "ENDING SOON";
-  // The card draws a pause sign before the word (kiosk.css), so a paused bed never reads as an
-  // alarm by colour alone; a glyph character would need a font the kiosk may not have.
-  if (/^pause-overdue/.test(d.signal)) return "PAUSE TOO LONG";
-  return STATE_WORDS[d.state] || String(d.state).toUpperCase();
-}
-
 export function render(bed) {
   const d = bed.data;
   if (!d) return;
   const node = bed.el;
   node.dataset.state = d.state;
   node.dataset.signal = d.signal;
+  node.dataset.cue = cueOf(d);
   node.classList.toggle("fault", !!d.fault);
   $(".fault-badge", node).hidden = !d.fault;
   setText($(".state-word", node), stateWord(d));
-  setText($(".protocol", node), d.protocol ? d.protocol.title : "");
-  $(".protocol", node).title = d.protocol ? `${d.protocol.title} (v${d.protocol.version})` : "";
-  // The therapist's code (e.g. t-01) of the bed's session, small beside the bed's name.
-  const therapist = d.state !== "idle" && d.therapist ? String(d.therapist) : "";
+  const therapist = !ENDED.has(d.state) && d.therapist ? String(d.therapist) : "";
   const who = $(".therapist", node);
   who.hidden = !therapist;
   setText(who, therapist);
-  who.title = therapist ? `Therapist ${therapist}` : "";
+  // Where the name and the state word share a line, the code goes with the chips.
+  const chip = $(".therapist-chip", node);
+  chip.hidden = !therapist;
+  setText(chip, therapist);
+  const open = $(".card-open", node);
+  const label = `Bed ${bed.id}, ${stateWord(d).toLowerCase()}: ${ENDED.has(d.state) ? "start a session" : "open its actions"}`;
+  if (open.getAttribute("aria-label") !== label) open.setAttribute("aria-label", label);
 
   const v = describe(bed);
   renderCount(bed, v);
-  renderNeedles(bed);
-  renderInfo(bed, v);
-  renderSteps(bed, v);
-  renderAftercare(bed, v);
+  renderChip(bed);
   renderSilence(bed);
-  renderProgress(bed, v);
-  renderActions(bed);
+  renderDetails(bed, node, v);
   renderStale(bed);
-  squeeze(bed);
+  fitDetail(bed);
+  if (sheet.bed === bed.id) renderSheet(bed, v);
 }
+
+function renderSheet(bed, v = describe(bed)) {
+  const box = $("#sheet");
+  box.dataset.state = bed.data.state;
+  box.dataset.signal = bed.data.signal;
+  setText($("#sheet-state"), stateWord(bed.data));
+  renderDetails(bed, box, v, true);
+  const err = $("#sheet > .error");
+  err.textContent = bed.error || "";
+  err.hidden = !bed.error;
+  renderActions(bed);
+}
+onSheetRender((bed) => renderSheet(bed));
 
 export function renderCount(bed, v = describe(bed)) {
   const count = $(".countdown", bed.el);
   bed.el.dataset.count = v.kind === "word" || v.kind === "alarm" ? v.kind : "time";
   count.classList.toggle("word", v.kind === "word");
   count.classList.toggle("alarm", v.kind === "alarm");
-  setText($(".count-note", bed.el), v.note);
   if (count.textContent !== v.count) {
     const refit = count.textContent.length !== v.count.length || v.kind === "alarm" || v.kind === "word";
     count.textContent = v.count;
@@ -118,59 +126,18 @@ export function renderCount(bed, v = describe(bed)) {
   }
 }
 
-function renderNeedles(bed) {
+function renderChip(bed) {
+  // "N STILL IN": what a therapist must not walk away from, while a session is open.
   const d = bed.data;
-  const box = $(".needles", bed.el);
-  const n = d.needles;
-  box.hidden = !n || d.state === "idle";
-  if (box.hidden) return;
-  setText($(".needle-counts", box), `Needles in ${n.placed} · out ${n.removed}`);
-  const left = $(".needle-left", box);
-  let text = "", cls = "";
-  if (n.outstanding > 0) {
-    // While the steps run, needles in are expected: the counts say enough.
-    if (!["running", "rest", "paused"].includes(d.state)) [text, cls] = [`${n.outstanding} STILL IN`, "strong"];
-  } else if (n.outstanding < 0) {
-    text = `${-n.outstanding} MORE OUT THAN IN`;
-    cls = "strong";
-  } else if (n.placed > 0) {
-    text = "all out ✓";
-    cls = "ok";
-  }
-  setText(left, text);
-  left.className = `needle-left ${cls}`.trim();
-  left.hidden = !text;
-}
-
-export function renderInfo(bed, v) {
-  const box = $(".info", bed.el);
-  const key = JSON.stringify(v.info);
-  if (key === bed.infoKey) return;
-  bed.infoKey = key;
-  box.replaceChildren(...v.info.map((line) => el("div", `info-line ${line.cls}`, line.text)));
-  box.hidden = !v.info.length;
-  fitText(box);
-}
-
-function renderSteps(bed, v) {
-  const steps = $(".steps", bed.el);
-  const rows = (v.steps || []).filter(([, text]) => text);
-  steps.hidden = !rows.length;
-  [$(".current", steps), $(".next", steps)].forEach((row, i) => {
-    row.hidden = !rows[i];
-    if (!rows[i]) return;
-    setText($(".label", row), rows[i][0]);
-    setText($(".text", row), rows[i][1]);
-  });
-}
-
-function renderAftercare(bed, v) {
-  const box = $(".aftercare", bed.el);
-  const text = v.aftercare && bed.data.aftercare ? bed.data.aftercare : "";
-  const changed = box.hidden !== !text || $(".text", box).textContent !== text;
-  box.hidden = !text;
-  setText($(".text", box), text);
-  if (changed) fitText(box);
+  const chip = $(".needle-chip", bed.el);
+  const left = outstanding(d);
+  let text = "";
+  if (!ENDED.has(d.state) && left > 0) text = `${left} STILL IN`;
+  else if (!ENDED.has(d.state) && left < 0) text = `${-left} MORE OUT THAN IN`;
+  if (d.check_in_ms != null && d.check_in_ms <= 0) text = text ? `${text} · CHECK-IN DUE` : "CHECK-IN DUE";
+  setText(chip, text);
+  chip.hidden = !text;
+  chip.classList.toggle("strong", !["running", "rest", "paused", "observation"].includes(d.state));
 }
 
 export function renderSilence(bed) {
@@ -183,37 +150,15 @@ export function renderSilence(bed) {
   note.title = "The alarm still stands; only the buzzer is quiet for a while.";
 }
 
-export function renderProgress(bed, v) {
-  const d = bed.data;
-  const bar = $(".bar", bed.el);
-  const progress = $(".progress", bed.el);
-  let frac = 0;
-  const n = d.step_count || 0;
-  if (d.state === "completed" || d.state === "overrun" || d.state === "observation") frac = 1;
-  else if (d.step != null && n > 0) {
-    // Steps done plus the share of the current one.
-    const key = `${d.session}/${d.step}`;
-    const seen = Math.max(bed.stepMax.get(key) || 0, d.remaining_ms || 0);
-    bed.stepMax.set(key, seen);
-    // The step's length: `step_ms` if the server sends it, else read from the description.
-    const len = Math.max(d.step_ms || stepLength(d.current) || 0, seen);
-    const r = liveRemaining(bed);
-    const within = len > 0 && r != null ? Math.min(1, Math.max(0, 1 - r / len)) : 0;
-    frac = (d.step + within) / n;
-  } else if (d.state === "aborted" && d.planned_ms) {
-    frac = Math.min(1, (d.elapsed_ms || 0) / d.planned_ms);
-  }
-  const pct = Math.round(frac * 1000) / 10;
-  bar.style.width = `${pct}%`;
-  progress.setAttribute("aria-valuenow", String(Math.round(pct)));
-  progress.hidden = !v.progress;
-}
-
 export function renderStale(bed) {
+  // Not live: the card keeps its last colour and flash under a hatch, and says so.
   const live = bed.data && !ENDED.has(bed.data.state);
   const stale = isStale() || (live && performance.now() - bed.at > STALL_MS);
   bed.el.classList.toggle("stale", stale);
   const note = $(".stale-note", bed.el);
   note.hidden = !stale;
-  if (stale) setText(note, `NOT LIVE – last update ${wallTime(bed.wall)}`);
+  // Short, so it stays on the chips' line; the banner says since when.
+  if (stale) { setText(note, "NOT LIVE"); note.title = `last update ${wallTime(bed.wall)}`; }
 }
+
+export { closeSheet };

@@ -104,8 +104,9 @@ export function refreshConnection() {
   const showBanner = mode === "lost" || (mode === "connecting" && now > 4000);
   banner.hidden = !showBanner;
   if (showBanner) {
+    // The lamps and buzzers are driven by the same daemon: if it is gone they may be stale too.
     setText(banner, conn.lastOkWall
-      ? `Connection lost – the beds below are NOT live (last update ${wallTime(conn.lastOkWall)}). Check the lamps at the beds. Reconnecting…`
-      : "No connection to the Dwell service. Check the lamps at the beds. Reconnecting…");
+      ? `NOT LIVE since ${wallTime(conn.lastOkWall)}: Dwell service lost. Bed lamps and buzzers run on it too – check every bed in person. Reconnecting…`
+      : "No contact with the Dwell service. Bed lamps and buzzers run on it too – check every bed in person. Reconnecting…");
   }
 }

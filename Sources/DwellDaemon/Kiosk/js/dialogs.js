@@ -1,6 +1,8 @@
 // The needle dialog (count in and out, per site or overall) and closing with a reason.
 
 import { command } from "./api.js";
+import { plural } from "./format.js";
+import { holdButton } from "./hold.js";
 import { $, beds, COUNTING, el, setBoxError, setText } from "./state.js";
 
 const needleDialog = $("#needle-dialog");
@@ -34,9 +36,21 @@ function renderNeedleDialog() {
   const summary = $("#needle-summary");
   setText(summary, needleSummary(n));
   summary.dataset.level = n.outstanding > 0 ? "in" : n.outstanding < 0 ? "over" : "ok";
-  $("#needle-ack").hidden = d.state !== "overrun";
+  // With needles still in, the main button counts them out; acknowledging anyway is a
+  // separate choice that says what it does (the bed then shows them unaccounted).
+  const ack = $("#needle-ack");
+  const outAll = $("#needle-out-all");
+  const stillIn = n.outstanding > 0;
+  ack.hidden = d.state !== "overrun";
+  setText(ack, stillIn ? `Acknowledge with ${plural(n.outstanding, "needle")} still in` : "Done – acknowledge");
+  ack.className = `btn ${stillIn ? "danger-outline" : "primary"}`;
+  setText(outAll, stillIn ? `Count them out: all ${n.outstanding} out` : "All out");
+  outAll.className = `btn${stillIn ? " primary" : ""}`;
+  const warn = $("#needle-warn");
+  warn.hidden = !(stillIn && d.state === "overrun");
+  setText(warn, `${plural(n.outstanding, "needle")} still counted in: count them out before acknowledging.`);
   $("#needle-out-one").disabled = false;
-  $("#needle-out-all").disabled = n.outstanding <= 0;
+  outAll.disabled = n.outstanding <= 0;
   const sites = $("#needle-sites");
   const steps = `${needle.bed}/${d.session}/${n.sites.map((s) => s.step).join(",")}`;
   if (sites.dataset.steps !== steps || !sites.firstElementChild) {
@@ -111,13 +125,12 @@ needleDialog.addEventListener("close", () => { needle.bed = null; });
 // extend past the clinic's longest session (asked only then). Ids are `<name>-dialog`,
 // `-form`, `-bed`, `-what`, `-reason`, `-error`, `-submit`, `-cancel`.
 
-function reasonDialog(name, { refused, tooShort, body }) {
+function reasonDialog(name, { refused, tooShort, body, hold }) {
   const dialog = $(`#${name}-dialog`);
   const state = { dialog, bed: null };
   $(`#${name}-cancel`).addEventListener("click", () => dialog.close());
   dialog.addEventListener("close", () => { state.bed = null; });
-  $(`#${name}-form`).addEventListener("submit", async (ev) => {
-    ev.preventDefault();
+  const submitReason = async () => {
     const reason = $(`#${name}-reason`).value.trim();
     if (reason.length < 3) {
       setBoxError($(`#${name}-error`), `${refused}: ${tooShort} (at least 3 characters).`);
@@ -133,7 +146,14 @@ function reasonDialog(name, { refused, tooShort, body }) {
     } finally {
       submit.disabled = false;
     }
+  };
+  $(`#${name}-form`).addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    // A held confirmation is not submitted by Enter in the text.
+    if (!hold) submitReason();
   });
+  if (hold) $(`#${name}-hold`).replaceWith(holdButton(`${name}-submit`, hold, submitReason));
+  $(`#${name}-reason`).addEventListener("input", () => setBoxError($(`#${name}-error`), ""));
   state.open = (id, what) => {
     state.bed = id;
     $(`#${name}-bed`).textContent = id;
@@ -148,6 +168,7 @@ function reasonDialog(name, { refused, tooShort, body }) {
 
 const closing = reasonDialog("close", {
   refused: "Not closed", tooShort: "say what happened", body: (reason) => ({ cmd: "close", fields: { reason } }),
+  hold: "Hold to close session",
 });
 const extending = reasonDialog("extend", {
   refused: "Not extended", tooShort: "say why", body: (reason) => ({ cmd: "extend", fields: { by: "1m", reason } }),

@@ -1,33 +1,23 @@
-// Dwell kiosk page: one card per bed, live from dwelld's /api/v1 (Server-Sent Events, with
+// Dwell kiosk page: one glance card per bed, live from dwelld's /api/v1 (Server-Sent Events, with
 // polling as a fallback), plus the patient-safety dialogs: the pre-start checklist, the needle
 // count, and closing a session whose counts differ. ES modules, no build step, no dependencies:
 // this entry module starts the page.
 //
 // Frame loop: smooth countdowns, silences, interruption times, staleness, clock.
 
-import { renderActions } from "./actions.js";
 import { api, getJSON, request, saveToken, send } from "./api.js";
-import { renderCount, renderInfo, renderProgress, renderSilence, renderStale, update } from "./cards.js";
+import { render, update } from "./cards.js";
 import { markOk, openStream, refreshConnection } from "./connection.js";
 import { hoursMinutes } from "./format.js";
-import { squeeze } from "./layout.js";
-import { describe } from "./phases.js";
+import { layout } from "./layout.js";
+import { sound } from "./sound.js";
 import { loadProtocols } from "./start.js";
 import { $, beds, conn, setText } from "./state.js";
 
 let lastClock = "";
 function frame() {
-  for (const bed of beds.values()) {
-    if (!bed.data) continue;
-    const v = describe(bed);
-    renderCount(bed, v);
-    if (bed.data.step != null) renderProgress(bed, v);
-    if (bed.data.state === "interrupted") renderInfo(bed, v);
-    renderSilence(bed);
-    renderStale(bed);
-    renderActions(bed);
-    squeeze(bed);
-  }
+  for (const bed of beds.values()) if (bed.data) render(bed);
+  sound.follow(beds);
   const clock = hoursMinutes(new Date());
   if (clock !== lastClock) { $("#clock").textContent = clock; lastClock = clock; }
   refreshConnection();
@@ -71,6 +61,7 @@ function connect() {
 document.getElementById("token-form").addEventListener("submit", (event) => saveToken(event, connect));
 connect();
 frame();
+sound.context();
 
 // A small hook for tests and diagnostics.
-window.DwellKiosk = { send, beds, conn };
+window.DwellKiosk = { send, beds, conn, sound, layout };

@@ -2,7 +2,23 @@
 
 import { isStale } from "./connection.js";
 import { ago, countUp, hoursMinutes, mmss, outstanding } from "./format.js";
-import { conn, STALL_MS, TICKING } from "./state.js";
+import { conn, STALL_MS, STATE_WORDS, TICKING } from "./state.js";
+
+// Issue 14's cues on top of a phase: a patient calling (high priority), a check-in due (low).
+export function cueOf(d) {
+  if (d.call) return "calling";
+  if (d.check_in_ms != null && d.check_in_ms <= 0) return "check-due";
+  return "";
+}
+
+export function stateWord(d) {
+  if (d.call) return "PATIENT CALLING";
+  if (d.signal === "warning") return "ENDING SOON";
+  // The card draws a pause sign before the word (kiosk.css), so a paused bed never reads as an
+  // alarm by colour alone; a glyph character would need a font the kiosk may not have.
+  if (/^pause-overdue/.test(d.signal)) return "PAUSE TOO LONG";
+  return STATE_WORDS[d.state] || String(d.state || "unknown").toUpperCase();
+}
 
 export function describe(bed) {
   const d = bed.data;
@@ -50,8 +66,19 @@ export function describe(bed) {
       v.info = interruptionLines(d.interruption);
       v.steps = [["To do", d.next]];
       break;
+    case "sweep":
+      Object.assign(v, { count: "Sweep", note: "Check the couch and the floor for needles", progress: false });
+      break;
     default:
+      // A phase this page does not know yet: its word, and what the server says.
+      Object.assign(v, { count: String(d.state || "?").toUpperCase(), note: "" });
       v.steps = [["Now", d.current], ["Next", d.next]];
+  }
+  if (d.call) {
+    const waited = d.call.waiting_ms != null ? ` – waiting ${mmss(d.call.waiting_ms)}` : "";
+    v.note = `PATIENT CALLING${waited}`;
+  } else if (d.check_in_ms != null && d.check_in_ms <= 0) {
+    v.note = v.note ? `CHECK-IN DUE · ${v.note}` : "CHECK-IN DUE";
   }
   // Nobody answered for a while: the alarm escalated (the lamps and buzzer say so too).
   if (/-escalated$/.test(d.signal) && d.state !== "overrun") v.note = `ALARM ESCALATED – ${v.note}`;

@@ -7,6 +7,8 @@ export const STREAM_RETRY_MS = 5000;    // re-open a stream that closed for good
 export const STALL_MS = 3500;           // a bed with a session must hear from the server this often
 export const ERROR_SHOW_MS = 20000;     // how long a command error stays on a card
 export const CONFIRM_MS = 8000;         // an unanswered confirmation goes away
+export const HOLD_MS = 1000;            // hold-to-confirm: how long a destructive button is held
+export const SHEET_IDLE_MS = 45000;     // an untouched action sheet goes back to the overview
 
 // Phases whose remaining time counts on between server updates.
 export const TICKING = new Set(["running", "rest", "overrun", "observation"]);
@@ -17,11 +19,13 @@ export const COUNTING = new Set(["running", "rest", "paused", "overrun", "unacco
 export const STATE_WORDS = {
   idle: "IDLE", running: "RUNNING", rest: "REST", paused: "PAUSED", overrun: "OVERRUN",
   observation: "OBSERVATION", unaccounted: "UNACCOUNTED", reconcile: "COUNT NEEDLES", interrupted: "INTERRUPTED",
-  completed: "COMPLETED", aborted: "ABORTED",
+  completed: "COMPLETED", aborted: "ABORTED", sweep: "CHECK COUCH & FLOOR",
 };
+// Commands confirmed by holding a button placed apart from the one that asked.
 export const CONFIRMS = {
-  abort: { yes: "Yes, abort", no: "Keep going" },
-  "rapid-removal": { yes: "Yes, all out", no: "Cancel" },
+  abort: { yes: "Hold to abort", no: "Keep going" },
+  "rapid-removal": { yes: "Hold: all out now", no: "Cancel" },
+  finish: { yes: "Hold to finish", no: "Cancel" },
 };
 
 export const beds = new Map();        // bed id -> {data, at (performance.now of receipt), el, ...}
