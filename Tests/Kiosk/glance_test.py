@@ -41,6 +41,7 @@ from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
 
+from headless import wait_for
 from link_proxy import LinkProxy
 
 URLS = {2: os.environ.get("DWELL_URL_2", "").rstrip("/"), 4: os.environ.get("DWELL_URL_4", "").rstrip("/")}
@@ -86,21 +87,6 @@ def post(base, name, cmd, body=None):
     status, b = api(base, "POST", f"/api/v1/beds/{name}/{cmd}", body)
     assert status == 200, f"POST {cmd} on bed {name} -> {status} {b}"
     return b
-
-
-def wait_for(what, fn, timeout=10.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            value = fn()
-            if value:
-                return value
-            last = value
-        except Exception as e:  # noqa: BLE001 (retry on anything while waiting)
-            last = e
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
 def screening(base):

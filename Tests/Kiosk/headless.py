@@ -21,10 +21,18 @@ def chromium(size="800,480"):
     return d
 
 
-def wait_for(what, fn, timeout=10.0):
+def wait_for(what, fn, timeout=10.0, interval=0.1):
+    """Polls `fn` until it returns something true, and returns that; past the deadline, fails with
+    what it waited for and the last value (or error) seen."""
     deadline = time.monotonic() + timeout
+    last = None
     while time.monotonic() < deadline:
-        if fn():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        try:
+            value = fn()
+            if value:
+                return value
+            last = value
+        except Exception as e:  # noqa: BLE001 (retry on anything while waiting)
+            last = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")

@@ -34,6 +34,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
+from headless import wait_for
 from link_proxy import LinkProxy
 
 BASE = os.environ.get("DWELL_URL", "http://127.0.0.1:18470").rstrip("/")
@@ -132,21 +133,6 @@ def drive_to_overrun(name):
     assert b["state"] == "overrun", f"bed {name} not in overrun: {b}"
     assert outstanding(b) > 0, f"no needles counted in at the overrun: {b['needles']}"
     return b
-
-
-def wait_for(what, fn, timeout=8.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            value = fn()
-            if value:
-                return value
-            last = value
-        except Exception as e:  # noqa: BLE001 (retry on anything while waiting)
-            last = e
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {last!r})")
 
 
 def wait_api(name, what, pred, timeout=8.0):
