@@ -52,6 +52,26 @@ extension BedController {
         return status
     }
 
+    /// A call that stood when dwelld stopped (its row has no answer after it) stands again, waiting
+    /// since the recorded time, so a restart never silences a patient who called; it is not
+    /// recorded a second time, and its answer records the whole wait.
+    func restoreCall(_ row: RecordEntry, now: Date = Date()) async {
+        let source: PatientCall.Source = row.note == PatientCall.callNote(.api) ? .api : .button
+        let calledAt = RecordTime.date(from: row.wallTime) ?? now
+        let waited = Duration.milliseconds(max(0, Int64(now.timeIntervalSince(calledAt) * 1_000)))
+        guard call.call(at: bedOffset - waited, from: source) else { return }
+        callWallTime = calledAt
+        if let live = await sessionInProgress {
+            callShownBy = live.runner
+            await live.runner.showCall(true)
+        } else {
+            await idle.show(.calling)
+        }
+        logger.critical(
+            "bed \(id): PATIENT CALLING since \(row.wallTime): the call was not answered when dwelld stopped")
+        hub.publish(await status())
+    }
+
     /// A therapist answered at the bed: the call ends, recorded with how long the patient waited.
     /// With the clinic's check-in timer, answering also counts as looking in (`check.done`).
     func answerCall(now: Date = Date()) async -> BedStatus {

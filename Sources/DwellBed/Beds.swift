@@ -102,7 +102,27 @@ public final class Beds: Sendable {
             await controller.restore(rows, protocols: protocols, aftercare: settings.aftercare)
             if await controller.phase == .session(.interrupted) { restored.append(bed) }
         }
+        await restoreStandingCalls()
         return restored
+    }
+
+    /// Calls nobody answered before dwelld stopped stand again on their beds.
+    func restoreStandingCalls() async {
+        let standing: [String: RecordEntry]
+        do {
+            standing = try writer.store.standingCalls()
+        } catch {
+            logger.error("the record's unanswered patient calls could not be read: \(error)")
+            return
+        }
+        for (bed, row) in standing.sorted(by: { $0.key < $1.key }) {
+            guard let controller = controllers[bed] else {
+                logger.critical(
+                    "a patient call on bed \(bed) was never answered, but bed \(bed) is not configured here")
+                continue
+            }
+            await controller.restoreCall(row)
+        }
     }
 
     func controller(_ bed: String) throws(BedError) -> BedController {

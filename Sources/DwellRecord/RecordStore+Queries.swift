@@ -78,6 +78,24 @@ extension RecordStore {
         }
     }
 
+    /// For each bed, its latest patient call if nobody answered it (dwelld stopped while the
+    /// patient was calling): the `record.patient-call` row, keyed by bed.
+    public func standingCalls() throws(RecordError) -> [String: RecordEntry] {
+        do {
+            return try database.read { db in
+                let rows = try RecordEntry.filter(
+                    [Self.patientCallType, Self.callAnsweredType].contains(Column("type"))
+                )
+                .order(Column("seq")).fetchAll(db)
+                var standing: [String: RecordEntry] = [:]
+                for row in rows { standing[row.bed] = row.type == Self.patientCallType ? row : nil }
+                return standing
+            }
+        } catch {
+            throw Self.openError(path, error)
+        }
+    }
+
     /// Sessions in the order they started.
     public func sessions(since: String? = nil, session: String? = nil) throws(RecordError) -> [SessionSummary] {
         let entries = try entries(since: since, session: session)

@@ -14,16 +14,6 @@ import Testing
 /// real beds: status codes, problem titles, and what the record holds after each.
 @Suite(.serialized)
 struct APIRouterCallTests {
-    func makeBeds(limits: ClinicLimits, hub: StateHub = StateHub()) throws -> Beds {
-        var config = DaemonConfig.simulatorDefaults
-        config.protocols = try protocolsCopy()
-        config.record = try temporaryFolder() + "/record.sqlite"
-        config.limits = limits
-        let outputs = Dictionary(
-            uniqueKeysWithValues: config.beds.map { ($0, SimulatedBoard(bed: $0) as any IndicatorOutput) })
-        return try Beds(settings: config.bedSettings, outputs: outputs, logger: Logger(label: "test"), hub: hub)
-    }
-
     func post(
         _ client: some TestClientProtocol, _ path: String, _ json: String = "{}"
     ) async throws -> (
@@ -79,6 +69,47 @@ struct APIRouterCallTests {
         #expect(try rows(beds).contains { $0.type == "session.started" } == false, "the refused start left no session")
     }
 
+    @Test func aCallStandingWhenDwelldStoppedStandsAgainAfterTheRestartAndItsAnswerCountsTheWholeWait()
+        async throws
+    {
+        let first = try makeBeds(limits: .standard)
+        try await app(first).test(.router) { client in
+            let (called, _) = try await post(client, "call")
+            #expect(called == 200)
+        }
+        await first.shutdown()
+        let second = try makeBeds(record: first.settings.record, limits: .standard)
+        let call = try #require(try rows(second).last { $0.type == RecordStore.patientCallType })
+        try await second.restoreInterrupted()
+        try await app(second).test(.router) { client in
+            try await client.execute(uri: "/api/v1/beds/1", method: .get) { response in
+                let bed = try object(response)
+                #expect(bed["signal"] as? String == "calling", "the call stands again: \(bed)")
+                let standing = try #require(bed["call"] as? [String: Any])
+                let since = try #require(RecordTime.date(from: standing["since"] as? String ?? ""))
+                let recorded = try #require(RecordTime.date(from: call.wallTime))
+                #expect(abs(since.timeIntervalSince(recorded)) < 0.002, "waiting since the recorded call")
+            }
+            let (answered, idle) = try await post(client, "ack")
+            #expect(answered == 200 && idle["call"] is NSNull)
+        }
+        await second.shutdown()
+        let calls = try rows(second).filter { $0.type.hasPrefix("record.") && $0.type.contains("call") }
+        #expect(
+            calls.map { $0.type } == [RecordStore.patientCallType, RecordStore.callAnsweredType],
+            "the restored call is not recorded twice")
+        // A third start finds nothing standing.
+        let third = try makeBeds(record: first.settings.record, limits: .standard)
+        try await third.restoreInterrupted()
+        try await app(third).test(.router) { client in
+            try await client.execute(uri: "/api/v1/beds/1", method: .get) { response in
+                let bed = try object(response)
+                #expect(bed["call"] is NSNull, "an answered call does not come back: \(bed)")
+            }
+        }
+        await third.shutdown()
+    }
+
     @Test func aCallDuringASessionIsAnsweredBeforeTheSessionsOwnAcknowledgement() async throws {
         let beds = try makeBeds(limits: .standard)
         try await app(beds).test(.router) { client in
@@ -105,7 +136,7 @@ struct APIRouterCallTests {
 
     @Test func theCheckInComesDueAndCheckedRecordsItAndStartsOver() async throws {
         let hub = StateHub()
-        let beds = try makeBeds(limits: ClinicLimits(checkEvery: .seconds(3)), hub: hub)
+        let beds = try makeBeds(hub: hub, limits: ClinicLimits(checkEvery: .seconds(3)))
         let states = try #require(hub.subscribe())
         try await app(beds).test(.router) { client in
             let (started, bed) = try await post(client, "session", startBody)
