@@ -89,7 +89,7 @@ run_dwelld() {
         C1=$(press 7)
         /linewatch until $((C1 + 2500))
         check "dwelld: the call button calls (API: call set, signal calling; red flashes at 2 Hz)" \
-            sh -c ". /guest-dwelld.sh; . /guest-checks.sh; wait_bed signal calling $PRESS_WAIT && test \"\$(bed call)\" != null && test \$(rises $L red $C1 \$((C1 + 2500))) -ge 2"
+            sh -c ". /guest-dwelld.sh; . /guest-checks.sh; wait_bed signal calling $PRESS_WAIT && test \"\$(bed call)\" != null && test \$(rises $L red $C1 $((C1 + 2500))) -ge 2"
         /dwell ack --bed 1 > /dev/null
         check "dwelld: dwell ack answers the call (API: call null, the session's signal again)" \
             sh -c ". /guest-dwelld.sh; wait_bed call null 5000 && wait_bed signal 'observation|idle|needles-unaccounted' 1000"
