@@ -52,7 +52,7 @@ struct ClientCommandTests {
                 out.status == 0 && out.output.contains("bed 1  ABORTED") && out.output.contains("needles in 4 out 4"),
                 "\(out.output)")
             daemon.signal(SIGTERM)
-            #expect(daemon.awaitExit(seconds: 2) == 0)
+            #expect(daemon.awaitExit(seconds: 20) == 0)
         }
     }
 }

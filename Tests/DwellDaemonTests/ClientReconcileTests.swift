@@ -29,7 +29,7 @@ struct ClientReconcileTests {
             let found = try dwell(["needles", "--bed", "1", "--all-out"], port: port)
             #expect(found.status == 0 && found.output.contains("bed 1  ABORTED"), "\(found.output)")
             daemon.signal(SIGTERM)
-            #expect(daemon.awaitExit(seconds: 2) == 0)
+            #expect(daemon.awaitExit(seconds: 20) == 0)
         }
     }
 }

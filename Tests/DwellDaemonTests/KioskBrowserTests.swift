@@ -73,7 +73,7 @@ struct KioskBrowserTests {
                 text.contains("bed 2: resumed from the page")
                     && text.contains("bed 1: counted out and finished from the page"))
             daemon.signal(SIGTERM)
-            #expect(daemon.awaitExit(seconds: 2) == 0, "log:\n\(daemon.log)")
+            #expect(daemon.awaitExit(seconds: 20) == 0, "log:\n\(daemon.log)")
         }
     }
 
