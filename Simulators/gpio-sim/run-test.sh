@@ -74,15 +74,23 @@ if [ ! -f "$MODULE/gpio-sim.ko" ]; then
     make -s -C "/usr/src/linux-headers-$KERNEL_ABI-amd64" M="$MODULE" modules 2>&1 | grep -v 'Skipping BTF' || true
     [ -f "$MODULE/gpio-sim.ko" ] || { echo "gpio-sim: module build failed"; exit 1; }
 fi
+# GPIO_SIM_PREPARE_ONLY=1: only the kernel and the module (the boot test boots the same kernel);
+# the last line names them.
+if [ -n "${GPIO_SIM_PREPARE_ONLY:-}" ]; then
+    echo "gpio-sim: kernel $KERNEL_ABI $KERNEL_VERSION $KERNEL $MODULE"
+    exit 0
+fi
 
-# A debug build: about half the cold build time of -c release (BoringSSL dominates), which
-# keeps the whole test within minutes on a fresh machine; the timing checks' tolerances hold.
-step "dwell and dwelld, debug, Swift runtime linked statically"
+# A debug build by default: about half the cold build time of -c release (BoringSSL dominates);
+# the timing checks' tolerances hold for both. .ci/run passes DWELL_GPIO_CONFIG=release and the
+# Debian package's scratch folder, so the one release build serves the package and this test.
+CONFIG=${DWELL_GPIO_CONFIG:-debug}
+step "dwell and dwelld, $CONFIG, Swift runtime linked statically"
 STATIC_SCRATCH=${DWELL_GPIO_STATIC_SCRATCH:-$ROOT/.build-gpio-static}
 for product in dwell dwelld; do
-    swift build -c debug --static-swift-stdlib --product $product --scratch-path "$STATIC_SCRATCH" 2>&1 | tail -1
+    swift build -c "$CONFIG" --static-swift-stdlib --product $product --scratch-path "$STATIC_SCRATCH" 2>&1 | tail -1
 done
-BIN=$STATIC_SCRATCH/debug
+BIN=$STATIC_SCRATCH/$CONFIG
 gcc -static -O2 -Wall -o "$WORK/linewatch" "$HERE/linewatch.c"
 # libgpiod 2.x for the second run (no Debian 12 package: built from PyPI's source, cached).
 GPIOD3=$(bash "$HERE/libgpiod2.sh") || { echo "gpio-sim: FAIL no libgpiod 2.x to test with"; echo "gpio-sim: 0 passed, 1 failed"; exit 1; }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DwellCore
 
 @main
 struct Dwell: AsyncParsableCommand {
@@ -12,7 +13,7 @@ struct Dwell: AsyncParsableCommand {
             reconcile, finish, call, checked, swept, status, protocols). Protocol files are described \
             in Protocols/README.md.
             """,
-        version: "0.1.0",
+        version: DwellVersion.current,
         subcommands: [
             ProtocolCommand.self, SimulateCommand.self, RecordCommand.self, GPIOCommand.self,
             ChecklistCommand.self, StartCommand.self, PauseCommand.self, ResumeCommand.self, ExtendCommand.self,

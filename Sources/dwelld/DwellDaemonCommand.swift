@@ -1,5 +1,6 @@
 import ArgumentParser
 import DwellBed
+import DwellCore
 import DwellDaemon
 import DwellGPIO
 import Foundation
@@ -31,7 +32,7 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             CLINIC RECORD DAMAGED until acknowledged. The API answers only to its own Host names, \
             refuses foreign Origins and POSTs that are not application/json; see README "Security".
             """,
-        version: "0.1.0"
+        version: DwellVersion.current
     )
 
     /// sysexits EX_CONFIG: every config problem, including a bad command-line value.

@@ -106,7 +106,7 @@ struct KioskBrowserTests {
             let unit = try String(
                 contentsOf: packageRoot.appendingPathComponent("systemd/dwelld.service"), encoding: .utf8
             )
-            .replacingOccurrences(of: "/usr/local/bin/dwelld", with: DaemonProcess.executable.path)
+            .replacingOccurrences(of: "/usr/lib/dwell/dwelld", with: DaemonProcess.executable.path)
             try unit.write(toFile: folder + "/dwelld.service", atomically: true, encoding: .utf8)
             let (status, text) = try runCommand(["systemd-analyze", "verify", folder + "/dwelld.service"])
             #expect(status == 0 && text.isEmpty, "\(text)")
