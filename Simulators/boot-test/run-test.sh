@@ -127,7 +127,7 @@ wait_for() {
 results() { tr -d '\r' < "$WORK/results-$1.log"; }
 has_line() { results "$1" | grep -q "$2"; }
 committed_lines() { [ "$(results 1 | grep -c '^boot-test: committed ')" -ge "$1" ]; }
-show() { results "$1" | grep -E '^boot-test: (PASS|FAIL|security|watchdog|phase)' || true; }
+show() { results "$1" | grep -E '^boot-test: (PASS|FAIL|security|watchdog|phase|disk)' || true; }
 
 # Boot 1: install and the checks up to the power cut. Generous windows: TCG on a loaded machine.
 step "boot 1 (qemu TCG): install, restart, watchdog"
@@ -141,6 +141,8 @@ if wait_for 1500 "boot 1 reaching the power-cut loop" has_line 1 CUT-READY \
 fi
 kill -9 "$QEMU_PID" 2> /dev/null || true
 wait "$QEMU_PID" 2> /dev/null || true
+# The disk as the power cut left it, for a look afterwards (debugfs, sqlite3).
+cp --sparse=always "$WORK/disk.raw" "$WORK/disk-after-cut.raw"
 show 1
 COMMITTED=$(results 1 | sed -n 's/^boot-test: committed \([0-9]*\) \([0-9a-f]*\)$/\1 \2/p' | tail -1)
 ANSWERED=$(results 1 | sed -n 's/^boot-test: answered \([0-9]*\)$/\1/p' | tail -1)

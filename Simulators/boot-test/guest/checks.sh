@@ -96,7 +96,11 @@ resume_works() {
 }
 watchdog_fires() {
     local pid stopped_at fired_at since limit
-    pid=$(main_pid) since=$(date '+%Y-%m-%d %H:%M:%S') limit=$(($(prop WatchdogUSec) / 1000000 + 2))
+    # WatchdogSec= of the installed unit, in seconds (systemctl show prints it formatted, "10s").
+    limit=$(sed -n 's/^WatchdogSec=\([0-9]*\)$/\1/p' /lib/systemd/system/dwelld.service)
+    [ -n "$limit" ] || { echo "no WatchdogSec=N (seconds) in dwelld.service"; return 1; }
+    limit=$((limit + 2))
+    pid=$(main_pid) since=$(date '+%Y-%m-%d %H:%M:%S')
     stopped_at=$(uptime_s)
     kill -STOP "$pid"
     wait_until 90 "watchdog timeout in the journal" journal_has "$since" 'Watchdog timeout' || return 1
@@ -106,7 +110,7 @@ watchdog_fires() {
     wait_until 60 "dwelld restarted after the watchdog" replaced "$pid" || return 1
     wait_until 30 "bed 1 interrupted" bed_is interrupted
 }
-verify_record() { dwell record verify "$RECORD"; }
+verify_record() { dwell record verify --record "$RECORD"; }
 committed_kept() {
     local seq hash answered got calls
     seq=$(arg seq) hash=$(arg hash) answered=$(arg answered)
@@ -171,6 +175,8 @@ if [ "$PHASE" = 1 ]; then
     # The power cut: calls and acks on bed 1 while its session runs. After each answer, the
     # count; after each sqlite read beside dwelld, the newest row it saw. The host kills qemu
     # in the middle of this and passes the last of each to boot 2.
+    # What the record's durability rests on, as dwelld sees it (its own mount namespace).
+    say "disk: / $(findmnt -no FSTYPE,OPTIONS /); record $(nsenter -t "$(main_pid)" -m findmnt -no OPTIONS -T /var/lib/dwell); vda write_cache $(cat /sys/block/vda/queue/write_cache)"
     say "CUT-READY"
     answered=0
     while true; do
