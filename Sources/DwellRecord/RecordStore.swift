@@ -37,12 +37,12 @@ public final class RecordStore: Sendable {
         configuration.label = "dwell-record"
         let pageLimit = options.maximumPageCount
         configuration.prepareDatabase { db in
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
             if let pageLimit { _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pageLimit)") }
         }
         guard options.readOnly else {
             do {
                 let pool = try DatabasePool(path: path, configuration: configuration)
+                try Self.makeCommitsDurable(pool)
                 try Self.migrator.migrate(pool)
                 database = pool
                 isImmutable = false
