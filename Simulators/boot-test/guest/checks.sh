@@ -156,6 +156,14 @@ reinstall_picks_up() {
     [ "$rows" -ge "$(cat /root/rows-before-remove)" ] || { echo "$rows rows, $(cat /root/rows-before-remove) before"; return 1; }
     verify_record
 }
+purge_keeps_data_unless_told() {
+    apt-get purge -y dwell || return 1
+    [ -f /var/lib/private/dwell/record.sqlite ] || { echo "purge deleted the record"; return 1; }
+    [ ! -e /etc/dwell/dwell.yaml ] || { echo "purge left the conffile"; return 1; }
+    apt-get install -y "$DEB" && apt-get remove -y dwell || return 1
+    DWELL_PURGE_DATA=yes apt-get purge -y dwell || return 1
+    [ ! -e /var/lib/private/dwell ] && [ ! -e /var/lib/dwell ] || { echo "DWELL_PURGE_DATA=yes kept the record"; return 1; }
+}
 
 if [ "$PHASE" = 1 ]; then
     say "phase 1: install, restart, watchdog; then the power cut"
@@ -197,6 +205,7 @@ if [ "$PHASE" = 2 ]; then
     systemctl start dwelld
     check "apt-get remove stops dwelld and keeps the record" remove_keeps_record
     check "reinstalling picks the record up (bed 1 still interrupted, rows kept)" reinstall_picks_up
+    check "apt-get purge keeps the record; DWELL_PURGE_DATA=yes apt-get purge deletes it" purge_keeps_data_unless_told
     say "DONE"
     systemctl poweroff
 fi
