@@ -24,6 +24,7 @@ for package in qemu-system-x86 debootstrap e2fsprogs busybox-static cpio kmod dp
 done
 if [ ${#missing[@]} -gt 0 ]; then
     step "apt-get install ${missing[*]}"
+    apt-get update -qq -o DPkg::Lock::Timeout=300 > /dev/null 2>&1 || true
     apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}" > "$WORK/apt.log" 2>&1 \
         || { cat "$WORK/apt.log"; exit 1; }
 fi
