@@ -70,6 +70,14 @@ chips_for_gpio() {
     done
     [ -e /dev/gpiochip0 ] && [ $bad = 0 ]
 }
+kiosk_user_and_gpio_group() {
+    getent group gpio || { echo "no gpio group"; return 1; }
+    local groups
+    groups=$(id -nG dwell-kiosk) || return 1
+    for group in video render input audio; do
+        echo " $groups " | grep -q " $group " || { echo "dwell-kiosk is in: $groups"; return 1; }
+    done
+}
 not_root_with_lines() {
     local uid
     uid=$(awk '/^Uid:/ { print $2 }' "/proc/$(main_pid)/status")
@@ -170,6 +178,7 @@ if [ "$PHASE" = 1 ]; then
     check "apt-get install ./$(basename "$DEB") (offline)" apt-get install -y "$DEB"
     check "dwelld reaches active through READY=1 (Type=notify) and feeds the watchdog" active_through_ready
     check "the record is under /var/lib/dwell, mode 0600" record_private
+    check "systemd-sysusers made the gpio group and the dwell-kiosk user (in video, render, input, audio)" kiosk_user_and_gpio_group
     check "the udev rule gives /dev/gpiochip* group gpio, mode 0660" chips_for_gpio
     cp $HERE/board.yaml /etc/dwell/board.yaml
     sed -i 's|^board: .*|board: /etc/dwell/board.yaml|; s|^beds: .*|beds: ["1"]|' /etc/dwell/dwell.yaml
