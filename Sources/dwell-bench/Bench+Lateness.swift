@@ -17,16 +17,16 @@ extension Bench {
 
     /// Runs `beds` sessions at once and returns the lateness of every step boundary, in µs, per
     /// bed (named as the board names it, `1`…).
-    static func runnerLateness(
-        beds: Int, cuesPerBed: Int, interval: Duration
-    ) async throws -> [(bed: String, lateness: [Double])] {
+    static func runnerLateness<C: Clock>(
+        beds: Int, cuesPerBed: Int, interval: Duration, clock: C
+    ) async throws -> [(bed: String, lateness: [Double])] where C.Duration == Duration {
         let treatment = cueTrain(steps: cuesPerBed, interval: interval)
-        var runners: [SessionRunner<ContinuousClock>] = []
+        var runners: [SessionRunner<C>] = []
         for bed in 0..<beds {
             runners.append(
                 SessionRunner(
                     machine: SessionStateMachine(treatment: treatment, limits: anyLength),
-                    clock: ContinuousClock(), output: SimulatedBoard(bed: "\(bed + 1)"),
+                    clock: clock, output: SimulatedBoard(bed: "\(bed + 1)"),
                     script: ScriptedCommand.countOutAndAcknowledge(after: .zero)))
         }
         return try await withThrowingTaskGroup(of: (bed: String, lateness: [Double]).self) { group in
@@ -69,34 +69,57 @@ extension Bench {
         return values.map { Double($0) / 1_000 }
     }
 
+    /// The floor on a thread of its own at SCHED_FIFO `priority` (as Dwell's timer thread asks),
+    /// and whether it got that priority; an error when the loop failed.
+    static func realtimeFloorLateness(
+        count: Int, interval: Duration, priority: Int32
+    ) throws -> (
+        values: [Double], realtime: Bool
+    ) {
+        var values = [Int64](repeating: 0, count: count)
+        var realtime: Int32 = 0
+        let result = dwell_bench_absolute_sleep_thread(
+            Int64(interval.microseconds * 1_000), Int32(count), &values, priority, &realtime)
+        guard result == 0 else { throw BenchError("the C floor's own thread failed (error \(result))") }
+        return (values.map { Double($0) / 1_000 }, realtime != 0)
+    }
+
     static func naiveError(count: Int, interval: Duration) -> [Double] {
         var values = [Int64](repeating: 0, count: count)
         _ = dwell_bench_relative_sleep_loop(Int64(interval.microseconds * 1_000), Int32(count), &values)
         return values.map { Double($0) / 1_000 }
     }
 
-    /// The lateness table, idle and with both cores loaded, and its chart.
-    func latenessTable() async throws -> (String, LatenessChart) {
+    /// The cue and edge lateness tables, idle and with both cores loaded, each load with the C
+    /// floor measured under it, and their chart.
+    func latenessTables() async throws -> (cues: String, edges: String, chart: LatenessChart) {
         let cues = mode.cues
-        var chart = LatenessChart(title: "Cue lateness, \(mode.rawValue) mode (actual − planned)")
+        var chart = LatenessChart(title: "Cue and edge lateness, \(mode.rawValue) mode (actual − planned)")
         var table = Table("load", "timer", "cues", "p50 µs", "p99 µs", "p99.9 µs", "max µs", "p99 / floor p99")
+        var edges = EdgeTable()
         for loaded in [false, true] {
-            let load = loaded ? CPULoad(processes: 2) : nil
-            defer { load?.stop() }
             let loadLabel = loaded ? "both cores busy" : "idle"
+            let before = loadAverage()
+            let load = loaded ? try CPULoad(limit: mode.loadedLength + .seconds(120)) : nil
+            defer { load?.stop() }
+            table.notes.append(
+                "\(loadLabel): load average \(before) when it began" + (load.map { "; load: \($0.description)" } ?? ""))
             let floor = try Sample(
                 Self.floorLateness(count: cues, interval: .milliseconds(2)), of: "C floor wake-ups (\(loadLabel))")
             var rows: [(String, Sample)] = []
             for (beds, interval) in [(1, Duration.milliseconds(2)), (8, .milliseconds(10)), (64, .milliseconds(50))] {
                 let name = "Dwell, \(beds) bed\(beds == 1 ? "" : "s")"
-                let cuesPerBed = max(1, cues / beds)
-                let perBed = try await Self.within(interval * cuesPerBed * 3 + .seconds(30), "\(name) (\(loadLabel))") {
-                    try await Self.runnerLateness(beds: beds, cuesPerBed: cuesPerBed, interval: interval)
-                }
-                let values = try Self.everyCue(
-                    perBed, beds: beds, cuesPerBed: cuesPerBed, mode: mode.rawValue, load: loadLabel)
-                rows.append((name, try Sample(values, of: "cue latenesses of \(name) (\(loadLabel))")))
+                rows.append(
+                    (name, try await cueSample(name, beds: beds, interval: interval, load: loadLabel, PrecisionClock()))
+                )
             }
+            let before18 = "Dwell, 1 bed, runtime timer (before #18)"
+            rows.append(
+                (
+                    before18,
+                    try await cueSample(
+                        before18, beds: 1, interval: .milliseconds(2), load: loadLabel, ContinuousClock())
+                ))
             rows.append(
                 (
                     "naive relative sleep (C)",
@@ -105,6 +128,10 @@ extension Bench {
                         of: "naive loop ticks (\(loadLabel))")
                 ))
             rows.append(("C floor: clock_nanosleep ABSTIME", floor))
+            let fifo = try Self.realtimeFloorLateness(count: cues, interval: .milliseconds(2), priority: 10)
+            let realtimeFloor = try Sample(fifo.values, of: "C floor wake-ups on a SCHED_FIFO thread (\(loadLabel))")
+            let realtimeName = "C floor, own thread" + (fifo.realtime ? " at SCHED_FIFO 10" : " (SCHED_FIFO refused)")
+            rows.append((realtimeName, realtimeFloor))
             for (name, sample) in rows {
                 chart.rows.append(
                     .init(
@@ -115,29 +142,28 @@ extension Bench {
                     format(sample.percentile(99.9)), format(sample.largest),
                     format(sample.percentile(99) / floor.percentile(99), digits: 2) + "×")
             }
+            // Edges against the floor scheduled as the timer thread is (SCHED_FIFO 10 when both got it).
+            let sameScheduling = fifo.realtime == TimerThread.shared.isRealtime
+            edges.table.notes.append(
+                "\(loadLabel): load average \(loadAverage()) when the edges began; p99 / floor p99 against "
+                    + "`\(sameScheduling ? realtimeName : "C floor: clock_nanosleep ABSTIME")` of the cue table")
+            try await edges.measure(
+                load: loadLabel, loaded: loaded, length: mode.edgeSeconds,
+                floor: sameScheduling ? realtimeFloor : floor,
+                chart: &chart)
         }
-        return (table.markdown, chart)
-    }
-}
-
-/// Busy processes that keep the cores loaded (a stand-in for `stress-ng --cpu 2`).
-final class CPULoad {
-    private var processes: [Process] = []
-
-    init(processes count: Int) {
-        for _ in 0..<count {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "while :; do :; done"]
-            if (try? process.run()) != nil { processes.append(process) }
-        }
-        usleep(200_000)
+        return (table.markdown, edges.table.markdown, chart)
     }
 
-    /// Kills the loaders (Foundation's waitUntilExit can hang off the main thread here).
-    func stop() {
-        for process in processes { kill(process.processIdentifier, SIGKILL) }
-        processes = []
-        usleep(100_000)
+    /// Every cue lateness of `beds` runners on `clock` (5,000 cues in quick mode, spread over the beds).
+    func cueSample<C: Clock>(
+        _ name: String, beds: Int, interval: Duration, load: String, _ clock: C
+    ) async throws -> Sample where C.Duration == Duration {
+        let cuesPerBed = max(1, mode.cues / beds)
+        let perBed = try await Self.within(interval * cuesPerBed * 3 + .seconds(30), "\(name) (\(load))") {
+            try await Self.runnerLateness(beds: beds, cuesPerBed: cuesPerBed, interval: interval, clock: clock)
+        }
+        let values = try Self.everyCue(perBed, beds: beds, cuesPerBed: cuesPerBed, mode: mode.rawValue, load: load)
+        return try Sample(values, of: "cue latenesses of \(name) (\(load))")
     }
 }

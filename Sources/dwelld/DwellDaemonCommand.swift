@@ -2,6 +2,7 @@ import ArgumentParser
 import DwellBed
 import DwellDaemon
 import DwellGPIO
+import DwellRunner
 import Foundation
 import Logging
 
@@ -96,6 +97,12 @@ struct DwellDaemonCommand: AsyncParsableCommand {
                 "record \(config.record); protocols \(config.protocols) (\(beds.protocols.count)); board \(config.board)"
             )
             raiseDescriptorLimit(logger: logger)
+            let timer = TimerThread.shared.start()
+            if TimerThread.shared.isRealtime {
+                logger.info("timer thread: \(timer)")
+            } else {
+                logger.notice("timer thread: \(timer)")
+            }
             try await DaemonApplication(
                 beds: beds, listen: config.listen, token: token,
                 hosts: HostPolicy(listen: config.listen, allowedNames: config.allowedHosts),

@@ -88,6 +88,21 @@ struct IndicatorSignalPatternsTests {
         #expect(buzzer.onsets[20] - buzzer.onsets[10] == repeatEvery)
     }
 
+    @Test(
+        "high-priority pulses and the gaps within a group sit inside IEC's 75–200 ms and 50–125 ms with 20 ms to spare",
+        arguments: [IndicatorSignal.attentionEscalated, .unaccounted(escalated: true), .calling])
+    func highPriorityPulsesKeepAMarginInsideTheIECRanges(signal: IndicatorSignal) throws {
+        let buzzer = PatternWalk(try #require(signal.patterns()[.buzzer]), window: .seconds(20))
+        let margin = Duration.milliseconds(20)
+        #expect(buzzer.pulses.count >= 20)
+        for pulse in buzzer.pulses {
+            #expect(pulse.length >= .milliseconds(75) + margin && pulse.length <= .milliseconds(200) - margin)
+        }
+        // The gaps within a group: the shortest ones (group gaps and the pause between bursts are longer).
+        let spacing = try #require(gaps(buzzer).min())
+        #expect(spacing >= .milliseconds(50) + margin && spacing <= .milliseconds(125) - margin, "\(spacing)")
+    }
+
     @Test("warning lights green and amber steadily with a single chirp")
     func warning() throws {
         let lamps = IndicatorSignal.warning.patterns()
