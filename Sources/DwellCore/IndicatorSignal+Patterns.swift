@@ -37,7 +37,7 @@ extension IndicatorSignal {
     /// Escalated high priority: the same bursts with the shortest silence IEC allows (2.5 s).
     public static let urgentBursts = Pattern.bursts(
         groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: highGap,
-        groupGaps: [.milliseconds(375), .seconds(1), .milliseconds(375)], every: .milliseconds(6_250))
+        groupGaps: [.milliseconds(375), .seconds(1), .milliseconds(375)], every: .milliseconds(6_100))
     /// A patient call's amber: the fast flash's off phase first, so amber is lit while red is dark.
     public static let fastFlashAlternate = Pattern(
         segments: [.init(on: false, length: .milliseconds(250)), .init(on: true, length: .milliseconds(250))],

@@ -7,20 +7,39 @@ import Foundation
 /// the C `clock_nanosleep(TIMER_ABSTIME)` floor at the same schedule.
 extension Bench {
     /// A protocol of `steps` sites of `interval` each: every step boundary is one timed wake-up.
+    /// Every other site is pistoned (its cadence ticks the buzzer as it starts), so a boundary
+    /// also switches the buzzer (on into a pistoned site; off into a plain one when the 30 ms
+    /// tick is still on): the cue as the therapist hears it.
     static func cueTrain(steps: Int, interval: Duration) -> TreatmentProtocol {
         TreatmentProtocol(
             id: "cue-train", title: "Cue train", version: 1, technique: .deep, warnBefore: .seconds(3_600),
-            steps: (0..<steps).map { .site(SiteStep(site: "s\($0)", needles: 1, dwell: interval)) })
+            steps: (0..<steps).map { index in
+                .site(
+                    SiteStep(
+                        site: "s\(index)", needles: 1, dwell: interval,
+                        technique: index.isMultiple(of: 2) ? nil : .pistoning,
+                        cadence: index.isMultiple(of: 2) ? nil : Cadence(millihertz: 1_000)))
+            })
     }
 
     static let anyLength = ClinicLimits(sessionLength: .zero...Duration.seconds(86_400))
 
-    /// Runs `beds` sessions at once and returns the lateness of every step boundary, in µs, per
-    /// bed (named as the board names it, `1`…).
+    /// What one bed's session measured, in µs: each step boundary's lateness as the runner
+    /// recorded it (on its actor), and each buzzer edge planned at a step boundary (the cue's
+    /// edge, written by the timer thread on a ``PrecisionClock``).
+    struct CueRun: Sendable {
+        var bed: String
+        var lateness: [Double]
+        var edges: [Double]
+    }
+
+    /// Runs `beds` sessions at once and returns what each bed (named as the board names it,
+    /// `1`…) measured.
     static func runnerLateness<C: Clock>(
         beds: Int, cuesPerBed: Int, interval: Duration, clock: C
-    ) async throws -> [(bed: String, lateness: [Double])] where C.Duration == Duration {
+    ) async throws -> [CueRun] where C.Duration == Duration {
         let treatment = cueTrain(steps: cuesPerBed, interval: interval)
+        let boundaries = Set((1..<max(cuesPerBed, 2)).map { interval * $0 })
         var runners: [SessionRunner<C>] = []
         for bed in 0..<beds {
             runners.append(
@@ -29,17 +48,27 @@ extension Bench {
                     clock: clock, output: SimulatedBoard(bed: "\(bed + 1)"),
                     script: ScriptedCommand.countOutAndAcknowledge(after: .zero)))
         }
-        return try await withThrowingTaskGroup(of: (bed: String, lateness: [Double]).self) { group in
+        return try await withThrowingTaskGroup(of: CueRun.self) { group in
             for (index, runner) in runners.enumerated() {
                 group.addTask {
-                    var lateness: [Double] = []
+                    var run = CueRun(bed: "\(index + 1)", lateness: [], edges: [])
+                    // Boundaries count from the session's start event (a few µs after the origin).
+                    var started = Duration.zero
                     try await runner.start()
                     for await report in runner.reports {
-                        if case .event(let event, let late?) = report, event.kind == .stepEnded {
-                            lateness.append(late.microseconds)
+                        switch report {
+                        case .event(let event, _) where event.kind == .sessionStarted:
+                            started = event.at
+                        case .event(let event, let late?) where event.kind == .stepEnded:
+                            run.lateness.append(late.microseconds)
+                        case .lamps(let changes):
+                            run.edges += changes.filter { $0.lamp == .buzzer && boundaries.contains($0.at - started) }
+                                .map(\.lateness.microseconds)
+                        default:
+                            break
                         }
                     }
-                    return (bed: "\(index + 1)", lateness: lateness)
+                    return run
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }.sorted { Int($0.bed) ?? 0 < Int($1.bed) ?? 0 }
@@ -109,17 +138,14 @@ extension Bench {
             var rows: [(String, Sample)] = []
             for (beds, interval) in [(1, Duration.milliseconds(2)), (8, .milliseconds(10)), (64, .milliseconds(50))] {
                 let name = "Dwell, \(beds) bed\(beds == 1 ? "" : "s")"
-                rows.append(
-                    (name, try await cueSample(name, beds: beds, interval: interval, load: loadLabel, PrecisionClock()))
-                )
+                let sample = try await cueSample(
+                    name, beds: beds, interval: interval, load: loadLabel, PrecisionClock())
+                rows += [(name, sample.cues), (name + ": the cue's buzzer edge", sample.edges)]
             }
             let before18 = "Dwell, 1 bed, runtime timer (before #18)"
-            rows.append(
-                (
-                    before18,
-                    try await cueSample(
-                        before18, beds: 1, interval: .milliseconds(2), load: loadLabel, ContinuousClock())
-                ))
+            let old = try await cueSample(
+                before18, beds: 1, interval: .milliseconds(2), load: loadLabel, ContinuousClock())
+            rows += [(before18, old.cues), (before18 + ": the cue's buzzer edge", old.edges)]
             rows.append(
                 (
                     "naive relative sleep (C)",
@@ -155,15 +181,24 @@ extension Bench {
         return (table.markdown, edges.table.markdown, chart)
     }
 
-    /// Every cue lateness of `beds` runners on `clock` (5,000 cues in quick mode, spread over the beds).
+    /// Every cue lateness of `beds` runners on `clock` (5,000 cues in quick mode, spread over the
+    /// beds), and the lateness of the buzzer edges the cues switched.
     func cueSample<C: Clock>(
         _ name: String, beds: Int, interval: Duration, load: String, _ clock: C
-    ) async throws -> Sample where C.Duration == Duration {
+    ) async throws -> (cues: Sample, edges: Sample) where C.Duration == Duration {
         let cuesPerBed = max(1, mode.cues / beds)
         let perBed = try await Self.within(interval * cuesPerBed * 3 + .seconds(30), "\(name) (\(load))") {
             try await Self.runnerLateness(beds: beds, cuesPerBed: cuesPerBed, interval: interval, clock: clock)
         }
-        let values = try Self.everyCue(perBed, beds: beds, cuesPerBed: cuesPerBed, mode: mode.rawValue, load: load)
-        return try Sample(values, of: "cue latenesses of \(name) (\(load))")
+        let values = try Self.everyCue(
+            perBed.map { (bed: $0.bed, lateness: $0.lateness) }, beds: beds, cuesPerBed: cuesPerBed,
+            mode: mode.rawValue, load: load)
+        for run in perBed where run.edges.isEmpty {
+            throw BenchError("\(name) (\(load)): bed \(run.bed) switched its buzzer at no step boundary")
+        }
+        return (
+            try Sample(values, of: "cue latenesses of \(name) (\(load))"),
+            try Sample(perBed.flatMap(\.edges), of: "cue buzzer edges of \(name) (\(load))")
+        )
     }
 }
