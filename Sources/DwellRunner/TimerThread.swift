@@ -28,7 +28,13 @@ public final class TimerThread: @unchecked Sendable {
     /// A timer thread; with `realtimePriority` it asks for `SCHED_FIFO` at that priority.
     public init(realtimePriority: Int32? = nil) {
         self.realtimePriority = realtimePriority
-        pthread_mutex_init(mutex, nil)
+        // Priority inheritance: a bed's actor thread holding the lock to schedule an edge runs at
+        // the timer thread's priority while the timer thread waits for it (no inversion).
+        var mutexAttributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&mutexAttributes)
+        pthread_mutexattr_setprotocol(&mutexAttributes, Int32(PTHREAD_PRIO_INHERIT))
+        pthread_mutex_init(mutex, &mutexAttributes)
+        pthread_mutexattr_destroy(&mutexAttributes)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
         pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)

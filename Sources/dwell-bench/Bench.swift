@@ -24,7 +24,7 @@ struct Bench: AsyncParsableCommand {
         var apiRounds: Int { self == .smoke ? 10 : 200 }
         var virtualRuns: Int { self == .smoke ? 2 : 20 }
         /// How long each edge row plays the high-priority pattern.
-        var edgeSeconds: Duration { self == .smoke ? .seconds(2) : (self == .long ? .seconds(60) : .seconds(20)) }
+        var edgeSeconds: Duration { self == .smoke ? .seconds(2) : (self == .long ? .seconds(30) : .seconds(20)) }
         /// An upper bound on one load's part of the lateness tables (the load's `timeout`).
         var loadedLength: Duration { edgeSeconds * 3 + (self == .smoke ? .seconds(30) : .seconds(120)) }
     }
