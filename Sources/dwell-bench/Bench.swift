@@ -9,7 +9,10 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dwell-bench",
         abstract: "Measure Dwell's timing accuracy and footprint against the naive timer and the kernel's floor.",
-        discussion: "Run it release-built on an otherwise idle machine: swift run -c release dwell-bench")
+        discussion: """
+            Run it release-built on an otherwise idle machine: swift run -c release dwell-bench. \
+            The loaded rows use `stress-ng --cpu 2` when it is installed (else two shell busy loops).
+            """)
 
     enum Mode: String, ExpressibleByArgument, CaseIterable {
         case smoke, quick, long
@@ -29,7 +32,11 @@ struct Bench: AsyncParsableCommand {
         var loadedLength: Duration { edgeSeconds * 3 + (self == .smoke ? .seconds(30) : .seconds(120)) }
     }
 
-    @Option(help: "smoke (seconds, for CI: no figures worth keeping), quick (under 5 minutes), long (15-minute drift).")
+    @Option(
+        help: """
+            smoke (seconds, for CI: no figures worth keeping), quick (about 7 minutes), \
+            long (about 22 minutes: a 15-minute drift).
+            """)
     var mode: Mode = .quick
 
     @Option(
