@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "dwelld",
             dependencies: [
-                "DwellDaemon", "DwellBed", "DwellGPIO", "DwellCore",
+                "DwellDaemon", "DwellBed", "DwellGPIO", "DwellCore", "DwellRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -9,7 +9,7 @@ struct ActiveSession: Sendable {
     let therapist: String?
     let patient: String?
     let aftercare: String
-    let runner: SessionRunner<ContinuousClock>
+    let runner: SessionRunner<PrecisionClock>
     var interruption: Interruption?
 }
 

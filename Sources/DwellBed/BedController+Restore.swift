@@ -130,7 +130,7 @@ extension BedController {
     ) async {
         var interruption = interruption
         interruption.previousState = (machine.interruptedDuring ?? machine.phase).rawValue
-        let runner = SessionRunner(machine: machine, clock: ContinuousClock(), output: output)
+        let runner = SessionRunner(machine: machine, clock: PrecisionClock(), output: output)
         launch(
             ActiveSession(
                 id: context.sessionID, treatment: machine.treatment, therapist: context.therapist,

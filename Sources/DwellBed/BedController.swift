@@ -27,9 +27,9 @@ actor BedController {
     var callWallTime: Date?
     /// The session runner showing the standing call, when it came during a session; nil when
     /// the idle indicator shows it.
-    var callShownBy: SessionRunner<ContinuousClock>?
+    var callShownBy: SessionRunner<PrecisionClock>?
     /// The bed's lamps while it has no session in progress (a patient call).
-    let idle: IdleIndicator<ContinuousClock>
+    let idle: IdleIndicator<PrecisionClock>
     let origin = ContinuousClock.now
     private var consumer: Task<Void, Never>?
     /// A start is between its checks and its launch: the bed is taken.
@@ -58,7 +58,7 @@ actor BedController {
         self.hub = hub
         self.limits = limits
         self.logger = logger
-        idle = IdleIndicator(clock: ContinuousClock(), output: output)
+        idle = IdleIndicator(clock: PrecisionClock(), output: output)
     }
 
     /// The bed as it stands once every event the session has reported so far is in the record:
@@ -94,7 +94,7 @@ actor BedController {
         }
         let runner = SessionRunner(
             machine: SessionStateMachine(treatment: loaded.treatment, limits: limits),
-            clock: ContinuousClock(), output: output)
+            clock: PrecisionClock(), output: output)
         let context = SessionContext(starting: loaded, bed: id, therapist: therapist, patient: patient)
         let recorder = SessionRecorder(writer: writer, context: context, treatment: loaded.treatment)
         do throws(RecordError) {

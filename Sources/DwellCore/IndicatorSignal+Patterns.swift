@@ -25,15 +25,19 @@ extension IndicatorSignal {
     /// Medium-priority audible: 3 pulses 150 ms apart, repeated every 15 s.
     public static let mediumBursts = Pattern.bursts(
         groups: [3], pulse: .milliseconds(150), gap: .milliseconds(150), every: .seconds(15))
-    /// High-priority audible: 3 + 2 pulses, a 1 s pause, 3 + 2 again (a 3.75 s burst),
-    /// repeated every 8 s, so the silence between bursts is 4.25 s (IEC band 2.5–15 s).
+    /// High-priority audible: 3 + 2 pulses, a 1 s pause, 3 + 2 again (a 3.6 s burst),
+    /// repeated every 8 s, so the silence between bursts is 4.4 s (IEC band 2.5–15 s). Pulses of
+    /// 125 ms and gaps of 100 ms sit inside IEC's 75–200 ms and 50–125 ms with room on both sides,
+    /// so an edge a few milliseconds late still plays the same alarm (a 125 ms gap would leave none).
     public static let highBursts = Pattern.bursts(
-        groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: .milliseconds(125),
+        groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: highGap,
         groupGaps: [.milliseconds(375), .seconds(1), .milliseconds(375)], every: .seconds(8))
+    /// The gap between high-priority pulses of one group (IEC 60601-1-8: 50–125 ms).
+    public static let highGap = Duration.milliseconds(100)
     /// Escalated high priority: the same bursts with the shortest silence IEC allows (2.5 s).
     public static let urgentBursts = Pattern.bursts(
-        groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: .milliseconds(125),
-        groupGaps: [.milliseconds(375), .seconds(1), .milliseconds(375)], every: .milliseconds(6_250))
+        groups: [3, 2, 3, 2], pulse: .milliseconds(125), gap: highGap,
+        groupGaps: [.milliseconds(375), .seconds(1), .milliseconds(375)], every: .milliseconds(6_100))
     /// A patient call's amber: the fast flash's off phase first, so amber is lit while red is dark.
     public static let fastFlashAlternate = Pattern(
         segments: [.init(on: false, length: .milliseconds(250)), .init(on: true, length: .milliseconds(250))],

@@ -11,6 +11,8 @@ public actor IdleIndicator<C: Clock> where C.Duration == Duration {
     private var origin: C.Instant
     private var timer: Task<Void, Never>?
     private var generation = 0
+    /// On a ``PrecisionClock``: the timer thread drives the edges (no timer task here).
+    private let edges: LampDriver?
     /// The output failed while showing (the bed's status shows a fault).
     public private(set) var failed: String?
 
@@ -18,18 +20,28 @@ public actor IdleIndicator<C: Clock> where C.Duration == Duration {
         self.clock = clock
         self.output = output
         origin = clock.now
+        edges = (clock as? PrecisionClock).map { LampDriver(timer: $0.timer, output: output, speed: 1) { _ in } }
     }
 
     /// Shows `signal` from now (``IndicatorSignal/idle``: every output off, the timer stopped).
     public func show(_ signal: IndicatorSignal) {
         origin = clock.now
+        if let edges, let origin = origin as? PrecisionClock.Instant {
+            edges.begin(origin: origin.nanoseconds) { [weak self] message, _ in
+                Task { await self?.outputFailed(message) }
+            }
+            edges.show(signal.patterns(fault: failed != nil), since: .zero, upcoming: nil)
+            return
+        }
         lamps = LampTimeline(levels: lamps.levels)
         lamps.show(signal.patterns(fault: failed != nil), since: .zero)
         drive(at: .zero)
     }
 
     /// The levels the lamps were last driven to.
-    public var levels: [Lamp: Bool] { lamps.levels }
+    public var levels: [Lamp: Bool] { edges?.levels ?? lamps.levels }
+
+    private func outputFailed(_ message: String) { failed = message }
 
     private func drive(at offset: Duration) {
         let changes = lamps.changes(

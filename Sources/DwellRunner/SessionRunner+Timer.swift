@@ -53,7 +53,7 @@ extension SessionRunner {
 
     /// Sets the lamps to their levels at `offset` and reports what changed.
     func driveLamps(at offset: Duration, lateness: Duration) {
-        guard !halted else { return }
+        guard !halted, edges == nil else { return }
         let changes = lamps.changes(at: offset, lateness: lateness)
         guard !changes.isEmpty else { return }
         do {
@@ -79,7 +79,9 @@ extension SessionRunner {
         guard !halted else { return }
         let now = origin == nil ? .zero : sessionOffset(of: clock.now)
         driveLamps(at: max(now, lamps.lastDriven), lateness: .zero)
-        let candidates = [machineWake, lamps.nextEdge(after: lamps.lastDriven), pendingCommands.map(\.at).min()]
+        edges?.show(lamps.patterns, since: lamps.anchor, upcoming: upcomingChange())
+        let lampEdge = edges == nil ? lamps.nextEdge(after: lamps.lastDriven) : nil
+        let candidates = [machineWake, lampEdge, pendingCommands.map(\.at).min()]
         guard let next = candidates.compactMap({ $0 }).min() else {
             timer?.task.cancel()
             timer = nil

@@ -27,6 +27,9 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     /// The signal whose patterns the lamps were last given.
     var displayed: IndicatorSignal = .idle
     var timer: (task: Task<Void, Never>, target: Duration)?
+    /// On a ``PrecisionClock``: the timer thread's driver of the lamp and buzzer edges (the
+    /// runner's own timer then wakes only for cues and commands).
+    let edges: LampDriver?
     var generation = 0
     let continuation: AsyncStream<RunnerReport>.Continuation
     /// How many times the timer has woken the runner (for footprint measurements).
@@ -45,13 +48,18 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         self.output = output
         self.speed = max(1, speed)
         self.script = script
-        (reports, continuation) = AsyncStream.makeStream(of: RunnerReport.self, bufferingPolicy: .unbounded)
+        let (reports, continuation) = AsyncStream.makeStream(of: RunnerReport.self, bufferingPolicy: .unbounded)
+        (self.reports, self.continuation) = (reports, continuation)
+        edges = (clock as? PrecisionClock).map { precise in
+            LampDriver(timer: precise.timer, output: output, speed: speed) { continuation.yield($0) }
+        }
     }
 
     /// Starts the session now; the start instant is the origin of every later offset.
     public func start() throws(CommandRejection) {
         let now = clock.now
         if origin == nil { origin = now }
+        beginEdges()
         try send(.start)
     }
 
@@ -60,6 +68,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     /// came due while nobody ran it: that happens if and when a therapist resumes it.
     public func adopt(at offset: Duration) throws(CommandRejection) {
         origin = clock.now.advanced(by: .zero - offset / speed)
+        beginEdges()
         perform(try machine.handle(.interrupt, at: offset), lateness: nil)
         perform(machine.adopt(), lateness: nil)
         rearm()
@@ -131,13 +140,14 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         machineWake = nil
         pendingCommands = []
         halted = true
+        edges?.stop()
         continuation.finish()
     }
 
     /// Where the session stands, for panels and status pages.
     public func snapshot() -> SessionSnapshot {
         let now = origin == nil ? .zero : sessionOffset(of: clock.now)
-        var snapshot = SessionSnapshot(machine: machine, at: now, lamps: lamps.levels, fault: fault)
+        var snapshot = SessionSnapshot(machine: machine, at: now, lamps: edges?.levels ?? lamps.levels, fault: fault)
         snapshot.signal = shownSignal
         return snapshot
     }

@@ -17,7 +17,7 @@ extension Bench {
         async let floor = Task.detached { Self.floorLateness(count: ticks, interval: .seconds(1)).last }.value
         let runner = SessionRunner(
             machine: SessionStateMachine(treatment: treatment, limits: Self.anyLength),
-            clock: ContinuousClock(), output: SimulatedBoard())
+            clock: PrecisionClock(), output: SimulatedBoard())
         try await runner.start()
         let end = try await Self.within(length + .seconds(60), "the \(length.notation) drift session") {
             var end: Double?
@@ -47,7 +47,7 @@ extension Bench {
             let runners = (0..<beds).map { bed in
                 SessionRunner(
                     machine: SessionStateMachine(treatment: Self.demoProtocol, limits: Self.anyLength),
-                    clock: ContinuousClock(), output: SimulatedBoard(bed: "\(bed + 1)"))
+                    clock: PrecisionClock(), output: SimulatedBoard(bed: "\(bed + 1)"))
             }
             let before = Self.cpuSeconds()
             for runner in runners { try await runner.start() }

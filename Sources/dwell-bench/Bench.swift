@@ -1,4 +1,5 @@
 import ArgumentParser
+import DwellRunner
 import Foundation
 
 /// `dwell-bench`: timing accuracy and footprint, side by side with the baselines, as
@@ -8,7 +9,10 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dwell-bench",
         abstract: "Measure Dwell's timing accuracy and footprint against the naive timer and the kernel's floor.",
-        discussion: "Run it release-built on an otherwise idle machine: swift run -c release dwell-bench")
+        discussion: """
+            Run it release-built on an otherwise idle machine: swift run -c release dwell-bench. \
+            The loaded rows use `stress-ng --cpu 2` when it is installed (else two shell busy loops).
+            """)
 
     enum Mode: String, ExpressibleByArgument, CaseIterable {
         case smoke, quick, long
@@ -22,9 +26,17 @@ struct Bench: AsyncParsableCommand {
         var daemonCPUSeconds: Double { self == .smoke ? 1 : 20 }
         var apiRounds: Int { self == .smoke ? 10 : 200 }
         var virtualRuns: Int { self == .smoke ? 2 : 20 }
+        /// How long each edge row plays the high-priority pattern.
+        var edgeSeconds: Duration { self == .smoke ? .seconds(2) : (self == .long ? .seconds(30) : .seconds(20)) }
+        /// An upper bound on one load's part of the lateness tables (the load's `timeout`).
+        var loadedLength: Duration { edgeSeconds * 3 + (self == .smoke ? .seconds(30) : .seconds(120)) }
     }
 
-    @Option(help: "smoke (seconds, for CI: no figures worth keeping), quick (under 5 minutes), long (15-minute drift).")
+    @Option(
+        help: """
+            smoke (seconds, for CI: no figures worth keeping), quick (about 7 minutes), \
+            long (about 22 minutes: a 15-minute drift).
+            """)
     var mode: Mode = .quick
 
     @Option(
@@ -43,13 +55,17 @@ struct Bench: AsyncParsableCommand {
         }
         let started = ContinuousClock.now
         var report = "## Results (\(mode.rawValue) mode)\n\n"
+        report += "Timer thread: \(TimerThread.shared.start()).\n\n"
+        var began = loadAverage()
         func section(_ title: String, _ body: String) {
-            report += "### \(title)\n\n\(body)\n"
+            report += "### \(title)\n\nLoad average when the section began: \(began).\n\n\(body)\n"
             FileHandle.standardError.write(
                 Data("done: \(title) (\(format((ContinuousClock.now - started).seconds)) s)\n".utf8))
+            began = loadAverage()
         }
-        let (lateness, chart) = try await latenessTable()
+        let (lateness, edges, chart) = try await latenessTables()
         section("Cue lateness (actual − planned, monotonic clock)", lateness)
+        section("Lamp and buzzer edges of the high-priority pattern (actual − planned)", edges)
         if let svg { try chart.svg().write(toFile: svg, atomically: true, encoding: .utf8) }
         section("Drift: error at the end of a whole session", try await driftTable())
         section("Footprint while sessions run (in-process runners)", try await footprintTable())

@@ -29,13 +29,16 @@ struct Sample {
 struct Table {
     var header: [String]
     var rows: [[String]] = []
+    /// Lines printed before the table (what the rows were measured under).
+    var notes: [String] = []
 
     init(_ header: String...) { self.header = header }
 
     mutating func add(_ cells: String...) { rows.append(cells) }
 
     var markdown: String {
-        var text = "| " + header.joined(separator: " | ") + " |\n"
+        var text = notes.map { "- \($0)\n" }.joined() + (notes.isEmpty ? "" : "\n")
+        text += "| " + header.joined(separator: " | ") + " |\n"
         text += "|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
         for row in rows { text += "| " + row.joined(separator: " | ") + " |\n" }
         return text

@@ -89,7 +89,7 @@ struct SimulateCommand: AsyncParsableCommand {
         } else {
             let speed = self.speed ?? 1
             let runner = SessionRunner(
-                machine: machine, clock: ContinuousClock(), output: output, speed: speed, script: script)
+                machine: machine, clock: PrecisionClock(), output: output, speed: speed, script: script)
             do throws(BoardError) {
                 try gpio?.board.attachButtons(to: RunnerButtons(runner: runner, bed: bed))
             } catch {

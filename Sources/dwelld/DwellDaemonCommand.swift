@@ -3,6 +3,7 @@ import DwellBed
 import DwellCore
 import DwellDaemon
 import DwellGPIO
+import DwellRunner
 import Foundation
 import Logging
 
@@ -24,6 +25,8 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             dwelld says so in one line and exits 69. \
             SIGHUP reloads protocols (checked off the timing path; the old ones stay on error); \
             SIGTERM shuts down safely. Under systemd (Type=notify) it reports READY=1, WATCHDOG=1, STOPPING=1. \
+            Lamp and buzzer edges come from one timer thread, which asks for SCHED_FIFO priority 10 \
+            (LimitRTPRIO=10 in the unit grants it; refused, dwelld logs one line and runs normally). \
             At start-up, a bed whose last session the clinic record shows unfinished (power loss, \
             crash, kill) shows INTERRUPTED - needles may still be in - until a therapist resumes or \
             finishes it. The clinic record is checked at start-up (SQLite quick_check and the hash \
@@ -97,6 +100,12 @@ struct DwellDaemonCommand: AsyncParsableCommand {
                 "record \(config.record); protocols \(config.protocols) (\(beds.protocols.count)); board \(config.board)"
             )
             raiseDescriptorLimit(logger: logger)
+            let timer = TimerThread.shared.start()
+            if TimerThread.shared.isRealtime {
+                logger.info("timer thread: \(timer)")
+            } else {
+                logger.notice("timer thread: \(timer)")
+            }
             try await DaemonApplication(
                 beds: beds, listen: config.listen, token: token,
                 hosts: HostPolicy(listen: config.listen, allowedNames: config.allowedHosts),

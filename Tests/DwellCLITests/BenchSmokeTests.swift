@@ -20,7 +20,8 @@ struct BenchSmokeTests {
         try #require(result.status == 0, "dwell-bench failed: \(result.stderr)")
         let table = BenchOutput(result.stdout)
         for section in [
-            "### Cue lateness", "### Drift", "### Footprint", "### Clinic record", "### The daemon", "### Other",
+            "### Cue lateness", "### Lamp and buzzer edges", "### Drift", "### Footprint", "### Clinic record",
+            "### The daemon", "### Other",
         ] {
             #expect(result.stdout.contains(section), "\(section) missing")
         }
@@ -34,7 +35,34 @@ struct BenchSmokeTests {
                 #expect(values.allSatisfy { $0.isFinite && $0 >= 0 }, "`\(load) | \(timer)`: \(row)")
             }
             #expect(table.row(load, "C floor: clock_nanosleep ABSTIME").contains("200"))
+            for timer in [
+                "Dwell, 1 bed", "Dwell, 8 beds", "Dwell, 64 beds", "Dwell, 1 bed, runtime timer (before #18)",
+            ] {
+                let row = table.row(load, timer + ": the cue's buzzer edge")
+                let values = row.dropFirst(2).prefix(5).map { BenchOutput.numbers($0).first ?? .nan }
+                #expect(values.count == 5 && values[0] > 0, "`\(load) | \(timer)` switched no buzzer at a cue: \(row)")
+                #expect(values.allSatisfy { $0.isFinite && $0 >= 0 }, "`\(load) | \(timer)` cue edges: \(row)")
+            }
+            #expect(table.row(load, "Dwell, 1 bed, runtime timer").contains("200"), "the runtime timer beside")
+            #expect(table.row(load, "C floor, own thread").contains("200"), "the SCHED_FIFO floor")
+            for beds in ["1", "8", "64"] {
+                // beds, edges, p50, p99, p99.9, max, ratio, then the IEC shares as `inside/total (… %)`.
+                let row = table.row(load, beds)
+                #expect(row.count == 10, "no edge row `\(load) | \(beds)`: \(row)")
+                guard row.count == 10 else { continue }
+                let values = row[2...6].map { BenchOutput.numbers($0).first ?? .nan }
+                #expect(values[0] > 0, "`\(load) | \(beds) beds` measured no edge: \(row)")
+                #expect(values.allSatisfy { $0.isFinite && $0 >= 0 }, "`\(load) | \(beds) beds`: \(row)")
+                for share in row[8...9] {
+                    let counts = (share.split(separator: " ").first ?? "").split(separator: "/").compactMap { Int($0) }
+                    #expect(counts.count == 2 && counts[1] > 0 && counts[0] <= counts[1], "IEC share: \(share)")
+                }
+            }
         }
+        #expect(result.stdout.contains("Timer thread: "), "how the timer thread is scheduled")
+        #expect(
+            result.stdout.components(separatedBy: "Load average when the section began: ").count == 8,
+            "a load average at the start of each of the 7 sections")
         let drift = table.numbers("Dwell runner (start + offset)", column: 2)
         #expect(drift.count == 1 && drift[0] >= 0 && drift[0] < 1_000_000, "drift error (µs): \(drift)")
         #expect(table.numbers("naive loop, `sleep 1` per tick", column: 2).first ?? 0 > 0)
@@ -72,7 +100,9 @@ struct BenchSmokeTests {
         for binary in ["dwelld", "dwell"] {
             #expect(table.numbers("stripped binary `\(binary)`", column: 2).first ?? 0 > 1, "\(binary) size")
         }
-        #expect(chart.hasPrefix("<svg") && chart.contains("Dwell, 64 beds, loaded"))
+        #expect(
+            chart.hasPrefix("<svg") && chart.contains("Dwell, 64 beds, loaded")
+                && chart.contains("edges, 64 beds, loaded"))
     }
 }
 

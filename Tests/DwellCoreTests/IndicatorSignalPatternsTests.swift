@@ -88,6 +88,21 @@ struct IndicatorSignalPatternsTests {
         #expect(buzzer.onsets[20] - buzzer.onsets[10] == repeatEvery)
     }
 
+    @Test(
+        "high-priority pulses and the gaps within a group sit inside IEC's 75–200 ms and 50–125 ms with 20 ms to spare",
+        arguments: [IndicatorSignal.attentionEscalated, .unaccounted(escalated: true), .calling])
+    func highPriorityPulsesKeepAMarginInsideTheIECRanges(signal: IndicatorSignal) throws {
+        let buzzer = PatternWalk(try #require(signal.patterns()[.buzzer]), window: .seconds(20))
+        let margin = Duration.milliseconds(20)
+        #expect(buzzer.pulses.count >= 20)
+        for pulse in buzzer.pulses {
+            #expect(pulse.length >= .milliseconds(75) + margin && pulse.length <= .milliseconds(200) - margin)
+        }
+        // The gaps within a group: the shortest ones (group gaps and the pause between bursts are longer).
+        let spacing = try #require(gaps(buzzer).min())
+        #expect(spacing >= .milliseconds(50) + margin && spacing <= .milliseconds(125) - margin, "\(spacing)")
+    }
+
     @Test("warning lights green and amber steadily with a single chirp")
     func warning() throws {
         let lamps = IndicatorSignal.warning.patterns()
@@ -181,7 +196,7 @@ struct IndicatorSignalPatternsTests {
         let buzzer = PatternWalk(try #require(escalated[.buzzer]), window: .seconds(30))
         #expect(buzzer.groups(spacing: .milliseconds(300)) == Array(repeating: [3, 2], count: 10).flatMap { $0 })
         let bursts = buzzer.onsets.enumerated().filter { $0.offset.isMultiple(of: 10) }.map(\.element)
-        #expect(zip(bursts, bursts.dropFirst()).allSatisfy { $1 - $0 == .milliseconds(6_250) }, "a burst every 6.25 s")
+        #expect(zip(bursts, bursts.dropFirst()).allSatisfy { $1 - $0 == .milliseconds(6_100) }, "a burst every 6.1 s")
         let silence = bursts[1] - (buzzer.pulses[9].start + buzzer.pulses[9].length)
         #expect(silence == .milliseconds(2_500), "the shortest silence IEC 60601-1-8 allows")
     }

@@ -12,4 +12,10 @@ int dwell_bench_absolute_sleep_loop(int64_t interval_ns, int count, int64_t *lat
 /// stores how far each wake-up is from its ideal time `start + i * interval_ns` (drift grows).
 int dwell_bench_relative_sleep_loop(int64_t interval_ns, int count, int64_t *error_ns);
 
+/// The same loop on a new thread of its own, at SCHED_FIFO `priority` when it is above 0 and the
+/// process may have it (`*realtime` says whether it got it): the floor for Dwell's timer thread.
+/// Returns 0, or an error number.
+int dwell_bench_absolute_sleep_thread(int64_t interval_ns, int count, int64_t *lateness_ns, int priority,
+                                      int *realtime);
+
 #endif

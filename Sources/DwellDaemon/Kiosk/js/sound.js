@@ -21,10 +21,11 @@ function bursts(groups, pulse, gap, groupGaps, every) {
 export const PATTERNS = {
   // Medium priority: 3 pulses of 150 ms, 150 ms apart, every 15 s.
   medium: { ...bursts([3], 150, 150, [], 15000), hz: 523 },
-  // High priority: 3 + 2, 1 s, 3 + 2 pulses of 125 ms (125 ms apart, 375 ms between groups), every 8 s.
-  high: { ...bursts([3, 2, 3, 2], 125, 125, [375, 1000, 375], 8000), hz: 659 },
-  // Escalated high priority: the same, every 6.25 s.
-  urgent: { ...bursts([3, 2, 3, 2], 125, 125, [375, 1000, 375], 6250), hz: 659 },
+  // High priority: 3 + 2, 1 s, 3 + 2 pulses of 125 ms (100 ms apart, 375 ms between groups), every 8 s
+  // (IndicatorSignal.highBursts: the gap sits inside IEC's 50–125 ms with room for a late edge).
+  high: { ...bursts([3, 2, 3, 2], 125, 100, [375, 1000, 375], 8000), hz: 659 },
+  // Escalated high priority: the same, every 6.1 s (2.5 s of silence, the shortest IEC allows).
+  urgent: { ...bursts([3, 2, 3, 2], 125, 100, [375, 1000, 375], 6100), hz: 659 },
 };
 
 const MEDIUM = /^(attention|pause-overdue|reconcile)$/;
