@@ -19,7 +19,7 @@ struct Dwell: AsyncParsableCommand {
             SkipCommand.self, AbortCommand.self, NeedlesCommand.self, AckCommand.self, SilenceCommand.self,
             CloseCommand.self, RapidRemovalCommand.self, ReconcileCommand.self, FinishCommand.self, CallCommand.self,
             CheckedCommand.self, SweptCommand.self, StatusCommand.self,
-            ProtocolsCommand.self,
+            ProtocolsCommand.self, HubCommand.self,
         ]
     )
 }
