@@ -141,6 +141,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The clinic hub benchmark: simulated rooms forwarding into one PostgreSQL (BENCHMARKS-HUB.md).
+        .executableTarget(
+            name: "dwell-hub-bench",
+            dependencies: [
+                "DwellHub", "DwellRecord",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Replays inputs through the protocol and board parsers; built with
         // `-sanitize=fuzzer -D FUZZING` it is a libFuzzer target (by hand, see README).
         .executableTarget(name: "dwell-fuzz", dependencies: ["DwellYAML", "DwellProtocolFiles", "DwellGPIO"]),

@@ -23,14 +23,17 @@ func waitFor(
     throw WaitFailure(description: "waited \(Int(seconds)) s for \(what); last seen: \(last)")
 }
 
-/// Runs the built `dwell` command; its status and its stdout and stderr together.
-func dwell(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+/// The built `dwell` command (beside the test bundle, as SwiftPM builds it).
+func dwellExecutable() throws -> String {
     let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("dwell")
-    let executable =
-        FileManager.default.isExecutableFile(atPath: besideTests.path)
+    return FileManager.default.isExecutableFile(atPath: besideTests.path)
         ? besideTests.path : packageRoot.appendingPathComponent(".build/debug/dwell").path
-    return try runCommand([executable] + arguments, environment: environment)
+}
+
+/// Runs the built `dwell` command; its status and its stdout and stderr together.
+func dwell(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    try runCommand([try dwellExecutable()] + arguments, environment: environment)
 }
 
 /// A clinic hub for one drill: a throwaway cluster, the schema, and one role per room.

@@ -110,18 +110,30 @@ final class PostgresCluster: @unchecked Sendable {
 
     @discardableResult
     private func run(_ arguments: [String], asPostgres: Bool, environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = asPostgres && asRoot ? ["runuser", "-u", "postgres", "--"] + arguments : arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure.command(arguments, process.terminationStatus, text) }
+        let command = asPostgres && asRoot ? ["runuser", "-u", "postgres", "--"] + arguments : arguments
+        // A file, not a pipe: the server pg_ctl starts inherits the descriptors and keeps them
+        // open, so a pipe would never reach its end. posix_spawn and waitpid rather than
+        // Foundation's Process, whose exit watch missed runuser's exit after `pg_ctl start`.
+        let outputPath = NSTemporaryDirectory() + "dwell-hub-command-" + UUID().uuidString
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+        let argv = command.map { strdup($0) } + [nil]
+        let envp = variables.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, command[0], &actions, nil, argv, envp)
+        guard spawned == 0 else { throw Failure.command(arguments, -1, String(cString: strerror(spawned))) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exited = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard exited == 0 else { throw Failure.command(arguments, exited, text) }
         return text
     }
 }

@@ -14,14 +14,19 @@ struct RecordForwardingTests {
         }
     }
 
-    @Test func aFormatOneRowAndNullsRoundTrip() throws {
-        let entry = RecordEntry(
-            seq: 7, sessionID: "s-1", bed: "2", type: "session.paused", step: nil, site: nil, siteLabel: "L4, ü",
-            plannedMs: nil, monotonicUs: 12, wallTime: "2026-12-06T22:00:00.000Z", latenessUs: -3, protocolID: "p",
-            protocolVersion: 1, protocolTitle: "Line\nbreak", protocolSHA256: "ab", therapist: nil, patient: "p-1",
-            needles: 4, note: "", prevHash: RecordChain.genesis, hash: "", format: 1, amountMs: nil, reason: nil)
-        let bytes = try RecordChain.canonicalBytes(entry)
-        #expect(try RecordChain.entry(canonical: bytes, prevHash: entry.prevHash, hash: "") == entry)
+    @Test func aFormatOneRowWithNullsNewlinesAndUnicodeRoundTrips() throws {
+        let fields: [String?] = [
+            "7", "s-1", "2", "session.paused", nil, nil, "L4, ü", nil, "12", "2026-12-06T22:00:00.000Z", "-3", "p",
+            "1", "Line\nbreak", "ab", nil, "p-1", "4", "",
+        ]
+        var bytes = Array("dwell-record-v1".utf8)
+        for field in fields {
+            bytes += [0x0A] + (field.map { Array("\($0.utf8.count):\($0)".utf8) } ?? [UInt8(ascii: "~")])
+        }
+        let entry = try RecordChain.entry(canonical: bytes, prevHash: RecordChain.genesis, hash: "h")
+        #expect(entry.format == 1 && entry.seq == 7 && entry.step == nil && entry.siteLabel == "L4, ü")
+        #expect(entry.protocolTitle == "Line\nbreak" && entry.note == "" && entry.latenessUs == -3)
+        #expect(try RecordChain.canonicalBytes(entry) == bytes)
     }
 
     @Test func bytesThatAreNoRowAreRefused() throws {
