@@ -45,9 +45,13 @@ final class BenchRoom: Sendable {
     var acknowledged: Int64 { (try? store.hubAcknowledged()?.seq) ?? 0 }
     var head: Int64 { (try? store.headRow().seq) ?? 0 }
 
+    /// The room's forwarder, logging in as the room's own role (as a board does).
     func forwarder(address: HubAddress, password: String) -> HubForwarder {
-        HubForwarder(
-            store: store, settings: HubSettings(address: address, passwordFile: "-", device: device),
+        var own = address
+        own.user = HubSchema.role(of: device)
+        own.password = nil
+        return HubForwarder(
+            store: store, settings: HubSettings(address: own, passwordFile: "-", device: device),
             password: password, state: HubForwardingState(device: device),
             logger: Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() }))
     }

@@ -9,7 +9,8 @@ struct Dwell: AsyncParsableCommand {
             Validate and inspect treatment protocols, run a session on the simulated indicator \
             board, inspect the clinic record, and control a running dwelld (checklist, start, \
             pause, resume, extend, skip, abort, needles, ack, silence, close, rapid-removal, \
-            reconcile, finish, call, checked, swept, status, protocols). Protocol files are described \
+            reconcile, finish, call, checked, swept, status, protocols), and set up the clinic hub that \
+            every room's record is forwarded to (hub). Protocol files are described \
             in Protocols/README.md.
             """,
         version: "0.1.0",

@@ -174,6 +174,10 @@ struct RecordCommand: AsyncParsableCommand {
 
         func run() async throws {
             if let postgres = hub.postgres {
+                guard session == nil else {
+                    printError("error: --session reads a board's record; with --postgres, use --device and --since")
+                    throw ExitCode(64)
+                }
                 try await RecordCommand.exportHub(postgres, device: hub.device, since: since, format: format)
                 return
             }
