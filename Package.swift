@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure core: protocol model, rules, schedule, session state machine, signal patterns.
@@ -49,6 +51,29 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // The clinic hub: every board's record forwarded to PostgreSQL (schema, device roles,
+        // the forwarder's batches, central verify and export, the clinic board's queries).
+        .target(
+            name: "DwellHub",
+            dependencies: [
+                "DwellCore", "DwellRecord", "DwellWire",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // `dwell hub serve`: the read-only clinic page and its SSE stream, fed by LISTEN.
+        .target(
+            name: "DwellClinicBoard",
+            dependencies: [
+                "DwellHub",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Board")]
         ),
         // A small neutral C facade over libgpiod that loads the library at run time (dlopen):
         // libgpiod.so.3 (2.x, v2 API) or libgpiod.so.2 (1.6, v1 API). No <gpiod.h>, no -lgpiod:
@@ -82,7 +107,7 @@ let package = Package(
         .target(
             name: "DwellDaemon",
             dependencies: [
-                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellRecord", "DwellBed", "DwellWire",
+                "DwellCore", "DwellYAML", "DwellProtocolFiles", "DwellRecord", "DwellBed", "DwellWire", "DwellHub",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -116,6 +141,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The clinic hub benchmark: simulated rooms forwarding into one PostgreSQL (BENCHMARKS-HUB.md).
+        .executableTarget(
+            name: "dwell-hub-bench",
+            dependencies: [
+                "DwellHub", "DwellRecord",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Replays inputs through the protocol and board parsers; built with
         // `-sanitize=fuzzer -D FUZZING` it is a libFuzzer target (by hand, see README).
         .executableTarget(name: "dwell-fuzz", dependencies: ["DwellYAML", "DwellProtocolFiles", "DwellGPIO"]),
@@ -123,6 +157,7 @@ let package = Package(
             name: "dwell",
             dependencies: [
                 "DwellCore", "DwellProtocolFiles", "DwellRunner", "DwellRecord", "DwellBed", "DwellGPIO", "DwellWire",
+                "DwellHub", "DwellClinicBoard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -164,8 +199,9 @@ let package = Package(
             name: "DwellDaemonTests",
             dependencies: [
                 "DwellDaemon", "DwellBed", "DwellWire", "DwellCore", "DwellYAML", "DwellRecord", "DwellRunner",
-                "dwelld", "DwellProbe",
+                "dwelld", "dwell", "DwellProbe", "DwellHub",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

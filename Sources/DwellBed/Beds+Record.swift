@@ -96,3 +96,8 @@ extension Beds {
         }
     }
 }
+
+extension Beds {
+    /// The room's record (read side: health, forwarding to the clinic hub).
+    public var record: RecordStore { writer.store }
+}

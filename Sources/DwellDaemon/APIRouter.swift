@@ -1,5 +1,6 @@
 import DwellBed
 import DwellCore
+import DwellHub
 import DwellWire
 import Foundation
 import HTTPTypes
@@ -10,17 +11,18 @@ import Hummingbird
 /// every error is a problem+json document and changes nothing.
 public enum APIRouter {
     /// The API and the kiosk page behind the gate (see ``APIGate``): what the daemon serves.
-    public static func responder(beds: Beds, token: String?, hosts: HostPolicy) -> APIGate<RouterResponder<APIContext>>
-    {
-        let (router, routes) = build(beds: beds)
+    public static func responder(
+        beds: Beds, token: String?, hosts: HostPolicy, hub: HubForwardingState? = nil
+    ) -> APIGate<RouterResponder<APIContext>> {
+        let (router, routes) = build(beds: beds, hub: hub)
         return APIGate(inner: router.buildResponder(), routes: routes, token: token, hosts: hosts)
     }
 
     /// Every route the daemon serves (for tests that walk them all).
-    public static func routes(beds: Beds) -> [RouteTable.Route] { build(beds: beds).1.routes }
+    public static func routes(beds: Beds) -> [RouteTable.Route] { build(beds: beds, hub: nil).1.routes }
 
     /// The routes, and the table that lists them for the gate.
-    static func build(beds: Beds) -> (Router<APIContext>, RouteTable) {
+    static func build(beds: Beds, hub: HubForwardingState?) -> (Router<APIContext>, RouteTable) {
         let router = Router(context: APIContext.self)
         var table = RouteTable()
         let api = router.group("api/v1")
@@ -68,6 +70,7 @@ public enum APIRouter {
         }
         on(.get, "stream") { _, _ in try stream(beds) }
         addRecordRoutes(beds: beds, on: on)
+        addHealthRoute(beds: beds, hub: hub, on: on)
         Kiosk.addRoutes(to: router, table: &table)
         return (router, table)
     }

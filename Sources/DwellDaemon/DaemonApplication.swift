@@ -1,4 +1,5 @@
 import DwellBed
+import DwellHub
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -17,11 +18,14 @@ public struct DaemonApplication: Sendable {
     public let limits: ServerLimits
     public let notifier: SystemdNotifier
     public let logger: Logger
+    /// Forwards the record to the clinic hub, when the config names one.
+    public let forwarder: HubForwarder?
 
     public init(
         beds: Beds, listen: ListenAddress, token: String?, hosts: HostPolicy, limits: ServerLimits = .standard,
-        notifier: SystemdNotifier, logger: Logger
+        notifier: SystemdNotifier, logger: Logger, forwarder: HubForwarder? = nil
     ) {
+        self.forwarder = forwarder
         self.beds = beds
         self.listen = listen
         self.token = token
@@ -34,7 +38,7 @@ public struct DaemonApplication: Sendable {
     public func run() async throws {
         let (beds, notifier, logger) = (self.beds, self.notifier, self.logger)
         let app = Application(
-            responder: APIRouter.responder(beds: beds, token: token, hosts: hosts),
+            responder: APIRouter.responder(beds: beds, token: token, hosts: hosts, hub: forwarder?.state),
             server: Self.server(limits),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "dwelld"),
             onServerRunning: { channel in
@@ -45,14 +49,17 @@ public struct DaemonApplication: Sendable {
                 notifier.ready(status: "serving \(beds.bedNames.count) beds on port \(port)")
             },
             logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: app),
+            .init(
+                service: BedsService(beds: beds, notifier: notifier, logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        // The forwarder never stops the room: should it end, the beds go on.
+        if let forwarder { services.append(.init(service: forwarder, successTerminationBehavior: .ignore)) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: app),
-                    .init(
-                        service: BedsService(beds: beds, notifier: notifier, logger: logger),
-                        successTerminationBehavior: .gracefullyShutdownGroup),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -1,4 +1,5 @@
 import DwellCore
+import DwellHub
 import DwellRecord
 import DwellWire
 import DwellYAML
@@ -25,6 +26,8 @@ public struct DaemonConfig: Equatable, Sendable {
     /// DNS names (lowercase, no port) the API may be reached by, besides the loopback names and
     /// the listen address: what a request's `Host` may name (`allowed_hosts`).
     public var allowedHosts: [String] = []
+    /// The clinic hub the record is forwarded to (`hub`); nil: this board stands alone.
+    public var hub: HubSettings?
     /// Where each field naming a path or address was set in the config file (`protocols`,
     /// `record`, `board`, `token_file`, `listen`), so that a problem with what it names is
     /// reported at that line. A command-line override removes the field's entry.
@@ -49,7 +52,9 @@ public struct DaemonConfig: Equatable, Sendable {
         return config
     }
 
-    static let keys = ["listen", "token_file", "protocols", "record", "board", "beds", "allowed_hosts", "clinic"]
+    static let keys = [
+        "listen", "token_file", "protocols", "record", "board", "beds", "allowed_hosts", "clinic", "hub",
+    ]
     static let pathKeys = ["token_file", "protocols", "record", "board"]
 
     /// Reads a config file over `base`, reporting every problem as `path:line:column: error: …`.
@@ -95,6 +100,7 @@ public struct DaemonConfig: Equatable, Sendable {
             config.allowedHosts = hosts
         }
         if let node = fields.node("clinic") { clinic(node, into: &config, sink: sink) }
+        if let node = fields.node("hub") { hub(node, into: &config, path: path, sink: sink) }
         return sink.isEmpty ? .success(config) : .failure(FileFailure(sink.diagnostics))
     }
 

@@ -9,6 +9,8 @@ public enum DaemonError: Error, CustomStringConvertible, Sendable {
     case record(RecordError)
     case board(String)
     case token(String)
+    /// The clinic hub's settings (its password file) cannot be used.
+    case hub(String)
 
     /// The bed layer's opening failures, placed as the daemon reports them.
     public init(_ error: BedsOpeningError) {
@@ -26,6 +28,7 @@ public enum DaemonError: Error, CustomStringConvertible, Sendable {
         case .record(let error): return "\(error)"
         case .board(let message): return "board: \(message)"
         case .token(let message): return "API token: \(message)"
+        case .hub(let message): return "clinic hub: \(message)"
         }
     }
 }

@@ -100,13 +100,19 @@ extension RecordStore {
     public func sessions(since: String? = nil, session: String? = nil) throws(RecordError) -> [SessionSummary] {
         let entries = try entries(since: since, session: session)
         if let session, entries.isEmpty { throw RecordError.unknownSession(session) }
+        return Self.sessions(of: entries)
+    }
+
+    /// The sessions `entries` hold, in the order they started (for records read elsewhere,
+    /// such as the clinic hub's copy).
+    public static func sessions(of entries: [RecordEntry]) -> [SessionSummary] {
         var order: [String] = []
         var grouped: [String: [RecordEntry]] = [:]
         for entry in entries where !entry.type.hasPrefix("record.") {
             if grouped[entry.sessionID] == nil { order.append(entry.sessionID) }
             grouped[entry.sessionID, default: []].append(entry)
         }
-        return order.compactMap { id in grouped[id].flatMap(Self.summary) }
+        return order.compactMap { id in grouped[id].flatMap(summary) }
     }
 
     static func summary(of entries: [RecordEntry]) -> SessionSummary? {

@@ -220,6 +220,20 @@ public final class RecordStore: Sendable {
                     ALTER TABLE events ADD COLUMN reason TEXT;
                     """)
         }
+        migrator.registerMigration("v4: hub acknowledgement") { db in
+            // How far the clinic hub has acknowledged this record (``RecordStore/hubAcknowledged()``):
+            // a table of its own, rewritten as batches are acknowledged; `events` is never touched.
+            try db.execute(
+                sql: """
+                    CREATE TABLE hub_acknowledgement (
+                        id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                        device TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        hash TEXT NOT NULL,
+                        acknowledged_at TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

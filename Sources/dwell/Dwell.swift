@@ -10,7 +10,8 @@ struct Dwell: AsyncParsableCommand {
             Validate and inspect treatment protocols, run a session on the simulated indicator \
             board, inspect the clinic record, and control a running dwelld (checklist, start, \
             pause, resume, extend, skip, abort, needles, ack, silence, close, rapid-removal, \
-            reconcile, finish, call, checked, swept, status, protocols). Protocol files are described \
+            reconcile, finish, call, checked, swept, status, protocols), and set up the clinic hub that \
+            every room's record is forwarded to (hub). Protocol files are described \
             in Protocols/README.md.
             """,
         version: DwellVersion.current,
@@ -20,7 +21,7 @@ struct Dwell: AsyncParsableCommand {
             SkipCommand.self, AbortCommand.self, NeedlesCommand.self, AckCommand.self, SilenceCommand.self,
             CloseCommand.self, RapidRemovalCommand.self, ReconcileCommand.self, FinishCommand.self, CallCommand.self,
             CheckedCommand.self, SweptCommand.self, StatusCommand.self,
-            ProtocolsCommand.self,
+            ProtocolsCommand.self, HubCommand.self,
         ]
     )
 }

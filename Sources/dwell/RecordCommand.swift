@@ -3,7 +3,7 @@ import DwellCore
 import DwellRecord
 import Foundation
 
-struct RecordCommand: ParsableCommand {
+struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Inspect, verify and export the clinic record.",
@@ -41,13 +41,23 @@ struct RecordCommand: ParsableCommand {
         }
     }
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Walk the hash chain; exit 0 when intact, 1 with the first bad sequence number otherwise.")
+            abstract: "Walk the hash chain; exit 0 when intact, 1 with the first bad sequence number otherwise.",
+            discussion: """
+                With --postgres, walks every room's chain at the clinic hub (or one room's, --device) and \
+                reports gaps, forks and edited rows; with --record too, compares that board's record with \
+                the hub's copy both ways, so a board whose newest rows were cut off is caught.
+                """)
 
         @OptionGroup var location: Location
+        @OptionGroup var hub: HubOptions
 
-        func run() throws {
+        func run() async throws {
+            if let postgres = hub.postgres {
+                try await RecordCommand.verifyHub(postgres, device: hub.device, record: location.record)
+                return
+            }
             let store = try location.open()
             let report = try store.verify()
             if let bad = report.firstBad {
@@ -144,7 +154,7 @@ struct RecordCommand: ParsableCommand {
         }
     }
 
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export events as CSV, JSON lines or a FHIR R4 Bundle.")
 
@@ -160,7 +170,17 @@ struct RecordCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Only this session.", valueName: "id"))
         var session: String?
 
-        func run() throws {
+        @OptionGroup var hub: HubOptions
+
+        func run() async throws {
+            if let postgres = hub.postgres {
+                guard session == nil else {
+                    printError("error: --session reads a board's record; with --postgres, use --device and --since")
+                    throw ExitCode(64)
+                }
+                try await RecordCommand.exportHub(postgres, device: hub.device, since: since, format: format)
+                return
+            }
             let store = try location.open()
             switch format {
             case .csv: print(RecordExport.csv(try store.entries(since: since, session: session)), terminator: "")

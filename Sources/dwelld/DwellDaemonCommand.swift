@@ -3,7 +3,9 @@ import DwellBed
 import DwellCore
 import DwellDaemon
 import DwellGPIO
+import DwellHub
 import DwellRunner
+import DwellWire
 import Foundation
 import Logging
 
@@ -109,7 +111,8 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             try await DaemonApplication(
                 beds: beds, listen: config.listen, token: token,
                 hosts: HostPolicy(listen: config.listen, allowedNames: config.allowedHosts),
-                notifier: SystemdNotifier(), logger: logger
+                notifier: SystemdNotifier(), logger: logger,
+                forwarder: try Self.forwarder(config, beds: beds, logger: logger)
             ).run()
         } catch let error as DaemonError {
             let text = resolved.map { Self.located(error, in: $0) } ?? error.description
@@ -218,6 +221,30 @@ struct DwellDaemonCommand: AsyncParsableCommand {
         }
     }
 
+    /// The clinic hub forwarder, when the config has `hub`; its password file must be private.
+    static func forwarder(_ config: DaemonConfig, beds: Beds, logger: Logger) throws(DaemonError) -> HubForwarder? {
+        guard let hub = config.hub else { return nil }
+        switch SecretFile.password.read(hub.passwordFile) {
+        case .success(let password):
+            do throws(HubError) {
+                _ = try hub.address.configuration(password: password)
+            } catch {
+                throw DaemonError.hub(error.description)
+            }
+            logger.info("clinic hub: forwarding the record as \(hub.device) to \(hub.address.redacted)")
+            return HubForwarder(
+                store: beds.record, settings: hub, password: password, state: HubForwardingState(device: hub.device),
+                logger: logger,
+                statuses: {
+                    await beds.statuses().compactMap { status in
+                        (try? WireJSON.text(status)).map { HubBedStatus(bed: status.bed, json: $0) }
+                    }
+                })
+        case .failure(let problem):
+            throw DaemonError.hub(problem.description)
+        }
+    }
+
     /// A start-up error, placed at the config line that named what failed (the protocols
     /// folder, the record, the board file, the token file, the listen address) when it came
     /// from the config file.
@@ -243,6 +270,7 @@ struct DwellDaemonCommand: AsyncParsableCommand {
         }
         if case .record(let problem) = error { return config.located("record", "\(problem)") }
         if case .board(let message) = error { return config.located("board", message) }
+        if case .hub(let message) = error { return config.located("hub.password_file", message) }
         if case .token(let message) = error {
             return config.tokenFile == nil ? config.located("listen", message) : config.located("token_file", message)
         }

@@ -52,6 +52,19 @@ $("#record-ack").addEventListener("click", async () => {
 setInterval(loadRecord, 10000);
 loadRecord();
 
+// Clinic hub: a small note when this room's record has not reached the clinic's copy for a while
+// (GET /api/v1/health says when: `notice`, past 5 minutes). Timing never depends on it.
+
+const hubNote = $("#hub-note");
+async function loadHealth() {
+  const health = await getJSON("health");
+  const hub = health && health.hub;
+  hubNote.hidden = !hub || !hub.notice;
+  if (!hubNote.hidden) setText(hubNote, `Clinic record not sent for ${Math.floor(hub.unsent_for_s / 60)} min`);
+}
+setInterval(loadHealth, 30000);
+loadHealth();
+
 function connect() {
   initialLoad();
   openStream();
