@@ -49,7 +49,8 @@ public struct ClinicBoard: Sendable {
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "dwell-hub"),
             onServerRunning: { channel in ready(channel.localAddress?.port ?? port) }, logger: logger)
-        try await withThrowingDiscardingTaskGroup { group in
+        // The server ends on SIGTERM or SIGINT (gracefully); LISTEN and the tick end with it.
+        try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             group.addTask { try await listen() }
             group.addTask {
@@ -58,6 +59,11 @@ public struct ClinicBoard: Sendable {
                     feed.wake()
                 }
             }
+            defer {
+                feed.finish()
+                group.cancelAll()
+            }
+            try await group.next()
         }
     }
 

@@ -15,7 +15,7 @@ struct HubClinicBoardTests {
             let fixture = try HubFixture(devices: ["room-1", "room-2", "room-3"])
             defer { fixture.close() }
             let rooms = try fixture.devices.map { try HubRoom($0, fixture: fixture) }
-            defer { rooms.forEach { $0.stop() } }
+            defer { for room in rooms { room.stop() } }
             _ = try rooms[0].post("/api/v1/beds/2/call")
             let port = freePort()
             let server = Process()

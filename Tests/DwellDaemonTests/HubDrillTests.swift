@@ -36,7 +36,7 @@ struct HubDrillTests {
             let fixture = try HubFixture(devices: ["room-1", "room-2", "room-3"])
             defer { fixture.close() }
             let rooms = try fixture.devices.map { try HubRoom($0, fixture: fixture) }
-            defer { rooms.forEach { $0.stop() } }
+            defer { for room in rooms { room.stop() } }
             for room in rooms { try room.start(bed: "1") }
             for _ in 0..<5 {
                 for room in rooms { try room.callAndAnswer(bed: "2", cycles: 4) }

@@ -125,7 +125,7 @@ final class PostgresCluster: @unchecked Sendable {
         let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
         let argv = command.map { strdup($0) } + [nil]
         let envp = variables.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, command[0], &actions, nil, argv, envp)
         guard spawned == 0 else { throw Failure.command(arguments, -1, String(cString: strerror(spawned))) }
