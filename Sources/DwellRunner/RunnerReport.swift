@@ -1,4 +1,5 @@
 import DwellCore
+import Synchronization
 
 /// What a runner tells its listeners (the CLI, the record, the API), in the order it happened.
 public enum RunnerReport: Equatable, Sendable {
@@ -37,4 +38,25 @@ extension ScriptedCommand {
             ScriptedCommand(after: .sessionOverrun, delay: delay, command: $0)
         }
     }
+}
+
+/// Where a runner's reports go, from its actor or from the timer thread's ``LampDriver``: each is
+/// counted and yielded in one step, so the count (``SessionRunner/reportCount``) matches the
+/// stream's order and a listener that has handled that many has seen every report made so far.
+final class ReportSender: Sendable {
+    private let continuation: AsyncStream<RunnerReport>.Continuation
+    private let sent = Mutex(0)
+
+    init(_ continuation: AsyncStream<RunnerReport>.Continuation) { self.continuation = continuation }
+
+    func send(_ report: RunnerReport) {
+        sent.withLock { count in
+            count += 1
+            continuation.yield(report)
+        }
+    }
+
+    func finish() { continuation.finish() }
+
+    var count: Int { sent.withLock { $0 } }
 }

@@ -47,8 +47,7 @@ extension SessionRunner {
     }
 
     func report(_ report: RunnerReport) {
-        reportCount += 1
-        continuation.yield(report)
+        sender.send(report)
     }
 
     /// Sets the lamps to their levels at `offset` and reports what changed.
@@ -85,7 +84,7 @@ extension SessionRunner {
         guard let next = candidates.compactMap({ $0 }).min() else {
             timer?.task.cancel()
             timer = nil
-            if machine.isFinished { continuation.finish() }
+            if machine.isFinished { sender.finish() }
             return
         }
         if let timer, timer.target == next { return }

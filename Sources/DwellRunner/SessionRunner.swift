@@ -31,11 +31,11 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     /// runner's own timer then wakes only for cues and commands).
     let edges: LampDriver?
     var generation = 0
-    let continuation: AsyncStream<RunnerReport>.Continuation
+    let sender: ReportSender
     /// How many times the timer has woken the runner (for footprint measurements).
     public internal(set) var wakeCount = 0
     /// How many reports have been sent on ``reports`` so far.
-    public internal(set) var reportCount = 0
+    public var reportCount: Int { sender.count }
     /// Everything the runner does, in order; finishes when the session has ended.
     public nonisolated let reports: AsyncStream<RunnerReport>
 
@@ -49,9 +49,10 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         self.speed = max(1, speed)
         self.script = script
         let (reports, continuation) = AsyncStream.makeStream(of: RunnerReport.self, bufferingPolicy: .unbounded)
-        (self.reports, self.continuation) = (reports, continuation)
+        let sender = ReportSender(continuation)
+        (self.reports, self.sender) = (reports, sender)
         edges = (clock as? PrecisionClock).map { precise in
-            LampDriver(timer: precise.timer, output: output, speed: speed) { continuation.yield($0) }
+            LampDriver(timer: precise.timer, output: output, speed: speed) { sender.send($0) }
         }
     }
 
@@ -141,7 +142,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         pendingCommands = []
         halted = true
         edges?.stop()
-        continuation.finish()
+        sender.finish()
     }
 
     /// Where the session stands, for panels and status pages.
