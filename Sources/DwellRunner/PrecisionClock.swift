@@ -87,7 +87,7 @@ final class SleepWaiter: Sendable {
 }
 
 extension Duration {
-    /// The whole duration in nanoseconds (saturating far beyond any session).
+    /// The whole duration in nanoseconds (wraps past about 292 years, far beyond any session).
     var nanosecondCount: Int64 {
         let (seconds, attoseconds) = components
         return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + attoseconds / 1_000_000_000
