@@ -84,7 +84,7 @@ public struct HubAddress: Equatable, Sendable {
 
     /// The pool's configuration; `password` (from a password file) wins over one in the URL.
     public func configuration(password override: String? = nil) throws(HubError) -> PostgresClient.Configuration {
-        let password = override ?? self.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+        let password = resolvedPassword(override)
         var configuration: PostgresClient.Configuration
         if let socketFolder {
             configuration = PostgresClient.Configuration(
@@ -102,7 +102,7 @@ public struct HubAddress: Equatable, Sendable {
     /// One connection, opened and closed at once: the server's own reason (a wrong password, an
     /// unknown role, a refused port) fails fast, where a pool would keep retrying in silence.
     public func probe(password override: String? = nil, logger: Logger) async throws {
-        let password = override ?? self.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+        let password = resolvedPassword(override)
         var configuration: PostgresConnection.Configuration
         if let socketFolder {
             configuration = PostgresConnection.Configuration(
@@ -125,6 +125,11 @@ public struct HubAddress: Equatable, Sendable {
         configuration.options.connectTimeout = .seconds(5)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         try await connection.close()
+    }
+
+    /// The password to log in with: a password file's, else the URL's, else `PGPASSWORD`.
+    func resolvedPassword(_ override: String?) -> String? {
+        override ?? password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
     }
 
     func tls() throws(HubError) -> PostgresClient.Configuration.TLS {
