@@ -93,13 +93,15 @@ extension SessionRunner {
         let fired = generation
         let deadline = instant(at: next)
         let clock = self.clock
-        let task = Task {
+        // On the runner's thread from start to end, when it has one: resumed by the timer
+        // thread, the task goes straight there, never through the cooperative pool.
+        let task = Task(executorPreference: home.taskExecutor) {
             do {
                 try await clock.sleep(until: deadline, tolerance: .zero)
             } catch {
                 return
             }
-            self.fire(generation: fired)
+            await self.fire(generation: fired)
         }
         timer = (task, next)
     }

@@ -31,13 +31,19 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
     /// runner's own timer then wakes only for cues and commands).
     let edges: LampDriver?
     var generation = 0
-    let sender: ReportSender
+    nonisolated let sender: ReportSender
     /// How many times the timer has woken the runner (for footprint measurements).
     public internal(set) var wakeCount = 0
     /// How many reports have been sent on ``reports`` so far.
     public var reportCount: Int { sender.count }
     /// Everything the runner does, in order; finishes when the session has ended.
     public nonisolated let reports: AsyncStream<RunnerReport>
+    /// Where the runner's work runs: on a ``PrecisionClock`` the real-time runner thread, so a
+    /// cue is handled as soon as the timer thread wakes it; on other clocks Swift's pool, as any
+    /// actor's (an instant run then interleaves with whoever reads its reports).
+    nonisolated let home: RunnerHome
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { home.executor }
 
     public init(
         machine: SessionStateMachine, clock: C, output: any IndicatorOutput, speed: Int = 1,
@@ -51,6 +57,7 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         let (reports, continuation) = AsyncStream.makeStream(of: RunnerReport.self, bufferingPolicy: .unbounded)
         let sender = ReportSender(continuation)
         (self.reports, self.sender) = (reports, sender)
+        home = clock is PrecisionClock ? .thread(.realtime) : .pool(PoolIsolation())
         edges = (clock as? PrecisionClock).map { precise in
             LampDriver(timer: precise.timer, output: output, speed: speed) { sender.send($0) }
         }
@@ -167,3 +174,26 @@ public actor SessionRunner<C: Clock> where C.Duration == Duration {
         (origin ?? clock.now).advanced(by: offset / speed)
     }
 }
+
+/// Where a runner's actor runs (``SessionRunner/home``).
+enum RunnerHome: Sendable {
+    /// A thread of its own; the runner's timer task prefers it too.
+    case thread(RunnerExecutor)
+    /// Swift's cooperative pool: the runner shares this default actor's executor.
+    case pool(PoolIsolation)
+
+    var executor: UnownedSerialExecutor {
+        switch self {
+        case .thread(let executor): executor.asUnownedSerialExecutor()
+        case .pool(let actor): actor.unownedExecutor
+        }
+    }
+
+    /// What the runner's timer task prefers to run on (nil: the pool).
+    var taskExecutor: RunnerExecutor? {
+        if case .thread(let executor) = self { executor } else { nil }
+    }
+}
+
+/// An actor with nothing in it, whose executor (Swift's default, on the pool) a runner shares.
+actor PoolIsolation {}

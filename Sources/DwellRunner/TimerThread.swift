@@ -128,7 +128,10 @@ public final class TimerThread: @unchecked Sendable {
     }
 
     private func run() {
-        let note = requestRealtime()
+        nameThread("dwell-timer")
+        let note =
+            realtimePriority.map { requestRealtime(priority: $0) }
+            ?? "normal scheduling (no real-time priority asked for)"
         pthread_mutex_lock(mutex)
         schedulingNote = note
         pthread_cond_broadcast(condition)
@@ -149,19 +152,5 @@ public final class TimerThread: @unchecked Sendable {
             pthread_mutex_lock(mutex)
         }
         pthread_mutex_unlock(mutex)
-    }
-
-    /// Asks for `SCHED_FIFO` (needs `LimitRTPRIO=` or CAP_SYS_NICE); says what the thread got.
-    private func requestRealtime() -> String {
-        guard let realtimePriority else { return "normal scheduling (no real-time priority asked for)" }
-        var parameters = sched_param()
-        parameters.sched_priority = realtimePriority
-        let result = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
-        guard result == 0 else {
-            return
-                "normal scheduling: SCHED_FIFO \(realtimePriority) was refused (\(String(cString: strerror(result))));"
-                + " grant it with LimitRTPRIO=\(realtimePriority) (systemd) or CAP_SYS_NICE"
-        }
-        return "SCHED_FIFO \(realtimePriority)"
     }
 }

@@ -86,7 +86,7 @@ extension Bench {
 
     /// A row's name short enough for the chart's label column (the table keeps the whole name).
     static func chartLabel(_ name: String) -> String {
-        let short = name.replacingOccurrences(of: "runtime timer (before #18)", with: "runtime timer")
+        let short = name.replacingOccurrences(of: "runtime timer, normal priority", with: "runtime timer")
         guard let edge = short.range(of: ": the cue's buzzer edge") else { return short }
         return short[..<edge.lowerBound] + ": cue's buzzer edge"
     }
@@ -183,10 +183,11 @@ extension Bench {
                     name, beds: beds, interval: interval, load: loadLabel, PrecisionClock())
                 rows += [(name, sample.cues), (Self.edgeRowName(name, missed: sample.missed), sample.edges)]
             }
-            let before18 = "Dwell, 1 bed, runtime timer (before #18)"
+            // The runtime's timer (ContinuousClock) and a runner thread of normal priority.
+            let runtime = "Dwell, 1 bed, runtime timer, normal priority"
             let old = try await cueSample(
-                before18, beds: 1, interval: .milliseconds(2), load: loadLabel, ContinuousClock())
-            rows += [(before18, old.cues), (Self.edgeRowName(before18, missed: old.missed), old.edges)]
+                runtime, beds: 1, interval: .milliseconds(2), load: loadLabel, ContinuousClock())
+            rows += [(runtime, old.cues), (Self.edgeRowName(runtime, missed: old.missed), old.edges)]
             rows.append(
                 (
                     "naive relative sleep (C)",

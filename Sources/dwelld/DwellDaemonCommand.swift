@@ -27,8 +27,9 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             dwelld says so in one line and exits 69. \
             SIGHUP reloads protocols (checked off the timing path; the old ones stay on error); \
             SIGTERM shuts down safely. Under systemd (Type=notify) it reports READY=1, WATCHDOG=1, STOPPING=1. \
-            Lamp and buzzer edges come from one timer thread, which asks for SCHED_FIFO priority 10 \
-            (LimitRTPRIO=10 in the unit grants it; refused, dwelld logs one line and runs normally). \
+            Lamp and buzzer edges come from one timer thread, which asks for SCHED_FIFO priority 10, \
+            and every bed's cues are handled on one runner thread, which asks for 9 \
+            (LimitRTPRIO=10 in the unit grants both; refused, dwelld logs one line and runs normally). \
             At start-up, a bed whose last session the clinic record shows unfinished (power loss, \
             crash, kill) shows INTERRUPTED - needles may still be in - until a therapist resumes or \
             finishes it. The clinic record is checked at start-up (SQLite quick_check and the hash \
@@ -103,11 +104,9 @@ struct DwellDaemonCommand: AsyncParsableCommand {
             )
             raiseDescriptorLimit(logger: logger)
             let timer = TimerThread.shared.start()
-            if TimerThread.shared.isRealtime {
-                logger.info("timer thread: \(timer)")
-            } else {
-                logger.notice("timer thread: \(timer)")
-            }
+            let runner = RunnerExecutor.realtime.start()
+            let realtime = TimerThread.shared.isRealtime && RunnerExecutor.realtime.isRealtime
+            logger.log(level: realtime ? .info : .notice, "timer thread: \(timer); runner thread: \(runner)")
             try await DaemonApplication(
                 beds: beds, listen: config.listen, token: token,
                 hosts: HostPolicy(listen: config.listen, allowedNames: config.allowedHosts),

@@ -36,7 +36,7 @@ struct BenchSmokeTests {
             }
             #expect(table.row(load, "C floor: clock_nanosleep ABSTIME").contains("200"))
             for timer in [
-                "Dwell, 1 bed", "Dwell, 8 beds", "Dwell, 64 beds", "Dwell, 1 bed, runtime timer (before #18)",
+                "Dwell, 1 bed", "Dwell, 8 beds", "Dwell, 64 beds", "Dwell, 1 bed, runtime timer, normal priority",
             ] {
                 let row = table.row(load, timer + ": the cue's buzzer edge")
                 let values = row.dropFirst(2).prefix(5).map { BenchOutput.numbers($0).first ?? .nan }
