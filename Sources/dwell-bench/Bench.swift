@@ -55,7 +55,8 @@ struct Bench: AsyncParsableCommand {
         }
         let started = ContinuousClock.now
         var report = "## Results (\(mode.rawValue) mode)\n\n"
-        report += "Timer thread: \(TimerThread.shared.start()).\n\n"
+        report +=
+            "Timer thread: \(TimerThread.shared.start()); runner thread: \(RunnerExecutor.realtime.start()).\n\n"
         var began = loadAverage()
         func section(_ title: String, _ body: String) {
             report += "### \(title)\n\nLoad average when the section began: \(began).\n\n\(body)\n"
