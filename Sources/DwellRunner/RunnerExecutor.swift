@@ -24,7 +24,6 @@ public final class RunnerExecutor: SerialExecutor, TaskExecutor, @unchecked Send
     private var jobs: [UnownedJob] = []
     private var started = false
     private var schedulingNote = "not started"
-    private var thread = pthread_t()
     private let name: String
     private let realtimePriority: Int32?
 
@@ -33,11 +32,8 @@ public final class RunnerExecutor: SerialExecutor, TaskExecutor, @unchecked Send
     public init(name: String, realtimePriority: Int32? = nil) {
         self.name = name
         self.realtimePriority = realtimePriority
-        var attributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attributes)
-        pthread_mutexattr_setprotocol(&attributes, Int32(PTHREAD_PRIO_INHERIT))
-        pthread_mutex_init(mutex, &attributes)
-        pthread_mutexattr_destroy(&attributes)
+        // A pool thread enqueueing a job holds the lock at the runner thread's priority.
+        initPriorityInheritingMutex(mutex)
         pthread_cond_init(condition, nil)
     }
 
@@ -78,21 +74,13 @@ public final class RunnerExecutor: SerialExecutor, TaskExecutor, @unchecked Send
     /// Called with the lock held. The thread lives as long as the process.
     private func startIfNeeded() {
         guard !started else { return }
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let result = pthread_create(
-            &thread, nil,
-            { context in
-                guard let context else { return nil }
-                Unmanaged<RunnerExecutor>.fromOpaque(context).takeRetainedValue().run()
-                return nil
-            }, context)
-        if result == 0 {
+        switch startThread({ [self] in run() }) {
+        case .success:
             started = true
             schedulingNote = Self.starting
-        } else {
-            Unmanaged<RunnerExecutor>.fromOpaque(context).release()
+        case .failure(let error):
             // Without its own thread the executor cannot run anything: that is not recoverable.
-            preconditionFailure("\(name): the runner thread could not be created (error \(result))")
+            preconditionFailure("\(name): the runner thread could not be created (\(error))")
         }
     }
 
@@ -113,26 +101,4 @@ public final class RunnerExecutor: SerialExecutor, TaskExecutor, @unchecked Send
             pthread_mutex_lock(mutex)
         }
     }
-}
-
-/// Asks for `SCHED_FIFO` at `priority` for the calling thread (needs `LimitRTPRIO=` or
-/// CAP_SYS_NICE); says what the thread got.
-func requestRealtime(priority: Int32) -> String {
-    var parameters = sched_param()
-    parameters.sched_priority = priority
-    let result = pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
-    guard result == 0 else {
-        return
-            "normal scheduling: SCHED_FIFO \(priority) was refused (\(String(cString: strerror(result))));"
-            + " grant it with LimitRTPRIO=\(priority) (systemd) or CAP_SYS_NICE"
-    }
-    return "SCHED_FIFO \(priority)"
-}
-
-/// Names the calling thread as `top -H` and `ps -L` show it (the kernel keeps 15 bytes).
-func nameThread(_ name: String) {
-    let descriptor = open("/proc/thread-self/comm", O_WRONLY)
-    guard descriptor >= 0 else { return }
-    _ = String(name.utf8.prefix(15))?.withCString { write(descriptor, $0, strlen($0)) }
-    close(descriptor)
 }

@@ -30,11 +30,7 @@ public final class TimerThread: @unchecked Sendable {
         self.realtimePriority = realtimePriority
         // Priority inheritance: a bed's actor thread holding the lock to schedule an edge runs at
         // the timer thread's priority while the timer thread waits for it (no inversion).
-        var mutexAttributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&mutexAttributes)
-        pthread_mutexattr_setprotocol(&mutexAttributes, Int32(PTHREAD_PRIO_INHERIT))
-        pthread_mutex_init(mutex, &mutexAttributes)
-        pthread_mutexattr_destroy(&mutexAttributes)
+        initPriorityInheritingMutex(mutex)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
         pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
@@ -109,21 +105,13 @@ public final class TimerThread: @unchecked Sendable {
     /// Called with the lock held.
     private func startIfNeeded() {
         guard !started, !stopping else { return }
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let result = pthread_create(
-            &thread, nil,
-            { context in
-                guard let context else { return nil }
-                let timer = Unmanaged<TimerThread>.fromOpaque(context).takeRetainedValue()
-                timer.run()
-                return nil
-            }, context)
-        if result == 0 {
+        switch startThread({ [self] in run() }) {
+        case .success(let thread):
+            self.thread = thread
             started = true
             schedulingNote = Self.starting
-        } else {
-            Unmanaged<TimerThread>.fromOpaque(context).release()
-            schedulingNote = "the timer thread could not be created (error \(result))"
+        case .failure(let error):
+            schedulingNote = "the timer thread could not be created (\(error))"
         }
     }
 

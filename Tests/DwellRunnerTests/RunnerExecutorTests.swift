@@ -73,30 +73,16 @@ struct RunnerExecutorTests {
         try await Self.until("the probe holds its continuation") { held.isHeld }
         // From a thread outside the pool: block every pool thread, check that a pool job cannot
         // run, resume the probe, and see it run. A probe on the pool would wait for the gate.
-        let outcome: (blocked: Bool, handled: Bool, poolRanFirst: Bool) = try await outsideThePool {
-            let width = ProcessInfo.processInfo.activeProcessorCount
-            let gate = DispatchSemaphore(value: 0)
-            let started = DispatchSemaphore(value: 0)
-            for _ in 0..<width {
-                Task.detached {
-                    started.signal()
-                    gate.wait()
-                }
-            }
-            defer { for _ in 0..<width { gate.signal() } }
-            // Other tests may hold pool threads for a while: wait for all blockers to start.
-            for _ in 0..<width where started.wait(timeout: .now() + 60) == .timedOut {
-                return (false, false, false)
-            }
+        let blocked: (handled: Bool, poolRanFirst: Bool)? = try await whileThePoolIsBlocked {
             let poolRan = Atomic<Bool>(false)
             Task.detached { poolRan.store(true, ordering: .sequentiallyConsistent) }
             held.resume()
             let deadline = Date().addingTimeInterval(20)
             while !probe.handled.load(ordering: .sequentiallyConsistent) && Date() < deadline { usleep(1_000) }
             let handled = probe.handled.load(ordering: .sequentiallyConsistent)
-            return (true, handled, poolRan.load(ordering: .sequentiallyConsistent))
+            return (handled, poolRan.load(ordering: .sequentiallyConsistent))
         }
-        try #require(outcome.blocked, "could not block the pool's threads within 60 s")
+        let outcome = try #require(blocked, "could not block the pool's threads within 60 s")
         #expect(!outcome.poolRanFirst, "a pool job ran while the pool was to be blocked: the test proved nothing")
         #expect(outcome.handled, "the resumed job did not run within 20 s while the pool was blocked")
         #expect(await waiting.value == "dwell-test-blk")
@@ -117,18 +103,7 @@ struct RunnerExecutorTests {
             clock: PrecisionClock(timer: timer), output: SimulatedBoard())
         // The pool is blocked first; the session is started and its first step ends (300 ms on)
         // with no pool thread free: the start from a task that prefers the runner's executor.
-        let seen: (blocked: Bool, started: Int, atCue: Int?) = try await outsideThePool {
-            let width = ProcessInfo.processInfo.activeProcessorCount
-            let gate = DispatchSemaphore(value: 0)
-            let blockers = DispatchSemaphore(value: 0)
-            for _ in 0..<width {
-                Task.detached {
-                    blockers.signal()
-                    gate.wait()
-                }
-            }
-            defer { for _ in 0..<width { gate.signal() } }
-            for _ in 0..<width where blockers.wait(timeout: .now() + 60) == .timedOut { return (false, 0, nil) }
+        let blocked: (started: Int, atCue: Int?)? = try await whileThePoolIsBlocked {
             let started = Atomic<Int>(-1)
             Task(executorPreference: RunnerExecutor.realtime) {
                 try? await runner.start()
@@ -137,13 +112,13 @@ struct RunnerExecutorTests {
             let deadline = Date().addingTimeInterval(20)
             while started.load(ordering: .sequentiallyConsistent) < 0 && Date() < deadline { usleep(1_000) }
             let afterStart = started.load(ordering: .sequentiallyConsistent)
-            guard afterStart >= 0 else { return (true, afterStart, nil) }
+            guard afterStart >= 0 else { return (afterStart, nil) }
             // The step's end, its next step's start and their signals: a few reports at least.
             while runner.sender.count < afterStart + 2 && Date() < deadline { usleep(1_000) }
             let atCue = runner.sender.count
-            return (true, afterStart, atCue >= afterStart + 2 ? atCue : nil)
+            return (afterStart, atCue >= afterStart + 2 ? atCue : nil)
         }
-        try #require(seen.blocked, "could not block the pool's threads within 60 s")
+        let seen = try #require(blocked, "could not block the pool's threads within 60 s")
         try #require(seen.started >= 0, "the start did not run within 20 s while the pool was blocked")
         let atCue = try #require(
             seen.atCue, "the first step's end was not reported within 20 s while the pool was blocked")
@@ -185,6 +160,26 @@ struct RunnerExecutorTests {
                 throw CancellationError()
             }
             try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// From a thread outside the pool: blocks every thread of Swift's pool, runs `body` while
+    /// they stay blocked, then frees them. Nil when they could not all be taken within 60 s
+    /// (other tests may hold pool threads for a while).
+    func whileThePoolIsBlocked<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T? {
+        try await outsideThePool {
+            let width = ProcessInfo.processInfo.activeProcessorCount
+            let gate = DispatchSemaphore(value: 0)
+            let blockers = DispatchSemaphore(value: 0)
+            for _ in 0..<width {
+                Task.detached {
+                    blockers.signal()
+                    gate.wait()
+                }
+            }
+            defer { for _ in 0..<width { gate.signal() } }
+            for _ in 0..<width where blockers.wait(timeout: .now() + 60) == .timedOut { return nil }
+            return body()
         }
     }
 
