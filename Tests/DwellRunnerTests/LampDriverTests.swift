@@ -8,13 +8,15 @@ import Testing
 /// edge of the shown patterns, at the planned offsets, and nothing after a halt. No timing is
 /// asserted: only which edges, in which order, planned for when.
 struct LampDriverTests {
-    /// A 60 s site pistoned at 4 Hz: green flashes and the buzzer ticks every 250 ms.
+    /// A 10-minute site pistoned at 4 Hz: green flashes and the buzzer ticks every 250 ms. Its
+    /// warning (amber) comes 9.5 minutes in, far past any wait here: a test run that starves the
+    /// polling task for 30 s must not see it (seen once with a 60 s site).
     static let pistoning = TreatmentProtocol(
         id: "pistoning", title: "Pistoning", version: 1, technique: .pistoning, warnBefore: .seconds(30),
         steps: [
             .site(
                 SiteStep(
-                    site: "levator", needles: 1, dwell: .seconds(60), technique: .pistoning,
+                    site: "levator", needles: 1, dwell: .seconds(600), technique: .pistoning,
                     cadence: Cadence(millihertz: 4_000)))
         ])
 

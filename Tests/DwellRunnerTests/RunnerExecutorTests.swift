@@ -82,7 +82,7 @@ struct RunnerExecutorTests {
             let handled = probe.handled.load(ordering: .sequentiallyConsistent)
             return (handled, poolRan.load(ordering: .sequentiallyConsistent))
         }
-        let outcome = try #require(blocked, "could not block the pool's threads within 60 s")
+        let outcome = try #require(blocked, "could not block the pool's threads in 60 tries of 2 s")
         #expect(!outcome.poolRanFirst, "a pool job ran while the pool was to be blocked: the test proved nothing")
         #expect(outcome.handled, "the resumed job did not run within 20 s while the pool was blocked")
         #expect(await waiting.value == "dwell-test-blk")
@@ -118,7 +118,7 @@ struct RunnerExecutorTests {
             let atCue = runner.sender.count
             return (afterStart, atCue >= afterStart + 2 ? atCue : nil)
         }
-        let seen = try #require(blocked, "could not block the pool's threads within 60 s")
+        let seen = try #require(blocked, "could not block the pool's threads in 60 tries of 2 s")
         try #require(seen.started >= 0, "the start did not run within 20 s while the pool was blocked")
         let atCue = try #require(
             seen.atCue, "the first step's end was not reported within 20 s while the pool was blocked")
@@ -164,22 +164,31 @@ struct RunnerExecutorTests {
     }
 
     /// From a thread outside the pool: blocks every thread of Swift's pool, runs `body` while
-    /// they stay blocked, then frees them. Nil when they could not all be taken within 60 s
-    /// (other tests may hold pool threads for a while).
+    /// they stay blocked, then frees them. The rest of the test run shares the pool, so no try
+    /// holds part of it for long: when the blockers have not all started within 2 s (other
+    /// tests hold threads), they are let go and it tries again, up to 60 times. Nil when no try
+    /// got them all.
     func whileThePoolIsBlocked<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T? {
         try await outsideThePool {
             let width = ProcessInfo.processInfo.activeProcessorCount
-            let gate = DispatchSemaphore(value: 0)
-            let blockers = DispatchSemaphore(value: 0)
-            for _ in 0..<width {
-                Task.detached {
-                    blockers.signal()
-                    gate.wait()
+            for _ in 0..<60 {
+                let gate = DispatchSemaphore(value: 0)
+                let blockers = DispatchSemaphore(value: 0)
+                for _ in 0..<width {
+                    Task.detached {
+                        blockers.signal()
+                        gate.wait()
+                    }
                 }
+                // A blocker that starts after its try was given up passes the gate at once.
+                defer { for _ in 0..<width { gate.signal() } }
+                let deadline = DispatchTime.now() + 2
+                guard (0..<width).allSatisfy({ _ in blockers.wait(timeout: deadline) == .success }) else {
+                    continue
+                }
+                return body()
             }
-            defer { for _ in 0..<width { gate.signal() } }
-            for _ in 0..<width where blockers.wait(timeout: .now() + 60) == .timedOut { return nil }
-            return body()
+            return nil
         }
     }
 

@@ -50,6 +50,22 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 last_row() { sqlite3 -readonly "$RECORD" 'SELECT seq || " " || hash FROM events ORDER BY seq DESC LIMIT 1'; }
 call_rows() { sqlite3 -readonly "$RECORD" "SELECT count(*) FROM events WHERE type LIKE '%call%'"; }
 
+# Each of dwelld's threads as "name policy rt_priority" (/proc/PID/task/*/stat fields 41 and 40;
+# policy 1 is SCHED_FIFO).
+thread_scheduling() {
+    local task
+    for task in /proc/"$(main_pid)"/task/*; do
+        echo "$(cat "$task/comm") $(sed 's/^.*) //' "$task/stat" | awk '{print $39, $38}')"
+    done
+}
+realtime_threads() {
+    local threads
+    threads=$(thread_scheduling)
+    echo "$threads" | grep '^dwell-'
+    echo "$threads" | grep -qx 'dwell-timer 1 10' && echo "$threads" | grep -qx 'dwell-runner 1 9' \
+        && journalctl -u dwelld -b --no-pager | grep -q 'timer thread: SCHED_FIFO 10; runner thread: SCHED_FIFO 9'
+}
+
 active_through_ready() {
     wait_until 180 "active dwelld" is_active || return 1
     [ "$(prop Type)" = notify ] || { echo "Type=$(prop Type)"; return 1; }
@@ -184,6 +200,7 @@ if [ "$PHASE" = 1 ]; then
     sed -i 's|^board: .*|board: /etc/dwell/board.yaml|; s|^beds: .*|beds: ["1"]|' /etc/dwell/dwell.yaml
     check "systemctl restart dwelld with the board file" sh -c 'systemctl restart dwelld && systemctl is-active dwelld'
     check "dwelld (not root) holds the board's 8 lines" not_root_with_lines
+    check "under the unit (LimitRTPRIO=10) the timer thread runs at SCHED_FIFO 10, the runner thread at 9" realtime_threads
     check "a session started through the API drives the gpio-sim lines" session_drives_lines
     check "kill -9: systemd restarts dwelld, bed 1 interrupted, a critical line in the journal" kill9_restarts
     check "dwell resume after the restart" resume_works
